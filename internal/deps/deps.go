@@ -4,9 +4,11 @@
 package deps
 
 import (
+	_ "github.com/BurntSushi/toml"
 	_ "github.com/ThalesGroup/crypto11"
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "github.com/pressly/goose/v3"
+	_ "github.com/prometheus/client_golang/prometheus"
 	_ "github.com/smallstep/pkcs7"
 	_ "github.com/zmap/zlint/v3"
 	_ "golang.org/x/crypto/ocsp"
@@ -14,6 +16,4 @@ import (
 	_ "golang.org/x/term"
 	_ "modernc.org/sqlite"
 	_ "software.sslmate.com/src/go-pkcs12"
-	_ "github.com/prometheus/client_golang/prometheus"
-	_ "github.com/BurntSushi/toml"
 )

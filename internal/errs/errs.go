@@ -179,4 +179,3 @@ func ParseLang(s string) Lang {
 	}
 	return best
 }
-
