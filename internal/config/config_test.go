@@ -1,0 +1,90 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func write(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "certcenter.toml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDefaultValidates(t *testing.T) {
+	c := Default()
+	if err := c.Validate(); err != nil {
+		t.Fatalf("Default().Validate() = %v", err)
+	}
+	if c.BaseURL != "http://127.0.0.1:8080" || c.Database.DSN != filepath.Join("certcenter-data", "certcenter.db") {
+		t.Errorf("derived values: base_url %q, dsn %q", c.BaseURL, c.Database.DSN)
+	}
+}
+
+func TestLoadPostgres(t *testing.T) {
+	p := write(t, `
+listen = "0.0.0.0:9000"
+base_url = "https://ca.example.kr/"
+data_dir = "data"
+demo = false
+[database]
+driver = "postgres"
+dsn = "postgres://certcenter@db/certcenter"
+[ca]
+organization = "yessign"
+policy_arc = "1.2.410.999.1"
+[keys]
+source = "pkcs11"
+[keys.pkcs11]
+module = "/usr/lib/softhsm/libsofthsm2.so"
+token_label = "ca"
+pin = "env:HSM_PIN"
+[secrets]
+key = "file:/etc/certcenter/secrets.key"
+`)
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatalf("Validate() = %v", err)
+	}
+	if c.BaseURL != "https://ca.example.kr" || c.DataDir != filepath.Join(filepath.Dir(p), "data") || c.CA.CRLPartitions != 16 {
+		t.Errorf("got %+v", c)
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		name, body, want string
+	}{
+		{"unknown top key", "lisen = \"x:1\"\n", "unknown key lisen"},
+		{"unknown nested key", "[database]\ndrvier = \"sqlite\"\n", "unknown key database.drvier"},
+		{"bad driver", "[database]\ndriver = \"mysql\"\n", "database.driver"},
+		{"postgres without dsn", "[database]\ndriver = \"postgres\"\n", "database.dsn"},
+		{"literal passphrase", "[keys]\npassphrase = \"hunter2\"\n", "keys.passphrase"},
+		{"pkcs11 without module", "[keys]\nsource = \"pkcs11\"\n[keys.pkcs11]\npin = \"env:PIN\"\ntoken_label=\"t\"\n", "keys.pkcs11.module"},
+		{"bad arc", "[ca]\npolicy_arc = \"1.2.x\"\n", "ca.policy_arc"},
+		{"bad listen", "listen = \"8080\"\n", "listen"},
+		{"production without secrets key", "demo = false\n", "secrets.key"},
+		{"syntax", "listen = \n", "line 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Load(write(t, tc.body))
+			if err == nil {
+				err = c.Validate()
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Load+Validate = %v, want an error naming %q", err, tc.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("error leaks the secret: %v", err)
+			}
+		})
+	}
+}
