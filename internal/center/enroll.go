@@ -1,0 +1,324 @@
+// Package center is the institutions' certificate center (the RA role of a bank,
+// KOREAN-PKI.md sections 1 and 2): it verifies identity, hands out reference numbers and
+// authorization codes, and redeems them for certificates through the authority.
+//
+// center owns enrollment rules (single use, 14 days, lock after 5 wrong codes). It does
+// not sign anything (internal/ca does) and does not speak HTTP or CMP (httpapi and
+// cmphttp call it).
+package center
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/certcenter/certcenter/internal/ca"
+	"github.com/certcenter/certcenter/internal/errs"
+	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/internal/sealer"
+	"github.com/certcenter/certcenter/internal/store"
+)
+
+// Rules of enrollment (KOREAN-PKI.md section 2).
+const (
+	EnrollmentLifetime = 14 * 24 * time.Hour
+	MaxWrongCodes      = 5
+	// claimLifetime bounds how long one issuance may hold an enrollment; a crashed
+	// issuance frees it after this.
+	claimLifetime = 2 * time.Minute
+)
+
+// Authority is what the center needs from the CA.
+type Authority interface {
+	Issue(ctx context.Context, req ca.IssueRequest) (*ca.Issued, error)
+}
+
+// Service is the certificate center.
+type Service struct {
+	store Store
+	seal  *sealer.Sealer
+	ca    Authority
+	now   func() time.Time
+}
+
+// New returns a center. now is the clock (time.Now in production).
+func New(st Store, seal *sealer.Sealer, authority Authority, now func() time.Time) *Service {
+	return &Service{store: st, seal: seal, ca: authority, now: now}
+}
+
+// EnrollRequest is an enrollment after identity verification.
+type EnrollRequest struct {
+	Institution  string // 3-digit code
+	Name         string
+	IDN          string // digits, hyphen allowed
+	Kind         model.Kind
+	Usage        model.Usage
+	Verification string // "in-person", ...
+	TellerID     string
+	Actor        string // for the audit log, e.g. "institution:901" or "teller:T-1"
+}
+
+// Enrolled is what the customer receives.
+type Enrolled struct {
+	Reference string    `json:"reference"`
+	AuthCode  string    `json:"authCode"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// NormalizeIDN strips hyphens and spaces and checks the form: 13 digits (resident
+// registration number) or 10 digits (business registration number).
+func NormalizeIDN(s string) (string, error) {
+	s = strings.Map(func(r rune) rune {
+		if r == '-' || r == ' ' {
+			return -1
+		}
+		return r
+	}, s)
+	if len(s) != 13 && len(s) != 10 {
+		return "", errs.New(errs.InvalidIDN, "identity number has %d digits", len(s))
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return "", errs.New(errs.InvalidIDN, "identity number has a non-digit")
+		}
+	}
+	return s, nil
+}
+
+// MaskIDN shows an identity number the way Korean sites do: 800101-1****** for a
+// resident number, 123-45-***** for a business number.
+func MaskIDN(idn string) string {
+	switch len(idn) {
+	case 13:
+		return idn[:6] + "-" + idn[6:7] + "******"
+	case 10:
+		return idn[:3] + "-" + idn[3:5] + "-*****"
+	}
+	return "*****"
+}
+
+// CheckName validates a subject's real name: it becomes the CN before "()".
+func CheckName(name string) error {
+	n := utf8.RuneCountInString(name)
+	if strings.TrimSpace(name) != name || n < 1 || n > 64 || !utf8.ValidString(name) {
+		return errs.New(errs.InvalidName, "name must be 1 to 64 characters without surrounding space")
+	}
+	for _, r := range name {
+		if r == '(' || r == ')' || unicode.IsControl(r) || r == ',' || r == '=' {
+			return errs.New(errs.InvalidName, "name contains %q", r)
+		}
+	}
+	return nil
+}
+
+// Enroll records an enrollment and returns its reference number and authorization code.
+func (s *Service) Enroll(ctx context.Context, req EnrollRequest) (*Enrolled, error) {
+	inst, err := s.store.Institution(ctx, req.Institution)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errs.New(errs.InstitutionUnknown, "institution %q", req.Institution)
+	} else if err != nil {
+		return nil, err
+	}
+	if err := CheckName(req.Name); err != nil {
+		return nil, err
+	}
+	idn, err := NormalizeIDN(req.IDN)
+	if err != nil {
+		return nil, err
+	}
+	if req.Kind == "" {
+		req.Kind = model.Personal
+	}
+	if req.Usage == "" {
+		req.Usage = model.Banking
+	}
+	if !req.Kind.Valid() || !req.Usage.Valid() {
+		return nil, errs.New(errs.InvalidKind, "kind %q, usage %q", req.Kind, req.Usage)
+	}
+	if req.Kind == model.Personal && len(idn) != 13 || req.Kind == model.Corporate && len(idn) != 10 {
+		return nil, errs.New(errs.InvalidIDN, "a %s certificate needs a %d-digit number", req.Kind, map[model.Kind]int{model.Personal: 13, model.Corporate: 10}[req.Kind])
+	}
+	if req.Verification == "" {
+		req.Verification = "in-person"
+	}
+	now := s.now()
+	code := newAuthCode()
+	for attempt := 0; ; attempt++ {
+		ref := newReference()
+		idnC, err := s.seal.Seal("idn", ref, []byte(idn))
+		if err != nil {
+			return nil, err
+		}
+		codeC, err := s.seal.Seal("authcode", ref, []byte(code))
+		if err != nil {
+			return nil, err
+		}
+		e := model.Enrollment{
+			Reference: ref, InstitutionCode: inst.Code, Name: req.Name,
+			IDNCipher: idnC, AuthCodeCipher: codeC, Kind: req.Kind, Usage: req.Usage,
+			Verification: req.Verification, TellerID: req.TellerID,
+			CreatedAt: now, ExpiresAt: now.Add(EnrollmentLifetime),
+		}
+		ev := model.AuditEvent{Type: "enrollment.created", Actor: req.Actor, Institution: inst.Code, Subject: ref,
+			Details: map[string]string{"kind": string(req.Kind), "usage": string(req.Usage), "verification": req.Verification}}
+		if req.TellerID != "" {
+			ev.Details["teller"] = req.TellerID
+		}
+		err = s.store.CreateEnrollment(ctx, e, ev)
+		if errors.Is(err, store.ErrConflict) && attempt < 5 {
+			continue // reference collision: draw another
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &Enrolled{Reference: ref, AuthCode: code, ExpiresAt: e.ExpiresAt}, nil
+	}
+}
+
+// newReference draws a 10-digit reference number (first digit not 0).
+func newReference() string {
+	n, err := rand.Int(rand.Reader, big.NewInt(9_000_000_000))
+	if err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return strconv.FormatInt(n.Int64()+1_000_000_000, 10)
+}
+
+// codeAlphabet has no look-alikes (0/O, 1/I/L, U/V): codes are read aloud and typed.
+const codeAlphabet = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+
+// newAuthCode draws a 16-character authorization code (about 77 bits).
+func newAuthCode() string {
+	b := make([]byte, 16)
+	max := big.NewInt(int64(len(codeAlphabet)))
+	for i := range b {
+		n, err := rand.Int(rand.Reader, max)
+		if err != nil {
+			panic(err)
+		}
+		b[i] = codeAlphabet[n.Int64()]
+	}
+	return string(b)
+}
+
+// Redeemed is an enrollment whose code was checked and which this caller now holds.
+type Redeemed struct {
+	Enrollment model.Enrollment
+	IDN        string
+}
+
+// Redeem checks the reference number and code and claims the enrollment for one
+// issuance. The caller must either issue (which marks it used) or Release it.
+func (s *Service) Redeem(ctx context.Context, ref, code string) (*Redeemed, error) {
+	e, err := s.usable(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	want, err := s.seal.Open("authcode", ref, e.AuthCodeCipher)
+	if err != nil {
+		return nil, fmt.Errorf("center: open auth code of %s: %w", ref, err)
+	}
+	if subtle.ConstantTimeCompare(want, []byte(strings.ToUpper(strings.TrimSpace(code)))) != 1 {
+		return nil, s.wrongCode(ctx, e)
+	}
+	return s.claim(ctx, e)
+}
+
+// Secret returns the authorization code of a usable enrollment, for protocols where the
+// code is a MAC key (CMP password-based MAC, KOREAN-PKI.md section 7). The caller checks
+// the MAC and must call WrongSecret on a mismatch or Claim on a match.
+func (s *Service) Secret(ctx context.Context, ref string) ([]byte, error) {
+	e, err := s.usable(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return s.seal.Open("authcode", ref, e.AuthCodeCipher)
+}
+
+// WrongSecret records a failed proof of the code (a bad MAC) and returns the error to show.
+func (s *Service) WrongSecret(ctx context.Context, ref string) error {
+	e, err := s.usable(ctx, ref)
+	if err != nil {
+		return err
+	}
+	return s.wrongCode(ctx, e)
+}
+
+// Claim claims a usable enrollment after the caller proved the code another way.
+func (s *Service) Claim(ctx context.Context, ref string) (*Redeemed, error) {
+	e, err := s.usable(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return s.claim(ctx, e)
+}
+
+// Release gives back a claimed enrollment whose issuance failed.
+func (s *Service) Release(ctx context.Context, ref string) error {
+	return s.store.ReleaseEnrollment(ctx, ref)
+}
+
+func (s *Service) usable(ctx context.Context, ref string) (model.Enrollment, error) {
+	e, err := s.store.Enrollment(ctx, ref)
+	if errors.Is(err, store.ErrNotFound) {
+		return e, errs.New(errs.EnrollmentNotFound, "reference %q", ref)
+	} else if err != nil {
+		return e, err
+	}
+	return e, s.state(e)
+}
+
+func (s *Service) state(e model.Enrollment) error {
+	switch {
+	case e.UsedAt != nil:
+		return errs.New(errs.EnrollmentUsed, "reference %s was used", e.Reference)
+	case e.Locked:
+		return errs.New(errs.EnrollmentLocked, "reference %s is locked", e.Reference)
+	case !s.now().Before(e.ExpiresAt):
+		return errs.New(errs.EnrollmentExpired, "reference %s expired", e.Reference)
+	}
+	return nil
+}
+
+func (s *Service) wrongCode(ctx context.Context, e model.Enrollment) error {
+	tries, locked, err := s.store.RecordFailedAttempt(ctx, e.Reference, MaxWrongCodes, model.AuditEvent{
+		Type: "enrollment.wrong_code", Actor: "subscriber", Institution: e.InstitutionCode, Subject: e.Reference,
+	})
+	if err != nil {
+		return err
+	}
+	if locked {
+		return errs.New(errs.EnrollmentLocked, "reference %s locked after %d wrong codes", e.Reference, tries)
+	}
+	return errs.New(errs.AuthCodeInvalid, "wrong code for %s (%d of %d)", e.Reference, tries, MaxWrongCodes).
+		With("remaining", strconv.Itoa(MaxWrongCodes-tries))
+}
+
+func (s *Service) claim(ctx context.Context, e model.Enrollment) (*Redeemed, error) {
+	now := s.now()
+	if err := s.store.ClaimEnrollment(ctx, e.Reference, now, now.Add(claimLifetime)); errors.Is(err, store.ErrConflict) {
+		// Lost a race: say why, from the current state.
+		if cur, err2 := s.store.Enrollment(ctx, e.Reference); err2 == nil {
+			if err3 := s.state(cur); err3 != nil {
+				return nil, err3
+			}
+		}
+		return nil, errs.New(errs.EnrollmentBusy, "reference %s is held by another issuance", e.Reference)
+	} else if err != nil {
+		return nil, err
+	}
+	idn, err := s.seal.Open("idn", e.Reference, e.IDNCipher)
+	if err != nil {
+		s.store.ReleaseEnrollment(ctx, e.Reference)
+		return nil, fmt.Errorf("center: open identity number of %s: %w", e.Reference, err)
+	}
+	return &Redeemed{Enrollment: e, IDN: string(idn)}, nil
+}

@@ -1,0 +1,87 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/certcenter/certcenter/internal/errs"
+)
+
+// Problem is an RFC 9457 problem document with certcenter's extensions.
+type Problem struct {
+	Type      string `json:"type"`
+	Title     string `json:"title"`
+	Status    int    `json:"status"`
+	Detail    string `json:"detail,omitempty"`
+	Code      string `json:"code"`
+	Hint      string `json:"hint,omitempty"`
+	RequestID string `json:"requestId,omitempty"`
+}
+
+var errPanic = errs.New(errs.Internal, "panic")
+
+func errNotFoundRoute(r *http.Request) error {
+	return errs.New(errs.NotFound, "no route for %s %s", r.Method, r.URL.Path)
+}
+
+// problem writes err as a problem document. Internal errors are logged with the request
+// ID and shown without detail.
+func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
+	lang := errs.ParseLang(r.Header.Get("Accept-Language"))
+	code := errs.CodeOf(err)
+	status := errs.Status(err)
+	text := errs.Localize(err, lang)
+	p := Problem{
+		Type: "https://certcenter.dev/problems/" + string(code), Title: text.Message, Status: status,
+		Code: string(code), Hint: text.Hint, RequestID: requestID(r),
+	}
+	var e *errs.Error
+	if code == errs.Internal {
+		// The detail may hold internals; log it (no personal data reaches errors) and hide it.
+		s.log.Error("internal error", "request_id", p.RequestID, "route", r.URL.Path, "err", err)
+	} else if errors.As(err, &e) {
+		p.Detail = e.Detail
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Content-Language", string(lang))
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(p)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// maxBody bounds every JSON request body.
+const maxBody = 1 << 20
+
+// decodeJSON decodes a JSON request body strictly: one object, no unknown fields, at
+// most maxBody bytes.
+func decodeJSON(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			return errs.New(errs.BadRequest, "Content-Type must be application/json")
+		}
+	}
+	body := http.MaxBytesReader(nil, r.Body, maxBody)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errs.New(errs.RequestTooLarge, "body over %d bytes", maxBody)
+		}
+		return errs.Wrap(errs.BadRequest, nil, "invalid JSON: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errs.New(errs.BadRequest, "trailing data after the JSON object")
+	}
+	return nil
+}
