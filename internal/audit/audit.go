@@ -103,3 +103,26 @@ func (v *Verifier) Add(e model.AuditEntry) error {
 	v.Count++
 	return nil
 }
+
+// CheckHeads compares what was walked with the store's chain heads, so that entries
+// deleted from the end of a chain are detected too.
+func (v *Verifier) CheckHeads(heads map[int]model.AuditHead) error {
+	for chain, h := range heads {
+		if v.seq[chain] != h.Seq {
+			return fmt.Errorf("audit: chain %d: the head says %d entries, the log has %d (entries removed)", chain, h.Seq, v.seq[chain])
+		}
+		last := v.last[chain]
+		if last == nil {
+			last = Genesis
+		}
+		if !bytes.Equal(last, h.Hash) {
+			return fmt.Errorf("audit: chain %d: the last entry's hash does not match the head", chain)
+		}
+	}
+	for chain := range v.seq {
+		if _, ok := heads[chain]; !ok {
+			return fmt.Errorf("audit: chain %d has entries but no head", chain)
+		}
+	}
+	return nil
+}
