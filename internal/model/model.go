@@ -213,6 +213,13 @@ type AuditEntry struct {
 	Hash     []byte
 }
 
+// AuditHead is the last entry of one audit chain as the store records it: a verifier
+// that walked the chain must end at the same seq and hash, or entries were cut off.
+type AuditHead struct {
+	Seq  int64
+	Hash []byte
+}
+
 // Bootstrap is everything the first start creates, stored in one transaction.
 type Bootstrap struct {
 	Authorities  []Authority
