@@ -1,0 +1,55 @@
+package npki
+
+import "fmt"
+
+// Key files (signPri.key, kmPri.key): EncryptedPrivateKeyInfo around a PrivateKeyInfo
+// that carries R (KOREAN-PKI.md section 4).
+
+// DecryptKeyFile decrypts and parses a key file. Errors are those of DecryptPKCS8 and
+// ParsePrivateKeyInfo; test them with errors.Is (ErrWrongPassword, ErrMalformed, ...).
+func DecryptKeyFile(der, password []byte) (*PrivateKey, error) {
+	plain, err := DecryptPKCS8(der, password)
+	if err != nil {
+		return nil, fmt.Errorf("npki: decrypt key file: %w", err)
+	}
+	k, err := ParsePrivateKeyInfo(plain)
+	clear(plain)
+	if err != nil {
+		return nil, fmt.Errorf("npki: decrypt key file: %w", err)
+	}
+	return k, nil
+}
+
+// EncryptKeyFile encodes k (with R and its attributes) and encrypts it under password,
+// as opts says (nil: PBES2, PBKDF2-HMAC-SHA256, SEED-CBC; use Scheme SEEDCBCWithSHA1 for
+// software that reads only the classic form). A password that fails CheckPassword is
+// refused with a *PasswordError unless opts.ExistingPassword is set.
+func EncryptKeyFile(k *PrivateKey, password []byte, opts *EncryptOptions) ([]byte, error) {
+	plain, err := MarshalPrivateKeyInfo(k)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(plain)
+	return EncryptPKCS8(plain, password, opts)
+}
+
+// ChangePassword re-encrypts a key file under newPassword, keeping the decrypted
+// PrivateKeyInfo byte for byte (R and every attribute survive). With opts nil the new
+// file uses the old one's scheme, cipher, PRF and iteration count with a fresh salt and
+// IV, so software that read the old file reads the new one. newPassword must pass
+// CheckPassword unless opts.ExistingPassword is set.
+func ChangePassword(der, oldPassword, newPassword []byte, opts *EncryptOptions) ([]byte, error) {
+	plain, p, err := decryptPKCS8(der, oldPassword)
+	if err != nil {
+		return nil, fmt.Errorf("npki: change password: %w", err)
+	}
+	defer clear(plain)
+	// Refuse to rewrite a file whose content would not read back.
+	if _, err := ParsePrivateKeyInfo(plain); err != nil {
+		return nil, fmt.Errorf("npki: change password: %w", err)
+	}
+	if opts == nil {
+		opts = p.options()
+	}
+	return EncryptPKCS8(plain, newPassword, opts)
+}
