@@ -66,6 +66,10 @@ func classifyOpenError(err error, module, token string) error {
 			return fmt.Errorf("%w for %s (check the secret pkcs11.pin refers to)", ErrWrongPIN, token)
 		case pkcs11.CKR_PIN_LOCKED:
 			return fmt.Errorf("%w for %s (the security officer must unlock or reset it)", ErrPINLocked, token)
+		case pkcs11.CKR_USER_PIN_NOT_INITIALIZED:
+			return fmt.Errorf("%w for %s: the token has no user PIN yet (the security officer sets one)", ErrWrongPIN, token)
+		case pkcs11.CKR_TOKEN_NOT_RECOGNIZED, pkcs11.CKR_TOKEN_NOT_PRESENT, pkcs11.CKR_SLOT_ID_INVALID:
+			return fmt.Errorf("%w: %s in %s is absent or not initialized: %v", ErrTokenNotFound, token, module, p11)
 		case pkcs11.CKR_PIN_EXPIRED:
 			return fmt.Errorf("%w for %s: the PIN has expired (set a new one with the vendor's tool)", ErrWrongPIN, token)
 		}

@@ -8,9 +8,12 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"fmt"
 	"math/big"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -173,6 +176,7 @@ func TestOpenPKCS11Errors(t *testing.T) {
 		{"module missing", func(c *signer.PKCS11Config) { c.Module = filepath.Join(t.TempDir(), "libnone.so") }, "present", signer.ErrModuleNotFound},
 		{"module not a library", func(c *signer.PKCS11Config) { c.Module = notLib }, "present", signer.ErrModuleNotFound},
 		{"token missing", func(c *signer.PKCS11Config) { c.TokenLabel = "no-such-token" }, "present", signer.ErrTokenNotFound},
+		{"slot missing", func(c *signer.PKCS11Config) { n := uint(424242); c.TokenLabel, c.Slot = "", &n }, "present", signer.ErrTokenNotFound},
 		{"wrong PIN", func(c *signer.PKCS11Config) { c.PIN = "env:CERTCENTER_TEST_WRONG_PIN" }, "present", signer.ErrWrongPIN},
 		{"PIN variable unset", func(c *signer.PKCS11Config) { c.PIN = "env:CERTCENTER_TEST_UNSET" }, "present", signer.ErrSecretRef},
 		{"key label missing", func(c *signer.PKCS11Config) {}, "absent", signer.ErrKeyNotFound},
@@ -325,5 +329,45 @@ func TestHSMGenerateRSAAttributes(t *testing.T) {
 		if got != want[a.Type] {
 			t.Errorf("private key attribute 0x%x = %v, want %v", a.Type, got, want[a.Type])
 		}
+	}
+}
+
+// TestOpenPKCS11BySlot selects the token by slot ID instead of label. SoftHSM2 moves an
+// initialized token to a slot numbered after its serial, so ask softhsm2-util for it.
+func TestOpenPKCS11BySlot(t *testing.T) {
+	cfg, h := newToken(t)
+	out, err := exec.Command("softhsm2-util", "--show-slots").CombinedOutput()
+	if err != nil {
+		t.Fatalf("softhsm2-util --show-slots: %v\n%s", err, out)
+	}
+	var slot *uint
+	var current uint
+	for line := range strings.Lines(string(out)) {
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 2 && strings.HasPrefix(line, "Slot "):
+			n, err := strconv.ParseUint(f[1], 10, 64)
+			if err != nil {
+				t.Fatalf("slot line %q: %v", line, err)
+			}
+			current = uint(n)
+		case len(f) == 2 && f[0] == "Label:" && f[1] == h.TokenLabel:
+			n := current
+			slot = &n
+		}
+	}
+	if slot == nil {
+		t.Fatalf("token %s not in softhsm2-util --show-slots:\n%s", h.TokenLabel, out)
+	}
+
+	cfg.TokenLabel, cfg.Slot = "", slot
+	hsm := openHSM(t, cfg)
+	defer hsm.Close()
+	s, err := hsm.GenerateRSA("by-slot", 2048)
+	if err != nil {
+		t.Fatalf("GenerateRSA: %v", err)
+	}
+	if got, want := s.Describe(), fmt.Sprintf("pkcs11 slot %d key by-slot (RSA-2048)", *slot); got != want {
+		t.Errorf("Describe() = %q, want %q", got, want)
 	}
 }
