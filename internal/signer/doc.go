@@ -6,8 +6,9 @@
 // signer owns:
 //   - Spec, the description of a key source as it appears in the config file, and Open;
 //   - secret references (env:NAME, file:/path) for passphrases and PINs, via ResolveSecret;
-//   - the key policy every CA key must meet: RSA of at least 2048 bits, or ECDSA on P-256
-//     or P-384 (the algorithms the Korean profile and the Baseline Requirements accept);
+//   - the key policy every CA key must meet: RSA of at least 2048 bits (the joint-
+//     certificate profile signs sha256WithRSAEncryption, KOREAN-PKI.md section 6), or
+//     ECDSA on P-256 or P-384 for keys outside that profile;
 //   - creating keys for bootstrap: GenerateFile for a key file, (*HSM).GenerateRSA for a
 //     non-extractable key inside a token.
 //
@@ -19,7 +20,13 @@
 //     reference, so config files and their backups never hold one (see ResolveSecret);
 //   - log, prompt for passwords, or put a secret into an error message. Describe gives a
 //     log line that names the key and its algorithm only;
-//   - hold key material for PKCS#11 keys: those never leave the token.
+//   - hold key material for PKCS#11 keys: those never leave the token;
+//   - keep certificates, rotate keys or know which key is the root and which the
+//     issuing CA: callers name the key (a path or a label) and get a Signer back.
+//
+// Key files are written with 600,000 PBKDF2 iterations (see pkcs8file.go for why) and
+// mode 0600, and never overwritten. The PBES2 code itself is npki's; signer only picks
+// the parameters and maps npki's errors onto its own.
 //
 // Every Signer is safe for concurrent use: the file signer is a crypto/rsa or
 // crypto/ecdsa key (stateless), and crypto11 draws a PKCS#11 session from a pool for each

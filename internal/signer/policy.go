@@ -10,13 +10,14 @@ import (
 
 // minRSABits is the smallest RSA modulus a CA key may have: NIST SP 800-57 Part 1 rates
 // RSA-2048 at 112-bit security, acceptable through 2030, and the CA/Browser Forum
-// Baseline Requirements (6.1.5) set the same floor. KISA's joint-certificate profile
-// uses RSA-2048 for subscribers and larger for CAs, which this also allows.
+// Baseline Requirements (6.1.5) set the same floor. The joint-certificate profile is
+// RSA-2048 (KOREAN-PKI.md section 6); larger CA keys are allowed.
 const minRSABits = 2048
 
 // checkPolicy reports whether pub is an acceptable CA public key, and names it for logs
-// ("RSA-2048", "ECDSA-P256"). Ed25519 and other curves are refused because Korean
-// relying-party software does not verify them.
+// ("RSA-2048", "ECDSA-P256"). Ed25519, P-521 and other curves are refused: they are
+// outside the joint-certificate profile and the Baseline Requirements (6.1.5), so
+// relying parties cannot be expected to verify them.
 func checkPolicy(pub crypto.PublicKey) (string, error) {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
