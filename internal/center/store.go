@@ -15,6 +15,9 @@ import (
 // expired at now and not claimed (ClaimedUntil empty or before now); otherwise
 // store.ErrConflict. RecordFailedAttempt increments FailedTries, sets Locked when it
 // reaches max, appends the audit event, in one transaction, and returns the new count.
+// ReleaseEnrollment clears a claim of an unused enrollment (a no-op otherwise).
+// ClaimEnrollment, ReleaseEnrollment and RecordFailedAttempt return store.ErrNotFound
+// for an unknown ref.
 type Store interface {
 	Institution(ctx context.Context, code string) (model.Institution, error)
 	InstitutionByAPIKeyHash(ctx context.Context, hash []byte) (model.Institution, error)

@@ -1,0 +1,119 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/internal/store"
+)
+
+// useSerialSQL marks a reserved serial used; it changes no row when the serial was not
+// reserved (by this issuer) or is already used, which StoreCertificate reports as a
+// conflict before writing anything else.
+const useSerialSQL = `UPDATE serials SET used = TRUE WHERE serial = ? AND issuer_id = ? AND used = FALSE`
+
+const insertCertificateSQL = `INSERT INTO certificates (serial, issuer_id, institution_code, enrollment_ref, common_name,
+kind, usage, not_before, not_after, crl_partition, der, status, revoked_at, reason, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// redeemEnrollmentSQL marks a claimed, unused enrollment used by a certificate.
+const redeemEnrollmentSQL = `UPDATE enrollments SET used_at = ?, claimed_until = NULL, issued_serial = ?
+WHERE reference = ? AND used_at IS NULL AND claimed_until IS NOT NULL`
+
+// StoreCertificate stores c, marks its serial used, redeems the enrollment redeemRef
+// (when not empty) and appends ev, in one transaction. It returns store.ErrConflict,
+// having written nothing, when c's serial was not reserved by c.IssuerID or is already
+// used, or when redeemRef is not claimed-and-unused. An empty Status stores as valid and
+// a zero CreatedAt as the store's clock.
+func (db *DB) StoreCertificate(ctx context.Context, c model.Certificate, redeemRef string, ev model.AuditEvent) error {
+	serial := c.Serial.String()
+	now := db.clock()
+	if c.Status == "" {
+		c.Status = model.StatusValid
+	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = now
+	}
+	var reason sql.NullInt64
+	if c.Reason != nil {
+		reason = sql.NullInt64{Int64: int64(*c.Reason), Valid: true}
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		n, err := execTx(ctx, tx, db.st.useSerial, serial, c.IssuerID)
+		if err != nil {
+			return wrapf(err, "store certificate %s: serial", serial)
+		}
+		if n == 0 {
+			return fmt.Errorf("sqlstore: store certificate %s: serial not reserved by %q or already used: %w", serial, c.IssuerID, store.ErrConflict)
+		}
+		if _, err := execTx(ctx, tx, db.st.insertCertificate, serial, c.IssuerID, c.InstitutionCode, c.EnrollmentRef, c.CommonName,
+			string(c.Kind), string(c.Usage), micros(c.NotBefore), micros(c.NotAfter), c.Partition, c.DER, string(c.Status),
+			nullMicros(c.RevokedAt), reason, micros(c.CreatedAt)); err != nil {
+			return db.conflictOr(err, "store certificate %s", serial)
+		}
+		if redeemRef != "" {
+			n, err := execTx(ctx, tx, db.st.redeemEnrollment, micros(now), serial, redeemRef)
+			if err != nil {
+				return wrapf(err, "store certificate %s: redeem enrollment %s", serial, redeemRef)
+			}
+			if n == 0 {
+				return fmt.Errorf("sqlstore: store certificate %s: enrollment %s is not claimed, or already used, or unknown: %w", serial, redeemRef, store.ErrConflict)
+			}
+		}
+		return db.appendAudit(ctx, tx, ev)
+	})
+}
+
+const certificateColumns = `serial, issuer_id, institution_code, enrollment_ref, common_name, kind, usage,
+not_before, not_after, crl_partition, der, status, revoked_at, reason, created_at`
+
+func scanCertificate(sc interface{ Scan(...any) error }) (model.Certificate, error) {
+	var (
+		c                              model.Certificate
+		serial, kind, usage, status    string
+		notBefore, notAfter, createdAt int64
+		revokedAt, reason              sql.NullInt64
+	)
+	if err := sc.Scan(&serial, &c.IssuerID, &c.InstitutionCode, &c.EnrollmentRef, &c.CommonName, &kind, &usage,
+		&notBefore, &notAfter, &c.Partition, &c.DER, &status, &revokedAt, &reason, &createdAt); err != nil {
+		return model.Certificate{}, err
+	}
+	s, err := hex.DecodeString(serial)
+	if err != nil {
+		return model.Certificate{}, fmt.Errorf("stored serial %q is not hex: %w", serial, err)
+	}
+	c.Serial = s
+	c.Kind, c.Usage, c.Status = model.Kind(kind), model.Usage(usage), model.CertStatus(status)
+	c.NotBefore, c.NotAfter, c.CreatedAt = fromMicros(notBefore), fromMicros(notAfter), fromMicros(createdAt)
+	c.RevokedAt = fromNullMicros(revokedAt)
+	if reason.Valid {
+		r := model.RevocationReason(reason.Int64)
+		c.Reason = &r
+	}
+	return c, nil
+}
+
+// Certificate returns the certificate with serial, or store.ErrNotFound.
+func (db *DB) Certificate(ctx context.Context, serial model.Serial) (model.Certificate, error) {
+	c, err := scanCertificate(db.r.QueryRowContext(ctx, db.d.rebind(`SELECT `+certificateColumns+` FROM certificates WHERE serial = ?`), serial.String()))
+	if errors.Is(err, sql.ErrNoRows) {
+		return model.Certificate{}, fmt.Errorf("sqlstore: certificate %s: %w", serial, store.ErrNotFound)
+	}
+	if err != nil {
+		return model.Certificate{}, wrapf(err, "certificate %s", serial)
+	}
+	return c, nil
+}
+
+// CountCertificates returns the number of stored certificates.
+func (db *DB) CountCertificates(ctx context.Context) (int64, error) {
+	var n int64
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM certificates`).Scan(&n); err != nil {
+		return 0, wrapf(err, "count certificates")
+	}
+	return n, nil
+}

@@ -1,0 +1,77 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+)
+
+// stmts are the write statements, prepared once at Open on the write pool. SQLite
+// (modernc) would otherwise compile every statement on every call; inside a transaction
+// tx.StmtContext reuses the statement already prepared on the transaction's connection.
+// They are prepared before any transaction starts: on SQLite the write pool has a single
+// connection, and preparing on the pool during a transaction would wait for itself.
+type stmts struct {
+	reserveSerial     *sql.Stmt
+	nextSequence      *sql.Stmt
+	useSerial         *sql.Stmt
+	insertCertificate *sql.Stmt
+	redeemEnrollment  *sql.Stmt
+	insertEnrollment  *sql.Stmt
+	claimEnrollment   *sql.Stmt
+	releaseEnrollment *sql.Stmt
+	failedAttempt     *sql.Stmt
+	auditAdvance      *sql.Stmt
+	auditInsert       *sql.Stmt
+	auditSetHead      *sql.Stmt // nil on PostgreSQL, where auditInsert moves the head too
+
+	all []*sql.Stmt
+}
+
+func (s *stmts) prepare(ctx context.Context, db *sql.DB, d dialect) error {
+	auditInsert, auditSetHead := d.auditWriteSQL()
+	list := []struct {
+		dst **sql.Stmt
+		q   string
+	}{
+		{&s.reserveSerial, reserveSerialSQL},
+		{&s.nextSequence, nextSequenceSQL},
+		{&s.useSerial, useSerialSQL},
+		{&s.insertCertificate, insertCertificateSQL},
+		{&s.redeemEnrollment, redeemEnrollmentSQL},
+		{&s.insertEnrollment, insertEnrollmentSQL},
+		{&s.claimEnrollment, claimEnrollmentSQL},
+		{&s.releaseEnrollment, releaseEnrollmentSQL},
+		{&s.failedAttempt, failedAttemptSQL},
+		{&s.auditAdvance, auditAdvanceSQL},
+		{&s.auditInsert, auditInsert},
+		{&s.auditSetHead, auditSetHead},
+	}
+	for _, p := range list {
+		if p.q == "" {
+			continue
+		}
+		st, err := db.PrepareContext(ctx, d.rebind(p.q))
+		if err != nil {
+			return wrapf(err, "prepare %q", firstLine(p.q))
+		}
+		*p.dst = st
+		s.all = append(s.all, st)
+	}
+	return nil
+}
+
+func (s *stmts) close() {
+	for _, st := range s.all {
+		st.Close()
+	}
+	s.all = nil
+}
+
+func firstLine(q string) string {
+	for i := 0; i < len(q); i++ {
+		if q[i] == '\n' {
+			return q[:i]
+		}
+	}
+	return q
+}
