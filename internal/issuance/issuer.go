@@ -1,0 +1,358 @@
+package issuance
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rand"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/npki"
+	zx509 "github.com/zmap/zcrypto/x509"
+)
+
+// ErrAlreadySigned: Sign was called a second time with the same Prepared.
+var ErrAlreadySigned = errors.New("issuance: this prepared certificate was already signed (prepare it again)")
+
+// Config builds an Issuer.
+type Config struct {
+	// ID is the Authority.ID of this CA, named in CRL URLs: <BaseURL>/crl/<ID>/p<N>.crl.
+	// Lowercase letters, digits, '-' and '_'.
+	ID string
+	// Cert is this CA's certificate; its RawSubject becomes the issuer name byte for byte
+	// (RFC 5280 section 4.1.2.4) and its key identifier the AKI.
+	Cert *x509.Certificate
+	// Signer holds the CA key (internal/signer). Its public key must be Cert's.
+	Signer crypto.Signer
+	// Profile is the subscriber profile; BaseURL is used for every certificate.
+	Profile Profile
+	// CertURL is where this CA's certificate is published (AIA caIssuers of what it
+	// issues); empty means <BaseURL>/pki/ca.crt.
+	CertURL string
+	// Linter is shared by every Issuer of the process; nil builds one.
+	Linter *Linter
+}
+
+// Issuer is a CA that prepares, lints, signs and verifies certificates. It is safe for
+// concurrent use if its crypto.Signer is.
+type Issuer struct {
+	id      string
+	cert    *x509.Certificate
+	profile Profile
+	linter  *Linter
+	door    door
+	akid    []byte // this CA's key identifier: the AKI of what it issues
+	notice  []byte // the profile's notice text as BMPString content
+	ocspURL string
+	certURL string
+}
+
+// door is the only place a CA private key is used.
+type door struct {
+	key crypto.Signer
+	pub crypto.PublicKey
+	alg sigAlg
+}
+
+// New checks the configuration and returns an Issuer.
+func New(c Config) (*Issuer, error) {
+	if !validID(c.ID) {
+		return nil, fmt.Errorf("issuance: issuer ID %q must be lowercase letters, digits, '-' or '_' (it is a URL path segment)", c.ID)
+	}
+	if c.Cert == nil || c.Signer == nil {
+		return nil, errors.New("issuance: issuer certificate and signer are required")
+	}
+	if !c.Cert.IsCA || c.Cert.KeyUsage&x509.KeyUsageCertSign == 0 {
+		return nil, fmt.Errorf("issuance: certificate %q is not a CA certificate with keyCertSign", c.Cert.Subject)
+	}
+	if !publicKeyEqual(c.Signer.Public(), c.Cert.PublicKey) {
+		return nil, fmt.Errorf("issuance: the signer's key is not the key of certificate %q", c.Cert.Subject)
+	}
+	if err := c.Profile.Validate(); err != nil {
+		return nil, err
+	}
+	p := c.Profile.withDefaults()
+	alg, err := sigAlgFor(c.Signer.Public())
+	if err != nil {
+		return nil, err
+	}
+	akid := c.Cert.SubjectKeyId
+	if len(akid) == 0 {
+		if akid, err = subjectKeyID(c.Cert.RawSubjectPublicKeyInfo); err != nil {
+			return nil, err
+		}
+	}
+	notice, err := bmpString(p.NoticeText)
+	if err != nil {
+		return nil, err
+	}
+	certURL := c.CertURL
+	if certURL == "" {
+		certURL = p.BaseURL + "/pki/ca.crt"
+	} else if err := checkURL(certURL); err != nil {
+		return nil, fmt.Errorf("issuance: CertURL: %w", err)
+	}
+	l := c.Linter
+	if l == nil {
+		if l, err = NewLinter(); err != nil {
+			return nil, err
+		}
+	}
+	return &Issuer{
+		id: c.ID, cert: c.Cert, profile: p, linter: l,
+		door:    door{key: c.Signer, pub: c.Signer.Public(), alg: alg},
+		akid:    akid,
+		notice:  notice,
+		ocspURL: p.BaseURL + "/ocsp",
+		certURL: certURL,
+	}, nil
+}
+
+func validID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Certificate returns the issuer's own certificate.
+func (i *Issuer) Certificate() *x509.Certificate { return i.cert }
+
+// ID returns the issuer's Authority.ID.
+func (i *Issuer) ID() string { return i.id }
+
+// CRLURL returns the URL of CRL partition n of this issuer, as written in the CRL
+// distribution points of the certificates in that partition.
+func (i *Issuer) CRLURL(partition int) string {
+	return i.profile.BaseURL + "/crl/" + i.id + "/p" + strconv.Itoa(partition) + ".crl"
+}
+
+// Request is a subscriber certificate to issue (KOREAN-PKI.md section 6).
+type Request struct {
+	// Serial: 16 to 20 bytes, first byte 0x01 to 0x7f (see ErrBadSerial), reserved by the
+	// caller before Prepare.
+	Serial    model.Serial
+	PublicKey crypto.PublicKey // the subscriber's key: RSA-2048 or more, e = 65537
+	Kind      model.Kind
+	Usage     model.Usage
+	// Name is the real name: the CN prefix and the realName of kisa-identifyData.
+	Name string
+	// InstitutionCode is the 3-digit bank code written in the CN digits.
+	InstitutionCode string
+	// InstitutionOU is the institution's short name written as the second OU
+	// (model.Institution.ShortName, e.g. "WOORI").
+	InstitutionOU string
+	// Sequence is the 7-digit sequence number ending the CN.
+	Sequence int
+	// VID is the SHA-256 VID, npki.VID(crypto.SHA256, idn, R): 32 bytes. The identity
+	// number itself never enters this package (KOREAN-PKI.md section 5).
+	VID []byte
+	// NotBefore and NotAfter: ValidityFrom(now, 1) for an issue; IssueDay(now) with
+	// RenewalNotAfter(old.NotAfter, 1) for a renewal or old.NotAfter for a reissue
+	// (KOREAN-PKI.md section 2). They must be 00:00:00 and 23:59:59 KST.
+	NotBefore, NotAfter time.Time
+	// Partition is the CRL partition, fixed at issuance, named in the CRL DP.
+	Partition int
+
+	// tamper, set only by tests of this package, edits the fields after the profile
+	// built them, to prove that the lints refuse what the profile would never produce.
+	tamper func(*tbsFields)
+}
+
+// Prepared is a linted TBSCertificate waiting for its one signature. It is opaque:
+// what was linted is what Sign signs.
+type Prepared struct {
+	owner    *door
+	tbs      []byte
+	digest   []byte
+	findings []Finding
+	signed   atomic.Bool
+
+	commonName          string
+	notBefore, notAfter time.Time
+	serial              model.Serial
+}
+
+// Findings returns the warnings and notices of the lints; error-level findings never
+// reach a Prepared.
+func (p *Prepared) Findings() []Finding { return p.findings }
+
+// CommonName returns the subject CN (KOREAN-PKI.md section 6), for model.Certificate.
+func (p *Prepared) CommonName() string { return p.commonName }
+
+// Serial returns the serial of the certificate.
+func (p *Prepared) Serial() model.Serial { return p.serial }
+
+// Validity returns notBefore and notAfter in UTC.
+func (p *Prepared) Validity() (notBefore, notAfter time.Time) { return p.notBefore, p.notAfter }
+
+// Prepare builds the subscriber TBSCertificate, lints it (zlint RFC 5280 and the
+// Korean-profile lints) without touching the CA key, and returns it for Sign.
+// Errors: ErrKeyTooWeak, ErrKeyUnsupported, ErrBadSerial, ErrLint (a *LintError), or a
+// plain error naming the request field at fault.
+func (i *Issuer) Prepare(req Request) (*Prepared, error) {
+	if err := checkSerial(req.Serial); err != nil {
+		return nil, err
+	}
+	if err := checkSubscriberKey(req.PublicKey); err != nil {
+		return nil, err
+	}
+	class, err := classOf(req.Kind, req.Usage)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkKSTAligned(req.NotBefore, req.NotAfter); err != nil {
+		return nil, fmt.Errorf("issuance: validity: %w (use ValidityFrom, IssueDay, RenewalNotAfter)", err)
+	}
+	if d := req.NotAfter.Sub(req.NotBefore); d > i.profile.MaxValidity {
+		return nil, fmt.Errorf("issuance: validity of %v is longer than the profile's %v", d, i.profile.MaxValidity)
+	}
+	if req.NotAfter.After(i.cert.NotAfter) {
+		return nil, fmt.Errorf("issuance: notAfter %s is after the issuing CA's %s", req.NotAfter.UTC(), i.cert.NotAfter.UTC())
+	}
+	if req.Partition < 0 {
+		return nil, fmt.Errorf("issuance: CRL partition %d is negative", req.Partition)
+	}
+	if len(req.VID) != 32 {
+		return nil, fmt.Errorf("issuance: VID has %d bytes; want a SHA-256 VID of 32 (npki.VID(crypto.SHA256, ...))", len(req.VID))
+	}
+	cn, err := FormatCN(req.Name, req.InstitutionCode, class.code, req.NotBefore, req.Sequence)
+	if err != nil {
+		return nil, err
+	}
+	subject, err := SubscriberName(i.profile.Organization, class.ou, req.InstitutionOU, cn).Marshal()
+	if err != nil {
+		return nil, err
+	}
+	spki, err := marshalSPKI(req.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	skid, err := subjectKeyID(spki)
+	if err != nil {
+		return nil, err
+	}
+	san, err := npki.MarshalSAN(npki.IdentifyData{RealName: req.Name, HashAlg: crypto.SHA256, VID: req.VID})
+	if err != nil {
+		return nil, fmt.Errorf("issuance: subjectAltName: %w", err)
+	}
+	f := &tbsFields{
+		serial:    req.Serial,
+		sigAlg:    i.door.alg.der,
+		issuer:    i.cert.RawSubject,
+		notBefore: req.NotBefore.UTC(),
+		notAfter:  req.NotAfter.UTC(),
+		subject:   subject,
+		spki:      spki,
+		// The order of the yessign test certificate (KOREAN-PKI.md section 6).
+		exts: []extension{
+			extAKI(i.akid),
+			extSKI(skid),
+			extKeyUsage(kuDigitalSignature, kuNonRepudiation),
+			extCertPolicies(policyOID(i.profile.PolicyArc, class), i.notice, i.profile.CPSURI),
+			{id: oidExtSubjectAltName, value: san},
+			extCRLDP(i.CRLURL(req.Partition)),
+			extAIA(i.ocspURL, i.certURL),
+		},
+	}
+	if req.tamper != nil {
+		req.tamper(f)
+	}
+	p, err := i.door.prepare(f, false, i.linter, func(c *zx509.Certificate) []Finding {
+		return runKoreanLints(c, &i.profile)
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.commonName = cn
+	return p, nil
+}
+
+// Issue is Prepare then Sign.
+func (i *Issuer) Issue(req Request) ([]byte, error) {
+	p, err := i.Prepare(req)
+	if err != nil {
+		return nil, err
+	}
+	return i.Sign(p)
+}
+
+// Sign signs the prepared TBSCertificate exactly once with the CA key, verifies the
+// signature against the issuer's public key, parses the result and returns its DER.
+// A Prepared is signed at most once (ErrAlreadySigned) and only by the Issuer that
+// prepared it.
+func (i *Issuer) Sign(p *Prepared) ([]byte, error) {
+	return i.door.sign(p)
+}
+
+// prepare encodes f, lints the exact bytes, and returns the Prepared. extra adds
+// profile-specific lints (nil for none). selfSigned tells the linters what the dummy
+// signature cannot show: zcrypto marks a certificate self-signed only when its
+// signature verifies under its own key, and zlint's root lints depend on that mark.
+func (d *door) prepare(f *tbsFields, selfSigned bool, l *Linter, extra func(*zx509.Certificate) []Finding) (*Prepared, error) {
+	tbs, err := f.marshal()
+	if err != nil {
+		return nil, err
+	}
+	lc, err := zx509.ParseCertificate(lintCopy(tbs, d.alg))
+	if err != nil {
+		return nil, fmt.Errorf("issuance: the lint copy does not parse: %w", err)
+	}
+	lc.SelfSigned = selfSigned
+	findings := l.run(lc)
+	if extra != nil {
+		findings = append(findings, extra(lc)...)
+	}
+	if fail := failures(findings); len(fail) > 0 {
+		return nil, &LintError{Findings: fail}
+	}
+	h := d.alg.hash.New()
+	h.Write(tbs)
+	return &Prepared{
+		owner: d, tbs: tbs, digest: h.Sum(nil), findings: findings,
+		notBefore: f.notBefore, notAfter: f.notAfter, serial: f.serial,
+	}, nil
+}
+
+// sign is the one call to the CA key.
+func (d *door) sign(p *Prepared) ([]byte, error) {
+	if p == nil || p.owner != d {
+		return nil, errors.New("issuance: Sign: the certificate was not prepared by this issuer")
+	}
+	if !p.signed.CompareAndSwap(false, true) {
+		return nil, ErrAlreadySigned
+	}
+	// The bytes signed are the bytes linted: the digest was taken right after linting.
+	h := d.alg.hash.New()
+	h.Write(p.tbs)
+	if !bytes.Equal(h.Sum(nil), p.digest) {
+		return nil, errors.New("issuance: Sign: the TBSCertificate changed after linting")
+	}
+	sig, err := d.key.Sign(rand.Reader, p.digest, d.alg.hash)
+	if err != nil {
+		return nil, fmt.Errorf("issuance: sign: %w", err)
+	}
+	if err := verifySignature(d.pub, d.alg.hash, p.digest, sig); err != nil {
+		return nil, fmt.Errorf("issuance: the CA key returned a signature that does not verify: %w", err)
+	}
+	der := assemble(p.tbs, d.alg.der, sig)
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, fmt.Errorf("issuance: the signed certificate does not parse: %w", err)
+	}
+	if !bytes.Equal(c.RawTBSCertificate, p.tbs) {
+		return nil, errors.New("issuance: the signed certificate's TBSCertificate is not the linted one")
+	}
+	return der, nil
+}
