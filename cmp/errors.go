@@ -35,6 +35,8 @@ var (
 	ErrBadPOP = &Error{FailBadPOP, "cmp: proof of possession failed"}
 	// ErrBadCertTemplate: the certificate template lacks what the operation needs (e.g. a public key).
 	ErrBadCertTemplate = &Error{FailBadCertTemplate, "cmp: bad certificate template"}
+	// ErrCertHashMismatch: a certConf's certHash names another certificate than the one issued.
+	ErrCertHashMismatch = &Error{FailBadCertID, "cmp: certHash does not match the issued certificate"}
 	// ErrBadRequest: the message is well formed but not something we can act on.
 	ErrBadRequest = &Error{FailBadRequest, "cmp: bad request"}
 )
