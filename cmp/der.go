@@ -241,8 +241,10 @@ func readExtensionList(seq cryptobyte.String) ([]Extension, bool) {
 		var e cryptobyte.String
 		var ext Extension
 		if !seq.ReadASN1(&e, asn1.SEQUENCE) ||
-			!e.ReadASN1ObjectIdentifier(&ext.ID) ||
-			!e.ReadOptionalASN1Boolean(&ext.Critical, asn1.BOOLEAN, false) {
+			!e.ReadASN1ObjectIdentifier(&ext.ID) {
+			return nil, false
+		}
+		if e.PeekASN1Tag(asn1.BOOLEAN) && !e.ReadASN1Boolean(&ext.Critical) {
 			return nil, false
 		}
 		var v cryptobyte.String
