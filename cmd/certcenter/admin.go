@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/certcenter/certcenter/internal/audit"
+	"github.com/certcenter/certcenter/internal/config"
+	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/internal/store/sqlstore"
+)
+
+// cmdConfig: certcenter config check FILE.
+func cmdConfig(args []string, stdout io.Writer) error {
+	if len(args) != 2 || args[0] != "check" {
+		return usageError("usage: certcenter config check FILE")
+	}
+	cfg, err := config.Load(args[1])
+	if err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "ok: %s (database %s, keys %s, listen %s, base URL %s)\n",
+		args[1], cfg.Database.Driver, cfg.Keys.Source, cfg.Listen, cfg.BaseURL)
+	return nil
+}
+
+// cmdAudit: certcenter audit verify.
+func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return usageError("usage: certcenter audit verify [--data DIR | --config FILE]")
+	}
+	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	var c commonFlags
+	c.register(fs, false)
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	cfg, err := c.load()
+	if err != nil {
+		return err
+	}
+	st, err := sqlstore.Open(ctx, cfg.Database.Driver, cfg.Database.DSN)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	v := audit.NewVerifier()
+	if err := st.WalkAudit(ctx, func(e model.AuditEntry) error { return v.Add(e) }); err != nil {
+		return err
+	}
+	heads, err := st.AuditHeads(ctx)
+	if err != nil {
+		return err
+	}
+	if err := v.CheckHeads(heads); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "ok: %d entries\n", v.Count)
+	return nil
+}

@@ -1,0 +1,224 @@
+// Package app wires certcenter together from a configuration: the store, the secrets
+// sealer, the authority (with its keys), the certificate center and the HTTP API. It owns
+// start-up (including the first-start bootstrap) and graceful shutdown, and nothing else:
+// every rule lives in the packages it wires.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/certcenter/certcenter/internal/ca"
+	"github.com/certcenter/certcenter/internal/center"
+	"github.com/certcenter/certcenter/internal/config"
+	"github.com/certcenter/certcenter/internal/httpapi"
+	"github.com/certcenter/certcenter/internal/sealer"
+	"github.com/certcenter/certcenter/internal/store/sqlstore"
+)
+
+// App is a running certcenter.
+type App struct {
+	Cfg    config.Config
+	Store  *sqlstore.DB
+	CA     *ca.Authority
+	Center *center.Service
+	API    *httpapi.Server
+	Log    *slog.Logger
+	Now    func() time.Time
+}
+
+// Options adjust Open for tests and tools.
+type Options struct {
+	Now func() time.Time // clock; default time.Now
+	Out io.Writer        // where the bootstrap tells what it created; default io.Discard
+	Log *slog.Logger     // default: text to stderr
+}
+
+func (o *Options) defaults() {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Out == nil {
+		o.Out = io.Discard
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+}
+
+// ResolveSecret reads a secret reference: "env:NAME" or "file:/path" (trailing newline
+// trimmed). The error names the reference, never the value.
+func ResolveSecret(ref string) ([]byte, error) {
+	switch {
+	case strings.HasPrefix(ref, "env:"):
+		v, ok := os.LookupEnv(ref[4:])
+		if !ok || v == "" {
+			return nil, fmt.Errorf("secret %s: environment variable not set", ref)
+		}
+		return []byte(v), nil
+	case strings.HasPrefix(ref, "file:"):
+		b, err := os.ReadFile(ref[5:])
+		if err != nil {
+			return nil, fmt.Errorf("secret %s: %w", ref, err)
+		}
+		return []byte(strings.TrimRight(string(b), "\r\n")), nil
+	}
+	return nil, fmt.Errorf("secret reference %q must start with env: or file:", ref)
+}
+
+// openBase opens what every command needs: data folder, sealer, store.
+func openBase(ctx context.Context, cfg config.Config) (*sqlstore.DB, *sealer.Sealer, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("data folder: %w", err)
+	}
+	var key []byte
+	var err error
+	if cfg.Secrets.Key == "" {
+		key, err = sealer.LoadOrCreateKeyFile(filepath.Join(cfg.DataDir, "secrets.key"))
+	} else {
+		var raw []byte
+		if raw, err = ResolveSecret(cfg.Secrets.Key); err == nil {
+			key, err = sealer.ParseKey(raw)
+		}
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("secrets key: %w", err)
+	}
+	seal, err := sealer.New(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.Database.Driver == "sqlite" {
+		// The database holds sealed personal data: keep it private to the server's user.
+		if f, err := os.OpenFile(cfg.Database.DSN, os.O_CREATE|os.O_RDONLY, 0o600); err == nil {
+			f.Close()
+		}
+	}
+	st, err := sqlstore.Open(ctx, cfg.Database.Driver, cfg.Database.DSN)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open %s store: %w", cfg.Database.Driver, err)
+	}
+	return st, seal, nil
+}
+
+// caConfig maps the configuration onto the authority's.
+func caConfig(cfg config.Config, now func() time.Time) ca.Config {
+	return ca.Config{
+		Organization: cfg.CA.Organization, RootName: cfg.CA.RootName, IssuingName: cfg.CA.IssuingName,
+		PolicyArc: cfg.CA.PolicyArc, CPSURI: cfg.CA.CPSURI, BaseURL: cfg.BaseURL,
+		Partitions: cfg.CA.CRLPartitions, Now: now,
+	}
+}
+
+func keySource(cfg config.Config) (ca.KeySource, error) {
+	ks := ca.KeySource{Kind: cfg.Keys.Source, Dir: cfg.DataDir}
+	switch cfg.Keys.Source {
+	case "file":
+		ref := cfg.Keys.Passphrase
+		if ref == "" {
+			// Demo: a generated passphrase beside the keys, 0600.
+			p := filepath.Join(cfg.DataDir, "ca-passphrase")
+			if _, err := sealer.LoadOrCreateKeyFile(p); err != nil {
+				return ks, fmt.Errorf("CA passphrase: %w", err)
+			}
+			ref = "file:" + p
+		}
+		ks.Passphrase = ref
+	case "pkcs11":
+		ks.PKCS11Module = cfg.Keys.PKCS11.Module
+		ks.PKCS11Token = cfg.Keys.PKCS11.TokenLabel
+		ks.PKCS11PIN = cfg.Keys.PKCS11.PIN
+	}
+	return ks, nil
+}
+
+// Open starts everything but the listener: bootstrapping on first start.
+func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
+	opts.defaults()
+	st, seal, err := openBase(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	ks, err := keySource(cfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	ccfg := caConfig(cfg, opts.Now)
+	auths, err := bootstrap(ctx, cfg, st, ccfg, ks, opts)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	authority, err := ca.Open(st, ccfg, ks, auths)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	cen := center.New(st, seal, authority, opts.Now)
+	ready := func(ctx context.Context) error { return st.SQL().PingContext(ctx) }
+	api := httpapi.New(cen, authority, ready, opts.Log)
+	return &App{Cfg: cfg, Store: st, CA: authority, Center: cen, API: api, Log: opts.Log, Now: opts.Now}, nil
+}
+
+// OpenCenter opens what the operator commands need (enroll): the store and the
+// center, without the CA keys. The CA must have been bootstrapped by serve.
+func OpenCenter(ctx context.Context, cfg config.Config, now func() time.Time) (*center.Service, io.Closer, error) {
+	st, seal, err := openBase(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	ok, err := st.Bootstrapped(ctx)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	if !ok {
+		st.Close()
+		return nil, nil, errors.New("this data folder has no certificate authority yet: start `certcenter serve` once first")
+	}
+	return center.New(st, seal, nil, now), st, nil
+}
+
+// Close releases the store and the keys.
+func (a *App) Close() error {
+	return errors.Join(a.CA.Close(), a.Store.Close())
+}
+
+// Serve listens until ctx is done, then shuts down gracefully.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.API,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if a.Cfg.TLS.CertFile != "" {
+			errc <- srv.ServeTLS(ln, a.Cfg.TLS.CertFile, a.Cfg.TLS.KeyFile)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	}
+}

@@ -1,0 +1,155 @@
+package app_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
+	"math/big"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/certcenter/certcenter/internal/ca"
+	"github.com/certcenter/certcenter/internal/center"
+	"github.com/certcenter/certcenter/internal/model"
+)
+
+// BenchmarkIssue measures, in one run, the raw signing ceiling (x509.CreateCertificate
+// with an RSA-2048 key like the CA's, no database), issuance through the CA service on
+// SQLite and PostgreSQL, and issuance through HTTP with parallel clients; each figure
+// is also reported as a ratio of the matching ceiling (x-ceiling). The tables start with
+// 10k certificates stored, and with 1M when CERTCENTER_BENCH_1M=1.
+//
+//	go test -run '^$' -bench BenchmarkIssue -benchtime 400x ./internal/app
+func BenchmarkIssue(b *testing.B) {
+	var raw1, rawPar float64 // ns/op of the ceilings
+	caKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		b.Fatal(err)
+	}
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ceiling CA"},
+		NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign, SubjectKeyId: []byte{1, 2, 3, 4}}
+	caDER, _ := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, caKey.Public(), caKey)
+	caCert, _ := x509.ParseCertificate(caDER)
+	leaf := subscriberKey(b)
+	rawOnce := func() {
+		serial := ca.NewSerial()
+		t := &x509.Certificate{SerialNumber: new(big.Int).SetBytes(serial), Subject: pkix.Name{CommonName: "홍길동()0901041202611260000001"},
+			NotBefore: time.Now(), NotAfter: time.Now().AddDate(1, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+			CRLDistributionPoints: []string{"http://127.0.0.1/crl/issuing/p1.crl"}, OCSPServer: []string{"http://127.0.0.1/ocsp"}}
+		if _, err := x509.CreateCertificate(rand.Reader, t, caCert, leaf.Public(), caKey); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("raw-ceiling", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			rawOnce()
+		}
+		raw1 = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	})
+	b.Run("raw-ceiling-parallel", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				rawOnce()
+			}
+		})
+		rawPar = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	})
+
+	sizes := []int{10_000}
+	if os.Getenv("CERTCENTER_BENCH_1M") == "1" {
+		sizes = append(sizes, 1_000_000)
+	}
+	for _, driver := range []string{"sqlite", "postgres"} {
+		for _, n := range sizes {
+			e := newEnv(b, driver)
+			preload(b, e, n)
+			inst := model.Institution{Code: "901", ShortName: "DEMOBANK"}
+			b.Run(fmt.Sprintf("ca/%s/stored=%s", driver, human(n)), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					if _, err := e.app.CA.Issue(context.Background(), ca.IssueRequest{Institution: inst, Name: "홍길동",
+						IDN: "8001011234567", Kind: model.Personal, Usage: model.Banking, PublicKey: leaf.Public(), Actor: "bench"}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(raw1/(float64(b.Elapsed().Nanoseconds())/float64(b.N)), "x-ceiling")
+			})
+			b.Run(fmt.Sprintf("http-parallel/%s/stored=%s", driver, human(n)), func(b *testing.B) {
+				ens := make([]enrolled, b.N)
+				for i := range ens {
+					out, err := e.app.Center.Enroll(context.Background(), center.EnrollRequest{Institution: "901", Name: "홍길동", IDN: "8001011234567", Actor: "bench"})
+					if err != nil {
+						b.Fatal(err)
+					}
+					ens[i] = enrolled{out.Reference, out.AuthCode}
+				}
+				csr := csrPEM(b, leaf)
+				var next atomic.Int64
+				b.SetParallelism(4)
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						en := ens[next.Add(1)-1]
+						if st, m, _ := e.issue(en, csr, ""); st != 201 {
+							b.Errorf("issue = %d %v", st, m)
+							return
+						}
+					}
+				})
+				b.ReportMetric(rawPar/(float64(b.Elapsed().Nanoseconds())/float64(b.N)), "x-ceiling")
+			})
+		}
+	}
+}
+
+func human(n int) string {
+	if n >= 1_000_000 {
+		return fmt.Sprintf("%dM", n/1_000_000)
+	}
+	return fmt.Sprintf("%dk", n/1000)
+}
+
+// preload fills the serials and certificates tables with n synthetic rows of realistic
+// size (1.2 kB of DER each), inside the database, fast.
+func preload(b *testing.B, e *env, n int) {
+	b.Helper()
+	db := e.app.Store.SQL()
+	var q []string
+	switch e.cfg.Database.Driver {
+	case "sqlite":
+		gen := fmt.Sprintf(`WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c WHERE i < %d) `, n)
+		q = []string{
+			`CREATE TEMP TABLE pre AS ` + gen + `SELECT lower(hex(randomblob(20))) AS s, i FROM c`,
+			`INSERT INTO serials (serial, issuer_id, reserved_at, used) SELECT s, 'issuing', 0, 1 FROM pre`,
+			`INSERT INTO certificates (serial, issuer_id, institution_code, enrollment_ref, common_name, kind, usage,
+			   not_before, not_after, crl_partition, der, status, created_at)
+			 SELECT s, 'issuing', '901', '', 'bench', 'personal', 'banking', 0, i, i % 16, randomblob(1200), 'valid', i FROM pre`,
+			`DROP TABLE pre`,
+		}
+	case "postgres":
+		q = []string{
+			fmt.Sprintf(`CREATE TEMP TABLE pre AS SELECT substr(md5(random()::text || i::text) || md5(i::text || random()::text), 1, 40) AS s, i FROM generate_series(1, %d) i`, n),
+			`INSERT INTO serials (serial, issuer_id, reserved_at, used) SELECT s, 'issuing', 0, true FROM pre`,
+			`INSERT INTO certificates (serial, issuer_id, institution_code, enrollment_ref, common_name, kind, usage,
+			   not_before, not_after, crl_partition, der, status, created_at)
+			 SELECT s, 'issuing', '901', '', 'bench', 'personal', 'banking', 0, i, i % 16,
+			   decode(repeat(md5(i::text), 37), 'hex'), 'valid', i FROM pre`,
+			`DROP TABLE pre`, `ANALYZE`,
+		}
+	}
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	for _, s := range q {
+		if _, err := conn.ExecContext(context.Background(), s); err != nil {
+			b.Fatalf("preload: %v\n%s", err, s)
+		}
+	}
+}

@@ -1,0 +1,199 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/certcenter/certcenter/internal/ca"
+	"github.com/certcenter/certcenter/internal/center"
+	"github.com/certcenter/certcenter/internal/config"
+	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/internal/sealer"
+	"github.com/certcenter/certcenter/internal/store"
+	"github.com/certcenter/certcenter/internal/store/sqlstore"
+)
+
+// DemoInstitution is one entry of demo-institutions.json.
+type DemoInstitution struct {
+	Code      string `json:"code"`
+	Name      string `json:"name"`
+	ShortName string `json:"shortName"`
+	APIKey    string `json:"apiKey"`
+}
+
+// demoInstitutions are the three registration authorities of a demo deployment.
+var demoInstitutions = []DemoInstitution{
+	{Code: "901", Name: "데모은행", ShortName: "DEMOBANK"},
+	{Code: "902", Name: "한빛은행", ShortName: "HANBIT"},
+	{Code: "903", Name: "새봄증권", ShortName: "SAEBOM"},
+}
+
+const demoFile = "demo-institutions.json"
+
+// NewAPIKey draws an institution API key: "cc_<code>_" and 32 random bytes.
+func NewAPIKey(code string) string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return "cc_" + code + "_" + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// bootstrap returns the authorities, creating them on the first start. The step is
+// crash-safe without a distributed transaction: keys are written first, into a folder
+// (or token labels) unique to this attempt; then one database transaction stores the
+// certificates, key references and institutions; the API keys file is written beside
+// as pending and renamed once the transaction committed. A crash before the commit
+// leaves only unreferenced files, removed at a later start; a crash after it leaves a
+// pending API keys file that the next start recognizes by its hashes and finishes.
+func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.Config, ks ca.KeySource, opts Options) ([]model.Authority, error) {
+	done, err := st.Bootstrapped(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if done {
+		auths, err := st.Authorities(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := finishPending(ctx, cfg, st); err != nil {
+			return nil, err
+		}
+		cleanOrphans(cfg.DataDir, auths, opts.Now())
+		return auths, nil
+	}
+	var idb [6]byte
+	rand.Read(idb[:])
+	id := hex.EncodeToString(idb[:])
+	auths, err := ca.Bootstrap(ctx, ccfg, ks, id)
+	if err != nil {
+		ca.DiscardBootstrap(ks, id)
+		return nil, fmt.Errorf("bootstrap: %w", err)
+	}
+	var insts []model.Institution
+	var demo []DemoInstitution
+	if cfg.Demo {
+		for _, d := range demoInstitutions {
+			d.APIKey = NewAPIKey(d.Code)
+			demo = append(demo, d)
+			insts = append(insts, model.Institution{Code: d.Code, Name: d.Name, ShortName: d.ShortName,
+				APIKeyHash: center.HashAPIKey(d.APIKey), CreatedAt: opts.Now()})
+		}
+	}
+	pending := filepath.Join(cfg.DataDir, "demo-institutions.pending-"+id+".json")
+	if len(demo) > 0 {
+		b, _ := json.MarshalIndent(demo, "", "  ")
+		if err := sealer.WriteFileAtomic(pending, append(b, '\n'), 0o600); err != nil {
+			return nil, fmt.Errorf("bootstrap: %w", err)
+		}
+	}
+	err = st.Bootstrap(ctx, model.Bootstrap{Authorities: auths, Institutions: insts}, model.AuditEvent{
+		Type: "authority.bootstrapped", Actor: "system", Subject: "bootstrap-" + id,
+		Details: map[string]string{"keys": ks.Kind, "institutions": fmt.Sprint(len(insts))},
+	})
+	if errors.Is(err, store.ErrConflict) {
+		// Another process bootstrapped first: use its authorities, drop ours.
+		os.Remove(pending)
+		ca.DiscardBootstrap(ks, id)
+		return st.Authorities(ctx)
+	}
+	if err != nil {
+		os.Remove(pending)
+		ca.DiscardBootstrap(ks, id)
+		return nil, fmt.Errorf("bootstrap: %w", err)
+	}
+	if len(demo) > 0 {
+		if err := os.Rename(pending, filepath.Join(cfg.DataDir, demoFile)); err != nil {
+			return nil, fmt.Errorf("bootstrap: %w", err)
+		}
+	}
+	fmt.Fprintf(opts.Out, "certcenter: first start: created a certificate authority in %s\n", cfg.DataDir)
+	for _, a := range auths {
+		fmt.Fprintf(opts.Out, "  %-8s %s\n", a.Role, describeAuthority(a))
+	}
+	if len(demo) > 0 {
+		var names []string
+		for _, d := range demo {
+			names = append(names, d.Code+" "+d.Name)
+		}
+		fmt.Fprintf(opts.Out, "  institutions: %s\n  their API keys: %s (mode 0600)\n",
+			strings.Join(names, ", "), filepath.Join(cfg.DataDir, demoFile))
+	}
+	fmt.Fprintf(opts.Out, "  database: %s\n", cfg.Database.Driver)
+	return auths, nil
+}
+
+func describeAuthority(a model.Authority) string {
+	subject := ""
+	if c, err := ca.ParseCertificate(a.CertDER); err == nil {
+		subject = c.Subject.String()
+	}
+	return fmt.Sprintf("%s (key %s)", subject, a.KeyRef)
+}
+
+// finishPending completes a bootstrap that committed but crashed before renaming the
+// API keys file: a pending file whose keys hash to the stored institutions is the one.
+func finishPending(ctx context.Context, cfg config.Config, st *sqlstore.DB) error {
+	final := filepath.Join(cfg.DataDir, demoFile)
+	matches, _ := filepath.Glob(filepath.Join(cfg.DataDir, "demo-institutions.pending-*.json"))
+	for _, p := range matches {
+		if _, err := os.Stat(final); err == nil {
+			os.Remove(p)
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		var demo []DemoInstitution
+		if json.Unmarshal(b, &demo) != nil || len(demo) == 0 {
+			os.Remove(p)
+			continue
+		}
+		ok := true
+		for _, d := range demo {
+			inst, err := st.Institution(ctx, d.Code)
+			if err != nil || subtle.ConstantTimeCompare(inst.APIKeyHash, center.HashAPIKey(d.APIKey)) != 1 {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			os.Remove(p)
+			continue
+		}
+		if err := os.Rename(p, final); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cleanOrphans removes key folders of bootstrap attempts that never committed. Only
+// folders older than ten minutes go, so a concurrent first start is left alone.
+func cleanOrphans(dataDir string, auths []model.Authority, now time.Time) {
+	used := map[string]bool{}
+	for _, a := range auths {
+		if dir, _, ok := strings.Cut(strings.TrimPrefix(a.KeyRef, "file:"), "/"); ok {
+			used[dir] = true
+		}
+	}
+	matches, _ := filepath.Glob(filepath.Join(dataDir, "keys-*"))
+	for _, m := range matches {
+		fi, err := os.Stat(m)
+		if err != nil || !fi.IsDir() || used[filepath.Base(m)] || now.Sub(fi.ModTime()) < 10*time.Minute {
+			continue
+		}
+		os.RemoveAll(m)
+	}
+}

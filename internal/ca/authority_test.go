@@ -1,0 +1,120 @@
+package ca_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/certcenter/certcenter/internal/ca"
+	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/internal/store"
+	"github.com/certcenter/certcenter/internal/store/sqlstore"
+)
+
+// crashingStore fails StoreCertificate as a crash between signing and storage would.
+type crashingStore struct {
+	*sqlstore.DB
+	crash bool
+}
+
+var errCrash = errors.New("injected crash before the certificate is stored")
+
+func (s *crashingStore) StoreCertificate(ctx context.Context, c model.Certificate, ref string, ev model.AuditEvent) error {
+	if s.crash {
+		return errCrash
+	}
+	return s.DB.StoreCertificate(ctx, c, ref, ev)
+}
+
+func openAuthority(t *testing.T) (*ca.Authority, *crashingStore) {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := sqlstore.Open(context.Background(), "sqlite", filepath.Join(dir, "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	t.Setenv("CA_PASSPHRASE", "test passphrase for the CA keys")
+	ks := ca.KeySource{Kind: "file", Dir: dir, Passphrase: "env:CA_PASSPHRASE"}
+	cfg := ca.Config{Organization: "certcenter", RootName: "Test Root", IssuingName: "Test CA",
+		PolicyArc: "1.2.410.200005.1.1", BaseURL: "http://127.0.0.1:1", Partitions: 16, Now: time.Now}
+	auths, err := ca.Bootstrap(context.Background(), cfg, ks, "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst := model.Institution{Code: "901", Name: "데모은행", ShortName: "DEMOBANK", APIKeyHash: []byte("h")}
+	if err := db.Bootstrap(context.Background(), model.Bootstrap{Authorities: auths, Institutions: []model.Institution{inst}}, model.AuditEvent{Type: "test", Subject: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	st := &crashingStore{DB: db}
+	a, err := ca.Open(st, cfg, ks, auths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a, st
+}
+
+func TestCrashBetweenReservationAndStorage(t *testing.T) {
+	a, st := openAuthority(t)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := ca.IssueRequest{Institution: model.Institution{Code: "901", ShortName: "DEMOBANK"}, Name: "홍길동",
+		IDN: "8001011234567", Kind: model.Personal, Usage: model.Banking, PublicKey: key.Public(), Actor: "test"}
+	ctx := context.Background()
+	before, _ := st.CountCertificates(ctx)
+
+	st.crash = true
+	_, err = a.Issue(ctx, req)
+	if !errors.Is(err, errCrash) {
+		t.Fatalf("Issue with a crash = %v, want the injected crash", err)
+	}
+	// The serial that was reserved: find it through the serials table.
+	var crashed string
+	if err := st.SQL().QueryRowContext(ctx, `SELECT serial FROM serials ORDER BY reserved_at DESC LIMIT 1`).Scan(&crashed); err != nil {
+		t.Fatal(err)
+	}
+	serial, _ := model.ParseSerial(crashed)
+	if _, err := a.Certificate(ctx, serial); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("certificate of the crashed issuance: %v, want not found (no orphan)", err)
+	}
+	if n, _ := st.CountCertificates(ctx); n != before {
+		t.Errorf("certificates after the crash = %d, want %d", n, before)
+	}
+	// The serial stays reserved: it can never be reserved again.
+	if err := st.ReserveSerial(ctx, serial, "issuing", time.Now()); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("re-reserving the crashed serial = %v, want ErrConflict", err)
+	}
+
+	st.crash = false
+	got, err := a.Issue(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Record.Serial.String() == crashed {
+		t.Error("the next issuance reused the crashed serial")
+	}
+	if _, err := a.Certificate(ctx, got.Record.Serial); err != nil {
+		t.Errorf("stored certificate not found: %v", err)
+	}
+}
+
+func TestNewSerial(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 1000; i++ {
+		s := ca.NewSerial()
+		if len(s) != 20 || s[0] == 0 || s[0]&0x80 != 0 {
+			t.Fatalf("serial %x is not 20 bytes positive and minimal", s)
+		}
+		if seen[s.String()] {
+			t.Fatal("duplicate serial")
+		}
+		seen[s.String()] = true
+	}
+}
