@@ -33,7 +33,7 @@ import (
 type clock struct{ t atomic.Int64 }
 
 func newClock(t time.Time) *clock { c := &clock{}; c.t.Store(t.UnixNano()); return c }
-func (c *clock) Now() time.Time  { return time.Unix(0, c.t.Load()) }
+func (c *clock) Now() time.Time   { return time.Unix(0, c.t.Load()) }
 func (c *clock) Add(d time.Duration) {
 	c.t.Add(int64(d))
 }
