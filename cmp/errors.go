@@ -37,6 +37,8 @@ var (
 	ErrBadCertTemplate = &Error{FailBadCertTemplate, "cmp: bad certificate template"}
 	// ErrCertHashMismatch: a certConf's certHash names another certificate than the one issued.
 	ErrCertHashMismatch = &Error{FailBadCertID, "cmp: certHash does not match the issued certificate"}
+	// ErrBadRecipientNonce: a reply's recipNonce is not the request's senderNonce.
+	ErrBadRecipientNonce = &Error{FailBadRecipientNonce, "cmp: recipNonce does not match the request's senderNonce"}
 	// ErrBadRequest: the message is well formed but not something we can act on.
 	ErrBadRequest = &Error{FailBadRequest, "cmp: bad request"}
 )
