@@ -168,6 +168,10 @@ func CertRepBody(t BodyType, caPubs []*x509.Certificate, responses ...CertRespon
 	return Body{Type: t, CertRep: &CertRepMessage{CAPubs: caPubs, Responses: responses}}, nil
 }
 
+// CertReqIDNone is the certReqId of the CertResponse answering a p10cr, which has no
+// certReqId of its own (RFC 9810 section 5.3.4; OpenSSL 3.0.19 sends and expects it).
+const CertReqIDNone = -1
+
 // Issued is the CertResponse carrying an issued certificate (status accepted).
 func Issued(certReqID int64, cert *x509.Certificate) CertResponse {
 	return CertResponse{CertReqID: certReqID, Status: StatusInfo{Status: StatusAccepted}, Certificate: cert}
@@ -257,12 +261,19 @@ func RevocationRequest(cert *x509.Certificate, reason int) RevDetails {
 func RRBody(details ...RevDetails) Body { return Body{Type: BodyRR, RevReqs: details} }
 
 // ConfirmCert is the CertStatus accepting cert in a certConf (RFC 4210 section 5.3.18).
+// For a certificate signed with Ed25519, whose signature names no hash, it sets hashAlg
+// to SHA-512 (RFC 9810 section 5.3.18, RFC 9481 section 3.3); the certConf must then be
+// sent with pvno 3.
 func ConfirmCert(certReqID int64, cert *x509.Certificate) (CertStatus, error) {
 	h, err := CertHash(cert)
 	if err != nil {
 		return CertStatus{}, err
 	}
-	return CertStatus{CertHash: h, CertReqID: certReqID}, nil
+	cs := CertStatus{CertHash: h, CertReqID: certReqID}
+	if cert.SignatureAlgorithm == x509.PureEd25519 {
+		cs.HashAlg = &AlgorithmIdentifier{Algorithm: OIDSHA512}
+	}
+	return cs, nil
 }
 
 // RejectCert is the CertStatus refusing cert in a certConf.

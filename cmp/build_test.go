@@ -256,6 +256,13 @@ func TestAnswerGenm(t *testing.T) {
 	}
 }
 
+func TestCPFixtureCertReqIDNone(t *testing.T) {
+	m := parseFixture(t, "cp_rsp.der")
+	if id := m.Body.CertRep.Responses[0].CertReqID; id != CertReqIDNone {
+		t.Errorf("cp certReqId = %d, want %d", id, CertReqIDNone)
+	}
+}
+
 func TestErrorFixture(t *testing.T) {
 	m := parseFixture(t, "error_rsp.der")
 	e := m.Body.Error
