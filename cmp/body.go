@@ -174,7 +174,8 @@ func parseBody(der []byte, body *Body) error {
 	case BodyRP:
 		body.RevRep, err = readRevRep(&content)
 	case BodyPKIConf:
-		if !content.ReadASN1(new(cryptobyte.String), asn1.NULL) {
+		var null cryptobyte.String
+		if !content.ReadASN1(&null, asn1.NULL) || !null.Empty() {
 			return malformed("pkiconf")
 		}
 	case BodyGenM, BodyGenP:

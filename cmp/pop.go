@@ -1,6 +1,7 @@
 package cmp
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/x509"
 	"fmt"
@@ -13,8 +14,8 @@ import (
 // VerifyPOP checks the proof of possession of one certificate request (RFC 4211
 // section 4). A signature POP is verified with the template's public key over the DER
 // of certReq as received (section 4.1, poposkInput absent), or over poposkInput when
-// present (then the key and sender come from poposkInput; its publicKeyMAC form is not
-// supported). raVerified is accepted only when allowRAVerified is true: whether the
+// present (then the key comes from poposkInput and must equal the template's if both are
+// given; the publicKeyMAC form of authInfo is not supported). raVerified is accepted only when allowRAVerified is true: whether the
 // sender is an RA entitled to vouch is the caller's decision. Every failure wraps
 // ErrBadPOP (failInfo badPOP), or ErrBadCertTemplate when the template has no key.
 func VerifyPOP(m *CertReqMsg, allowRAVerified bool) error {
@@ -35,15 +36,18 @@ func VerifyPOP(m *CertReqMsg, allowRAVerified bool) error {
 	data := m.RawCertReq
 	spki := m.Template.PublicKey
 	if sk.Input != nil {
-		if m.Template.Subject != nil || m.Template.PublicKey != nil {
-			// RFC 4211 section 4.1: with poposkInput, the template's subject and publicKey are omitted.
-			return fmt.Errorf("%w: poposkInput with subject or publicKey in the template", ErrBadPOP)
+		if m.Template.Subject != nil && m.Template.PublicKey != nil {
+			// RFC 4211 section 4.1: poposkInput MUST be absent when the template has both.
+			return fmt.Errorf("%w: poposkInput with both subject and publicKey in the template", ErrBadPOP)
 		}
-		var err error
-		if spki, err = poposkInputKey(sk.Input); err != nil {
+		inKey, err := poposkInputKey(sk.Input)
+		if err != nil {
 			return err
 		}
-		data = sk.Input
+		if spki != nil && !bytes.Equal(spki, inKey) {
+			return fmt.Errorf("%w: poposkInput publicKey differs from the template's", ErrBadPOP)
+		}
+		spki, data = inKey, sk.Input
 	}
 	if data == nil {
 		var err error
