@@ -21,6 +21,18 @@
 //   - storage: no database, no files, no clocks or randomness of its own (times and
 //     io.Readers come in as arguments).
 //
+// A server reads a request with Parse, checks it with VerifyPBM (secret found by
+// Header.SenderKID, the reference number) or VerifySignature (key of the current
+// certificate, for kur and rr), VerifyPOP or VerifyP10CR, and CheckReply/CheckCertHash
+// for a certConf. It answers with NewReply and a body from CertRepBody (with Issued or
+// Rejected), RPBody, PKIConfBody, GenpBody (AnswerGenm) or ErrorBody (Rejection), then
+// ProtectPBM (the request's PBMParameter WithNewSalt) or ProtectSignature.
+//
+// A client builds CertReqMsg values, signs them with SignPOP, wraps them with
+// CertReqBody (or RRBody with RevocationRequest) in NewRequest, protects the message,
+// and after an ip/cp/kup checks it with CheckReply and the CA's key, then confirms with
+// CertConfBody(ConfirmCert(...)) sent through NewReply.
+//
 // Limits: Parse refuses input larger than MaxMessageSize and DER nested deeper than
 // maxNesting; VerifyPBM refuses iteration counts above MaxPBMIterations before doing
 // any work. Errors wrap the sentinel errors in errors.go; FailureInfoOf maps them to
