@@ -150,3 +150,31 @@ func FuzzParseIdentifyData(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDecodePFX(f *testing.F) {
+	f.Add(readTestdata(f, "yessign-test/cert.pfx"), yessignPassword)
+	yk := yessignKey(f)
+	cert, err := x509.ParseCertificate(readTestdata(f, "yessign-test/signCert.der"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, form := range []PFXForm{PFXKorean, PFXModern} {
+		data, err := EncodePFX(yk, cert, nil, testPassword, &PFXOptions{Form: form, Iterations: 10})
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data, testPassword)
+	}
+	f.Fuzz(func(t *testing.T, data, pw []byte) {
+		pfx, err := DecodePFX(data, pw)
+		if err != nil {
+			if pfx != nil {
+				t.Fatal("non-nil PFX with an error")
+			}
+			return
+		}
+		if pfx.Key == nil || pfx.Cert == nil || !publicKeyMatches(pfx.Key.Key, pfx.Cert) {
+			t.Fatal("DecodePFX returned a key without its certificate")
+		}
+	})
+}
