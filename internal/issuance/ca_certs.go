@@ -73,7 +73,7 @@ func SelfSignRoot(key crypto.Signer, req CARequest, l *Linter) ([]byte, error) {
 			extKeyUsage(kuKeyCertSign, kuCRLSign),
 			extBasicConstraints(-1),
 		},
-	}, true, l, nil)
+	}, true, l.run)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func (i *Issuer) signCA(req CARequest, subject, spki []byte, exts []extension) (
 	p, err := i.door.prepare(&tbsFields{
 		serial: req.Serial, sigAlg: i.door.alg.der, issuer: i.cert.RawSubject,
 		notBefore: req.NotBefore, notAfter: req.NotAfter, subject: subject, spki: spki, exts: exts,
-	}, false, i.linter, nil)
+	}, false, i.linter.run)
 	if err != nil {
 		return nil, err
 	}

@@ -269,8 +269,8 @@ func (i *Issuer) Prepare(req Request) (*Prepared, error) {
 	if req.tamper != nil {
 		req.tamper(f)
 	}
-	p, err := i.door.prepare(f, false, i.linter, func(c *zx509.Certificate) []Finding {
-		return runKoreanLints(c, &i.profile)
+	p, err := i.door.prepare(f, false, func(c *zx509.Certificate) []Finding {
+		return append(i.linter.runSubscriber(c), runKoreanLints(c, &i.profile)...)
 	})
 	if err != nil {
 		return nil, err
@@ -296,11 +296,11 @@ func (i *Issuer) Sign(p *Prepared) ([]byte, error) {
 	return i.door.sign(p)
 }
 
-// prepare encodes f, lints the exact bytes, and returns the Prepared. extra adds
-// profile-specific lints (nil for none). selfSigned tells the linters what the dummy
+// prepare encodes f, lints the exact bytes with lintFn, and returns the Prepared.
+// selfSigned tells the linters what the dummy
 // signature cannot show: zcrypto marks a certificate self-signed only when its
 // signature verifies under its own key, and zlint's root lints depend on that mark.
-func (d *door) prepare(f *tbsFields, selfSigned bool, l *Linter, extra func(*zx509.Certificate) []Finding) (*Prepared, error) {
+func (d *door) prepare(f *tbsFields, selfSigned bool, lintFn func(*zx509.Certificate) []Finding) (*Prepared, error) {
 	tbs, err := f.marshal()
 	if err != nil {
 		return nil, err
@@ -310,10 +310,7 @@ func (d *door) prepare(f *tbsFields, selfSigned bool, l *Linter, extra func(*zx5
 		return nil, fmt.Errorf("issuance: the lint copy does not parse: %w", err)
 	}
 	lc.SelfSigned = selfSigned
-	findings := l.run(lc)
-	if extra != nil {
-		findings = append(findings, extra(lc)...)
-	}
+	findings := lintFn(lc)
 	if fail := failures(findings); len(fail) > 0 {
 		return nil, &LintError{Findings: fail}
 	}

@@ -21,7 +21,27 @@ import (
 type koreanLint struct {
 	name  string
 	cite  string // where the rule comes from
-	check func(c *zx509.Certificate, p *Profile) error
+	check func(k *kcert) error
+}
+
+// kcert is a certificate under Korean lint, with its subject parsed once.
+type kcert struct {
+	*zx509.Certificate
+	p       *Profile
+	rdns    []rdn
+	nameErr error // why RawSubject did not parse
+	atvs    []atv // the attributes when every RDN holds exactly one
+}
+
+// layout returns the five subject attributes or an error naming the layout problem.
+func (k *kcert) layout() ([]atv, error) {
+	if k.nameErr != nil {
+		return nil, k.nameErr
+	}
+	if len(k.atvs) != 5 {
+		return nil, errors.New("subject layout is wrong (see k_subject_rdn_order and k_subject_ou_own_rdn)")
+	}
+	return k.atvs, nil
 }
 
 // koreanLints are the subscriber-certificate rules of KOREAN-PKI.md sections 5 and 6.
@@ -45,9 +65,20 @@ var koreanLints = []koreanLint{
 
 // runKoreanLints runs every Korean lint; a failing rule is an error-level finding.
 func runKoreanLints(c *zx509.Certificate, p *Profile) []Finding {
+	k := &kcert{Certificate: c, p: p}
+	k.rdns, k.nameErr = parseName(c.RawSubject)
+	if k.nameErr == nil {
+		for _, r := range k.rdns {
+			if len(r) != 1 {
+				k.atvs = nil
+				break
+			}
+			k.atvs = append(k.atvs, r[0])
+		}
+	}
 	var out []Finding
 	for _, l := range koreanLints {
-		if err := l.check(c, p); err != nil {
+		if err := l.check(k); err != nil {
 			out = append(out, Finding{Lint: l.name, Level: Failure, Detail: err.Error() + " (" + l.cite + ")"})
 		}
 	}
@@ -91,26 +122,10 @@ func parseName(raw []byte) ([]rdn, error) {
 	return out, nil
 }
 
-// subjectATVs returns the subject's attributes in order, one per RDN, or an error.
-func subjectATVs(c *zx509.Certificate) ([]atv, error) {
-	rdns, err := parseName(c.RawSubject)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]atv, 0, len(rdns))
-	for _, r := range rdns {
-		if len(r) != 1 {
-			return nil, fmt.Errorf("an RDN holds %d attributes; each must be its own RDN", len(r))
-		}
-		out = append(out, r[0])
-	}
-	return out, nil
-}
-
 var subjectOrder = []asn1.ObjectIdentifier{oidCountry, oidOrganization, oidOrganizationalUnit, oidOrganizationalUnit, oidCommonName}
 
-func lintRDNOrder(c *zx509.Certificate, _ *Profile) error {
-	rdns, err := parseName(c.RawSubject)
+func lintRDNOrder(k *kcert) error {
+	rdns, err := k.rdns, k.nameErr
 	if err != nil {
 		return err
 	}
@@ -125,13 +140,20 @@ func lintRDNOrder(c *zx509.Certificate, _ *Profile) error {
 	return nil
 }
 
-func lintSingleValuedRDNs(c *zx509.Certificate, _ *Profile) error {
-	_, err := subjectATVs(c)
-	return err
+func lintSingleValuedRDNs(k *kcert) error {
+	if k.nameErr != nil {
+		return k.nameErr
+	}
+	for _, r := range k.rdns {
+		if len(r) != 1 {
+			return fmt.Errorf("an RDN holds %d attributes; each must be its own RDN", len(r))
+		}
+	}
+	return nil
 }
 
-func lintStringTypes(c *zx509.Certificate, _ *Profile) error {
-	rdns, err := parseName(c.RawSubject)
+func lintStringTypes(k *kcert) error {
+	rdns, err := k.rdns, k.nameErr
 	if err != nil {
 		return err
 	}
@@ -152,13 +174,13 @@ func lintStringTypes(c *zx509.Certificate, _ *Profile) error {
 	return nil
 }
 
-func lintOrgAndKind(c *zx509.Certificate, p *Profile) error {
-	a, err := subjectATVs(c)
-	if err != nil || len(a) != 5 {
-		return errors.New("subject layout is wrong (see k_subject_rdn_order)")
+func lintOrgAndKind(k *kcert) error {
+	a, err := k.layout()
+	if err != nil {
+		return err
 	}
-	if a[1].value != p.Organization {
-		return fmt.Errorf("O=%q, want the profile's %q", a[1].value, p.Organization)
+	if a[1].value != k.p.Organization {
+		return fmt.Errorf("O=%q, want the profile's %q", a[1].value, k.p.Organization)
 	}
 	if _, ok := classByOU(a[2].value); !ok {
 		return fmt.Errorf("kind OU=%q is not in the kind table", a[2].value)
@@ -178,10 +200,10 @@ func classByOU(ou string) (kindClass, bool) {
 	return kindClass{}, false
 }
 
-func lintCN(c *zx509.Certificate, _ *Profile) error {
-	a, err := subjectATVs(c)
-	if err != nil || len(a) != 5 {
-		return errors.New("subject layout is wrong (see k_subject_rdn_order)")
+func lintCN(k *kcert) error {
+	a, err := k.layout()
+	if err != nil {
+		return err
 	}
 	cn, err := ParseCN(a[4].value)
 	if err != nil {
@@ -200,20 +222,20 @@ func lintCN(c *zx509.Certificate, _ *Profile) error {
 	if a[4].value[len(a[4].value)-cnDigits+6] != cnFlag {
 		return fmt.Errorf("CN digit 7 is not %c", cnFlag)
 	}
-	if !cn.IssueDay.Equal(c.NotBefore) {
+	if !cn.IssueDay.Equal(k.NotBefore) {
 		return fmt.Errorf("CN issue date %s is not the notBefore day %s (KST)",
-			cn.IssueDay.Format(time.DateOnly), c.NotBefore.In(kst).Format(time.DateOnly))
+			cn.IssueDay.Format(time.DateOnly), k.NotBefore.In(kst).Format(time.DateOnly))
 	}
 	return nil
 }
 
-func lintValidityKST(c *zx509.Certificate, _ *Profile) error {
-	return checkKSTAligned(c.NotBefore, c.NotAfter)
+func lintValidityKST(k *kcert) error {
+	return checkKSTAligned(k.NotBefore, k.NotAfter)
 }
 
 // findExt returns the extension with the OID, or ok=false.
-func findExt(c *zx509.Certificate, id asn1.ObjectIdentifier) (value []byte, critical, ok bool) {
-	for _, e := range c.Extensions {
+func findExt(k *kcert, id asn1.ObjectIdentifier) (value []byte, critical, ok bool) {
+	for _, e := range k.Extensions {
 		if asn1.ObjectIdentifier(e.Id).Equal(id) {
 			return e.Value, e.Critical, true
 		}
@@ -221,8 +243,8 @@ func findExt(c *zx509.Certificate, id asn1.ObjectIdentifier) (value []byte, crit
 	return nil, false, false
 }
 
-func lintKeyUsage(c *zx509.Certificate, _ *Profile) error {
-	v, crit, ok := findExt(c, oidExtKeyUsage)
+func lintKeyUsage(k *kcert) error {
+	v, crit, ok := findExt(k, oidExtKeyUsage)
 	if !ok || !crit {
 		return errors.New("keyUsage is missing or not critical")
 	}
@@ -232,8 +254,8 @@ func lintKeyUsage(c *zx509.Certificate, _ *Profile) error {
 	return nil
 }
 
-func lintPolicies(c *zx509.Certificate, p *Profile) error {
-	v, crit, ok := findExt(c, oidExtCertPolicies)
+func lintPolicies(k *kcert) error {
+	v, crit, ok := findExt(k, oidExtCertPolicies)
 	if !ok || !crit {
 		return errors.New("certificatePolicies is missing or not critical")
 	}
@@ -247,15 +269,15 @@ func lintPolicies(c *zx509.Certificate, p *Profile) error {
 	if !pols.Empty() {
 		return errors.New("certificatePolicies holds more than one policy")
 	}
-	a, err := subjectATVs(c)
-	if err != nil || len(a) != 5 {
-		return errors.New("subject layout is wrong (see k_subject_rdn_order)")
+	a, err := k.layout()
+	if err != nil {
+		return err
 	}
 	class, ok := classByOU(a[2].value)
 	if !ok {
 		return fmt.Errorf("kind OU %q is not in the kind table", a[2].value)
 	}
-	if want := policyOID(p.PolicyArc, class); !oid.Equal(want) {
+	if want := policyOID(k.p.PolicyArc, class); !oid.Equal(want) {
 		return fmt.Errorf("policy %v, want %v for OU %q", oid, want, a[2].value)
 	}
 	var notice, cps bool
@@ -291,16 +313,16 @@ func lintPolicies(c *zx509.Certificate, p *Profile) error {
 	return nil
 }
 
-func lintSANVID(c *zx509.Certificate, _ *Profile) error {
-	v, crit, ok := findExt(c, oidExtSubjectAltName)
+func lintSANVID(k *kcert) error {
+	v, crit, ok := findExt(k, oidExtSubjectAltName)
 	if !ok {
 		return errors.New("subjectAltName is missing")
 	}
 	if crit {
 		return errors.New("subjectAltName is critical; the subject is not empty (RFC 5280 section 4.2.1.6)")
 	}
-	if len(c.OtherNames) != 1 || len(c.DNSNames)+len(c.EmailAddresses)+len(c.URIs)+len(c.IPAddresses)+
-		len(c.DirectoryNames)+len(c.RegisteredIDs)+len(c.EDIPartyNames) != 0 {
+	if len(k.OtherNames) != 1 || len(k.DNSNames)+len(k.EmailAddresses)+len(k.URIs)+len(k.IPAddresses)+
+		len(k.DirectoryNames)+len(k.RegisteredIDs)+len(k.EDIPartyNames) != 0 {
 		return errors.New("subjectAltName must hold exactly one name, the kisa-identifyData otherName")
 	}
 	d, err := npki.ParseSAN(v)
@@ -310,9 +332,9 @@ func lintSANVID(c *zx509.Certificate, _ *Profile) error {
 	if d.HashAlg != crypto.SHA256 || len(d.VID) != 32 {
 		return fmt.Errorf("VID uses %v with %d bytes, want SHA-256 and 32", d.HashAlg, len(d.VID))
 	}
-	a, err := subjectATVs(c)
-	if err != nil || len(a) != 5 {
-		return errors.New("subject layout is wrong (see k_subject_rdn_order)")
+	a, err := k.layout()
+	if err != nil {
+		return err
 	}
 	if cn, err := ParseCN(a[4].value); err != nil || cn.Name != d.RealName {
 		return fmt.Errorf("realName %q is not the CN's name", d.RealName)
@@ -320,22 +342,22 @@ func lintSANVID(c *zx509.Certificate, _ *Profile) error {
 	return nil
 }
 
-func lintCRLDP(c *zx509.Certificate, p *Profile) error {
-	if len(c.CRLDistributionPoints) != 1 {
-		return fmt.Errorf("%d CRL distribution point URIs, want 1", len(c.CRLDistributionPoints))
+func lintCRLDP(k *kcert) error {
+	if len(k.CRLDistributionPoints) != 1 {
+		return fmt.Errorf("%d CRL distribution point URIs, want 1", len(k.CRLDistributionPoints))
 	}
-	u := c.CRLDistributionPoints[0]
-	if !strings.HasPrefix(u, p.BaseURL+"/crl/") || !strings.HasSuffix(u, ".crl") {
+	u := k.CRLDistributionPoints[0]
+	if !strings.HasPrefix(u, k.p.BaseURL+"/crl/") || !strings.HasSuffix(u, ".crl") {
 		return fmt.Errorf("CRL distribution point %q is not <BaseURL>/crl/<issuer>/p<N>.crl", u)
 	}
 	return nil
 }
 
-func lintAIA(c *zx509.Certificate, p *Profile) error {
-	if len(c.OCSPServer) != 1 || c.OCSPServer[0] != p.BaseURL+"/ocsp" {
-		return fmt.Errorf("AIA OCSP is %q, want [%s/ocsp]", c.OCSPServer, p.BaseURL)
+func lintAIA(k *kcert) error {
+	if len(k.OCSPServer) != 1 || k.OCSPServer[0] != k.p.BaseURL+"/ocsp" {
+		return fmt.Errorf("AIA OCSP is %q, want [%s/ocsp]", k.OCSPServer, k.p.BaseURL)
 	}
-	if len(c.IssuingCertificateURL) != 1 {
+	if len(k.IssuingCertificateURL) != 1 {
 		return errors.New("AIA caIssuers is missing")
 	}
 	return nil
@@ -347,11 +369,11 @@ var subscriberExtOrder = []asn1.ObjectIdentifier{
 	oidExtSubjectAltName, oidExtCRLDistPoints, oidExtAIA,
 }
 
-func lintExtensionSet(c *zx509.Certificate, _ *Profile) error {
-	if len(c.Extensions) != len(subscriberExtOrder) {
-		return fmt.Errorf("%d extensions, want %d", len(c.Extensions), len(subscriberExtOrder))
+func lintExtensionSet(k *kcert) error {
+	if len(k.Extensions) != len(subscriberExtOrder) {
+		return fmt.Errorf("%d extensions, want %d", len(k.Extensions), len(subscriberExtOrder))
 	}
-	for i, e := range c.Extensions {
+	for i, e := range k.Extensions {
 		if !asn1.ObjectIdentifier(e.Id).Equal(subscriberExtOrder[i]) {
 			return fmt.Errorf("extension %d is %v, want %v", i+1, e.Id, subscriberExtOrder[i])
 		}
@@ -359,19 +381,19 @@ func lintExtensionSet(c *zx509.Certificate, _ *Profile) error {
 	return nil
 }
 
-func lintKey(c *zx509.Certificate, _ *Profile) error {
-	k, ok := c.PublicKey.(*zrsa.PublicKey) // zcrypto's RSA key: E is a *big.Int
+func lintKey(k *kcert) error {
+	pub, ok := k.PublicKey.(*zrsa.PublicKey) // zcrypto's RSA key: E is a *big.Int
 	if !ok {
-		return fmt.Errorf("subject key is %T, want RSA", c.PublicKey)
+		return fmt.Errorf("subject key is %T, want RSA", k.PublicKey)
 	}
-	if k.N.BitLen() < MinRSABits || !k.E.IsInt64() || k.E.Int64() != 65537 {
-		return fmt.Errorf("RSA-%d e=%d, want at least %d bits and e=65537", k.N.BitLen(), k.E, MinRSABits)
+	if pub.N.BitLen() < MinRSABits || !pub.E.IsInt64() || pub.E.Int64() != 65537 {
+		return fmt.Errorf("RSA-%d e=%d, want at least %d bits and e=65537", pub.N.BitLen(), pub.E, MinRSABits)
 	}
 	return nil
 }
 
-func lintSerial(c *zx509.Certificate, _ *Profile) error {
-	s := c.SerialNumber
+func lintSerial(k *kcert) error {
+	s := k.SerialNumber
 	if s == nil || s.Sign() <= 0 {
 		return errors.New("serial is not positive")
 	}
@@ -381,8 +403,8 @@ func lintSerial(c *zx509.Certificate, _ *Profile) error {
 	return nil
 }
 
-func lintSigAlg(c *zx509.Certificate, _ *Profile) error {
-	oid := asn1.ObjectIdentifier(c.SignatureAlgorithmOID)
+func lintSigAlg(k *kcert) error {
+	oid := asn1.ObjectIdentifier(k.SignatureAlgorithmOID)
 	if oid.Equal(oidSHA256WithRSA) || oid.Equal(oidECDSAWithSHA256) || oid.Equal(oidECDSAWithSHA384) {
 		return nil
 	}

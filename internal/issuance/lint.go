@@ -89,11 +89,33 @@ var zlintExcluded = map[string]string{
 	"w_ext_cert_policy_explicit_text_not_utf8": "KOREAN-PKI.md section 6 requires a BMPString userNotice",
 }
 
+// notInSubscriberProfile are name fragments of RFC 5280 lints about extensions and
+// subject attributes that a subscriber certificate of this profile cannot contain:
+// k_extensions admits exactly AKI, SKI, keyUsage, certificatePolicies, SAN, CRL DP and
+// AIA, and k_subject_rdn_order exactly C, O, OU, OU, CN. Such lints can only answer
+// "not applicable", yet each costs a constructor and an applicability check per
+// certificate (together about a third of zlint's time on a subscriber certificate).
+// They still run on CA certificates. Time-encoding, key-usage and every other lint
+// whose applicability depends on the data (e.g. GeneralizedTime after 2049) stay.
+var notInSubscriberProfile = []string{
+	"_ian_",                  // issuerAltName
+	"name_constraint",        // nameConstraints (CA only)
+	"policy_map",             // policyMappings (CA only)
+	"policy_constraints",     // policyConstraints (CA only)
+	"inhibit_any_policy",     // inhibitAnyPolicy (CA only)
+	"freshest_crl",           // freshestCRL
+	"subject_directory_attr", // subjectDirectoryAttributes
+	"subject_info_access",    // subjectInfoAccess
+	"subject_dn_serial_number", "subject_email", "subj_email", "given_name", "surname",
+	"locality_name", "postal_code", "state_name", "street_address", // subject attributes
+}
+
 // Linter runs zlint's RFC 5280 lints. Build it once (NewLinter) and share it: filtering
 // the registry costs far more than linting a certificate. It is safe for concurrent use.
 type Linter struct {
-	lints []*lint.CertificateLint
-	cfg   lint.Configuration
+	lints      []*lint.CertificateLint // for CA and responder certificates
+	subscriber []*lint.CertificateLint // lints minus notInSubscriberProfile
+	cfg        lint.Configuration
 }
 
 // NewLinter builds the registry of zlint lints whose source is RFC 5280, minus the
@@ -110,16 +132,34 @@ func NewLinter() (*Linter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("issuance: build lint registry: %w", err)
 	}
-	return &Linter{lints: reg.CertificateLints().Lints(), cfg: reg.GetConfiguration()}, nil
+	all := reg.CertificateLints().Lints()
+	var sub []*lint.CertificateLint
+next:
+	for _, zl := range all {
+		for _, frag := range notInSubscriberProfile {
+			if strings.Contains(zl.Name, frag) {
+				continue next
+			}
+		}
+		sub = append(sub, zl)
+	}
+	return &Linter{lints: all, subscriber: sub, cfg: reg.GetConfiguration()}, nil
 }
 
-// Len returns the number of zlint lints run on each certificate.
-func (l *Linter) Len() int { return len(l.lints) }
+// Len returns the number of zlint lints run on each CA certificate and on each
+// subscriber certificate.
+func (l *Linter) Len() (ca, subscriber int) { return len(l.lints), len(l.subscriber) }
 
-// run lints c and returns the findings that did not pass (NA and NE are not findings).
-func (l *Linter) run(c *zx509.Certificate) []Finding {
+// run lints c with every selected lint and returns the findings that did not pass (NA
+// and NE are not findings).
+func (l *Linter) run(c *zx509.Certificate) []Finding { return l.runSet(l.lints, c) }
+
+// runSubscriber lints a subscriber certificate of this profile.
+func (l *Linter) runSubscriber(c *zx509.Certificate) []Finding { return l.runSet(l.subscriber, c) }
+
+func (l *Linter) runSet(set []*lint.CertificateLint, c *zx509.Certificate) []Finding {
 	var out []Finding
-	for _, zl := range l.lints {
+	for _, zl := range set {
 		r := zl.Execute(c, l.cfg)
 		var lv Level
 		switch r.Status {

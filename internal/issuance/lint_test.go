@@ -10,7 +10,9 @@ import (
 )
 
 // lintFinal lints a signed certificate (the real signature, not the lint copy) and
-// fails on any finding at all: every certificate a test issues must be clean.
+// fails on any finding at all: every certificate a test issues must be clean. It runs
+// the full RFC 5280 set, also on subscriber certificates, so the lints the subscriber
+// set leaves out (notInSubscriberProfile) are shown not to apply.
 func lintFinal(t *testing.T, der []byte, subscriber bool, p *Profile) {
 	t.Helper()
 	c, err := zx509.ParseCertificate(der)
@@ -19,6 +21,11 @@ func lintFinal(t *testing.T, der []byte, subscriber bool, p *Profile) {
 	}
 	fs := testLinter(t).run(c)
 	if subscriber {
+		for _, zl := range testLinter(t).lints {
+			if r := zl.Execute(c, testLinter(t).cfg); r.Status != lint.NA && !inSubscriberSet(zl.Name) {
+				t.Errorf("%s: lint %s left out of the subscriber set applies (%s)", c.Subject.CommonName, zl.Name, r.Status)
+			}
+		}
 		fs = append(fs, runKoreanLints(c, p)...)
 	}
 	for _, f := range fs {
@@ -69,10 +76,11 @@ func TestZlintExclusionsExist(t *testing.T) {
 			t.Errorf("excluded lint %s has source %s, not RFC 5280", name, l.Source)
 		}
 	}
-	if n := testLinter(t).Len(); n < 50 {
-		t.Errorf("only %d RFC 5280 lints registered", n)
+	ca, sub := testLinter(t).Len()
+	if ca < 100 || sub < 50 {
+		t.Errorf("only %d RFC 5280 lints registered (%d for subscribers)", ca, sub)
 	}
-	t.Logf("%d zlint RFC 5280 lints, %d excluded, %d Korean lints", testLinter(t).Len(), len(zlintExcluded), len(koreanLints))
+	t.Logf("%d zlint RFC 5280 lints (%d for subscribers), %d excluded, %d Korean lints", ca, sub, len(zlintExcluded), len(koreanLints))
 }
 
 // The Korean lints agree with the real yessign certificate wherever its layout is the one
@@ -108,4 +116,14 @@ func TestKoreanLintsOnYessign(t *testing.T) {
 	for _, f := range testLinter(t).run(c) {
 		t.Logf("yessign zlint: %s", f)
 	}
+}
+
+func inSubscriberSet(name string) bool {
+	l, _ := sharedLinter()
+	for _, zl := range l.subscriber {
+		if zl.Name == name {
+			return true
+		}
+	}
+	return false
 }

@@ -113,7 +113,11 @@ func (f *tbsFields) marshal() ([]byte, error) {
 	if f.notBefore.Nanosecond() != 0 || f.notAfter.Nanosecond() != 0 {
 		return nil, errors.New("issuance: validity times must be whole seconds")
 	}
-	var b cryptobyte.Builder
+	size := 64 + len(f.serial) + len(f.sigAlg) + len(f.issuer) + len(f.subject) + len(f.spki)
+	for _, e := range f.exts {
+		size += 16 + len(e.id)*2 + len(e.value)
+	}
+	b := cryptobyte.NewBuilder(make([]byte, 0, size))
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
 			b.AddASN1Int64(2) // v3
@@ -149,16 +153,16 @@ func (f *tbsFields) marshal() ([]byte, error) {
 // assemble returns Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm,
 // signatureValue BIT STRING } (RFC 5280 section 4.1.1).
 func assemble(tbs, sigAlgDER, sig []byte) []byte {
-	return build(func(b *cryptobyte.Builder) {
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-			b.AddBytes(tbs)
-			b.AddBytes(sigAlgDER)
-			b.AddASN1(cbasn1.BIT_STRING, func(b *cryptobyte.Builder) {
-				b.AddUint8(0)
-				b.AddBytes(sig)
-			})
+	b := cryptobyte.NewBuilder(make([]byte, 0, len(tbs)+len(sigAlgDER)+len(sig)+16))
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddBytes(tbs)
+		b.AddBytes(sigAlgDER)
+		b.AddASN1(cbasn1.BIT_STRING, func(b *cryptobyte.Builder) {
+			b.AddUint8(0)
+			b.AddBytes(sig)
 		})
 	})
+	return b.BytesOrPanic()
 }
 
 // lintCopy is the certificate the linters see: the exact TBS with a dummy signature of

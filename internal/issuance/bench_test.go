@@ -1,0 +1,173 @@
+package issuance
+
+import (
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"testing"
+	"time"
+
+	zx509 "github.com/zmap/zcrypto/x509"
+)
+
+// rawTemplate is the subscriber profile expressed as an x509.Certificate template, for
+// the ceiling: one x509.CreateCertificate with the CA key and nothing else.
+func rawTemplate(b *testing.B, p *testPKI) *x509.Certificate {
+	b.Helper()
+	req := honggildong(b)
+	prep, err := p.issuer.Prepare(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	der, err := p.issuer.Sign(prep)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var extra []pkix.Extension
+	for _, e := range c.Extensions {
+		if e.Id.Equal(oidExtCertPolicies) || e.Id.Equal(oidExtSubjectAltName) {
+			extra = append(extra, e)
+		}
+	}
+	return &x509.Certificate{
+		SerialNumber:          c.SerialNumber,
+		RawSubject:            c.RawSubject,
+		NotBefore:             c.NotBefore,
+		NotAfter:              c.NotAfter,
+		KeyUsage:              c.KeyUsage,
+		SubjectKeyId:          c.SubjectKeyId,
+		ExtraExtensions:       extra,
+		CRLDistributionPoints: c.CRLDistributionPoints,
+		OCSPServer:            c.OCSPServer,
+		IssuingCertificateURL: c.IssuingCertificateURL,
+		PublicKey:             c.PublicKey,
+	}
+}
+
+// benchPKI is a test PKI whose issuer holds the bare CA key (no counting wrapper).
+func benchPKI(b *testing.B) *testPKI {
+	p := newTestPKI(b)
+	iss, err := New(Config{ID: "issuing", Cert: p.ca, Signer: p.caKey.Signer, Profile: testProfile(), Linter: testLinter(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p.issuer = iss
+	return p
+}
+
+func BenchmarkRawCreateCertificate(b *testing.B) {
+	p := benchPKI(b)
+	tmpl := rawTemplate(b, p)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := x509.CreateCertificate(rand.Reader, tmpl, p.ca, tmpl.PublicKey, p.caKey.Signer); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRawCreateCertificateParallel(b *testing.B) {
+	p := benchPKI(b)
+	tmpl := rawTemplate(b, p)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := x509.CreateCertificate(rand.Reader, tmpl, p.ca, tmpl.PublicKey, p.caKey.Signer); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+func BenchmarkIssue(b *testing.B) {
+	p := benchPKI(b)
+	req := honggildong(b)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := p.issuer.Issue(req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkIssueParallel(b *testing.B) {
+	p := benchPKI(b)
+	req := honggildong(b)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := p.issuer.Issue(req); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkPrepare is everything but the signature: template, TBS encoding, lint copy,
+// zcrypto parse, zlint and the Korean lints.
+func BenchmarkPrepare(b *testing.B) {
+	p := benchPKI(b)
+	req := honggildong(b)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := p.issuer.Prepare(req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLint is the lint cost alone per certificate: zlint RFC 5280 set plus the
+// Korean lints on an already parsed lint copy.
+func BenchmarkLint(b *testing.B) {
+	p := benchPKI(b)
+	prep, err := p.issuer.Prepare(honggildong(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := zx509.ParseCertificate(lintCopy(prep.tbs, p.issuer.door.alg))
+	if err != nil {
+		b.Fatal(err)
+	}
+	l, prof := testLinter(b), p.issuer.profile
+	b.ResetTimer()
+	for b.Loop() {
+		if fs := append(l.runSubscriber(c), runKoreanLints(c, &prof)...); len(fs) != 0 {
+			b.Fatal(fs)
+		}
+	}
+}
+
+// BenchmarkIssueVsRaw alternates one raw CreateCertificate and one Issue per iteration,
+// so both see the same machine load, and reports the throughput ratio (goal >= 0.85).
+func BenchmarkIssueVsRaw(b *testing.B) {
+	p := benchPKI(b)
+	tmpl := rawTemplate(b, p)
+	req := honggildong(b)
+	var raw, issue time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		tmpl.SerialNumber = new(big.Int).SetBytes(req.Serial)
+		if _, err := x509.CreateCertificate(rand.Reader, tmpl, p.ca, tmpl.PublicKey, p.caKey.Signer); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if _, err := p.issuer.Issue(req); err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		raw += t1.Sub(t0)
+		issue += t2.Sub(t1)
+	}
+	n := float64(b.N)
+	b.ReportMetric(n/raw.Seconds(), "raw-ops/s")
+	b.ReportMetric(n/issue.Seconds(), "issue-ops/s")
+	b.ReportMetric(raw.Seconds()/issue.Seconds(), "ratio")
+}
