@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/certcenter/certcenter/internal/app"
+	"github.com/certcenter/certcenter/internal/center"
 	"github.com/certcenter/certcenter/internal/config"
 	"github.com/certcenter/certcenter/internal/testenv"
 	"github.com/certcenter/certcenter/npki"
@@ -291,3 +292,29 @@ func TestServerDrawsRandomNum(t *testing.T) {
 }
 
 func jsonDecode(resp *http.Response, v any) error { return json.NewDecoder(resp.Body).Decode(v) }
+
+// enrollDirect enrolls through the center (no HTTP, no API key).
+func enrollDirect(t testing.TB, a *app.App, inst string) enrolled {
+	t.Helper()
+	out, err := a.Center.Enroll(context.Background(), center.EnrollRequest{Institution: inst, Name: "홍길동", IDN: "8001011234567", Actor: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return enrolled{out.Reference, out.AuthCode}
+}
+
+// verifyChain checks an issued certificate with openssl verify against its chain.
+func verifyChain(t *testing.T, got issuedJSON) {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(content), 0o600)
+		return p
+	}
+	leaf, ca, root := write("leaf.pem", got.Certificate), write("ca.pem", got.Chain[0]), write("root.pem", got.Chain[1])
+	out := testenv.RunOpenSSL(t, "verify", "-CAfile", root, "-untrusted", ca, leaf)
+	if !strings.Contains(string(out), "leaf.pem: OK") {
+		t.Errorf("openssl verify: %s", out)
+	}
+}
