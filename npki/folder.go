@@ -369,7 +369,9 @@ type WriteOptions struct {
 // Write stores a certificate and its key under root at CertDir(root, cert) and returns
 // that folder. The folder appears whole or not at all: the files are written into a
 // temporary folder beside it (0600 files, 0700 folders, each fsynced) which is then
-// renamed into place, so a crash never leaves a half-written key file.
+// renamed into place, so a crash never leaves a half-written key file. With Overwrite
+// the old folder is first renamed aside (.npki-old-*) and removed after the new one is
+// in place: a crash between the two renames leaves the old files there, never a mix.
 func Write(root string, f Files, opts *WriteOptions) (string, error) {
 	if opts == nil {
 		opts = &WriteOptions{}
