@@ -5,15 +5,20 @@
 // crypto.Signer, and verifies the returned signature against the issuer's public key
 // before any bytes leave the package (STYLE.md, "Lint, then sign exactly once").
 //
-// It owns: the subscriber profile (subject RDNs, CN digits, validity alignment to Korea
-// time, extensions and their order, policy OIDs), the CA certificate profiles (root,
-// issuing CA, delegated OCSP responder), subscriber key checks, serial-number form, the
-// lint registry, and the TBSCertificate encoding. It will also own CRL and OCSP response
-// signing (the same Prepare/Sign shape), so that no other package holds a CA key.
+// The flow is Issuer.Prepare (build the TBSCertificate, lint a copy carrying a dummy
+// signature: no key involved) then Issuer.Sign (one signature, verify, parse). A
+// Prepared is opaque and single-use, so the bytes linted are the bytes signed.
 //
-// It deliberately does not: load keys (internal/signer hands it a crypto.Signer), draw
-// serials or reserve them (internal/ca), compute VIDs from identity numbers (the caller
-// uses npki.VID; identity numbers never enter this package), decide renewal windows or
-// enrollment rules (internal/ca, internal/center), store anything, or log. It has no
-// clock of its own: every time comes from the request.
+// It owns: the subscriber profile (subject RDNs, CN digits, validity aligned to Korea
+// time, extensions and their order, policy OIDs), the CA certificate profiles (root,
+// issuing CA, delegated OCSP responder), the subscriber key checks, the serial-number
+// form, the lint registry, the TBSCertificate encoding, and the KeySource through which
+// internal/ca obtains CA keys from internal/signer without importing it. CRL and OCSP
+// response signing will come here as well, in the same Prepare/Sign shape (a linted
+// TBSCertList, a ResponseData), so that no other package ever holds a CA key.
+//
+// It deliberately does not: draw or reserve serials, decide renewal windows or
+// enrollment rules (internal/ca, internal/center), compute VIDs from identity numbers
+// (the caller uses npki.VID; identity numbers never enter this package), store or log
+// anything. It has no clock of its own: every time comes from the request.
 package issuance
