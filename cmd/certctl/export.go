@@ -1,0 +1,3 @@
+package main
+
+func (c *cli) cmdExport(args []string) error { return errf(msgUnknownCommand, "export") }

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+	"errors"
+
+	"github.com/certcenter/certcenter/npki"
+)
+
+// maxKeyFile bounds signPri.key: real ones are about 1.3 KiB.
+const maxKeyFile = 64 << 10
+
+// readKeyFile reads the entry's signPri.key.
+func readKeyFile(e *entry) ([]byte, error) {
+	if !e.hasKey {
+		return nil, errf(msgNoKeyFile, e.dir)
+	}
+	der, err := readFileLimit(e.keyPath(), maxKeyFile)
+	if err != nil {
+		return nil, errf(msgReadKeyFile, e.keyPath()).wrap(err)
+	}
+	return der, nil
+}
+
+// decryptKey decrypts a key file, telling a wrong password from a damaged file, and
+// checks that the key belongs to cert.
+func decryptKey(der, password []byte, path string, cert *x509.Certificate) (*npki.PrivateKey, error) {
+	k, err := npki.DecryptKeyFile(der, password)
+	switch {
+	case errors.Is(err, npki.ErrWrongPassword):
+		return nil, errf(msgWrongPassword, path).withHint(msgHintWrongPassword)
+	case err != nil:
+		return nil, errf(msgBadKeyFile, path).wrap(err).withHint(msgHintBadKeyFile)
+	}
+	if cert != nil && !keyMatches(k.Key, cert) {
+		return nil, errf(msgKeyMismatch, path)
+	}
+	return k, nil
+}
+
+// keyMatches reports whether key is the private half of cert's public key.
+func keyMatches(key crypto.Signer, cert *x509.Certificate) bool {
+	pub, ok := key.Public().(interface{ Equal(crypto.PublicKey) bool })
+	return ok && pub.Equal(cert.PublicKey)
+}
+
+// sameR reports whether two keys carry the same R (both none counts as same).
+func sameR(a, b *npki.PrivateKey) bool { return bytes.Equal(a.RandomNum, b.RandomNum) }

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"fmt"
+	"io"
+)
+
+func (c *cli) cmdList(args []string) error {
+	fs := newFlags("list")
+	npkiDir := fs.String("npki-dir", "", "NPKI folder")
+	asJSON := fs.Bool("json", false, "JSON output")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs("list", pos, 0, ""); err != nil {
+		return err
+	}
+	root, err := c.npkiRoot(*npkiDir)
+	if err != nil {
+		return err
+	}
+	entries, err := loadEntries(root)
+	if err != nil {
+		return err
+	}
+	now := c.now()
+	views := make([]listItem, 0, len(entries))
+	for _, e := range entries {
+		if e.cert == nil {
+			views = append(views, listItem{Broken: &brokenView{Index: e.index, Folder: e.dir, Error: e.certErr.Error()}})
+			continue
+		}
+		v := newCertView(e, now, c.lang)
+		views = append(views, listItem{View: &v})
+	}
+	if *asJSON {
+		out := listJSON{NPKIDir: root, Certificates: []certView{}, Unreadable: []brokenView{}}
+		for _, v := range views {
+			if v.View != nil {
+				out.Certificates = append(out.Certificates, *v.View)
+			} else {
+				out.Unreadable = append(out.Unreadable, *v.Broken)
+			}
+		}
+		return writeJSON(c.stdout, out)
+	}
+	if len(views) == 0 {
+		fmt.Fprintln(c.stdout, c.lang.tr(msgListEmpty, root))
+		return nil
+	}
+	for i, v := range views {
+		if i > 0 {
+			fmt.Fprintln(c.stdout)
+		}
+		if v.Broken != nil {
+			fmt.Fprintf(c.stdout, "%d. %s\n   %s: %s\n   %s: %s\n", v.Broken.Index, c.lang.tr(msgUnreadable),
+				c.lang.tr(msgLabelError), v.Broken.Error, c.lang.tr(msgLabelFolder), v.Broken.Folder)
+			continue
+		}
+		c.printSummary(c.stdout, v.View)
+	}
+	return nil
+}
+
+type listItem struct {
+	View   *certView
+	Broken *brokenView
+}
+
+type listJSON struct {
+	NPKIDir      string       `json:"npki_dir"`
+	Certificates []certView   `json:"certificates"`
+	Unreadable   []brokenView `json:"unreadable"`
+}
+
+// brokenView is a folder whose signCert.der does not parse.
+type brokenView struct {
+	Index  int    `json:"index"`
+	Folder string `json:"folder"`
+	Error  string `json:"error"`
+}
+
+// printSummary prints the few lines list shows for one certificate:
+//
+//  1. HKD — INITECH, yessign — expired
+//     personal, banking (1.2.410.200005.1.1.4)
+//     serial 459C75
+//     valid 2020-02-25 00:00:00 KST to 2020-03-25 23:59:59 KST (expired 2000 days ago)
+//     folder /home/u/NPKI/yessign/USER/cn=...
+func (c *cli) printSummary(w io.Writer, v *certView) {
+	l := c.lang
+	fmt.Fprintf(w, "%d. %s — %s, %s — %s\n", v.Index, v.Name, c.institutionText(v), v.CA, l.statusText(v.Status))
+	fmt.Fprintf(w, "   %s\n", c.kindUsageText(v))
+	fmt.Fprintf(w, "   %s %s\n", l.tr(msgLabelSerial), v.Serial)
+	fmt.Fprintf(w, "   %s\n", l.tr(msgValidity, kstTime(v.NotBefore), kstTime(v.NotAfter), l.daysText(v)))
+	fmt.Fprintf(w, "   %s %s\n", l.tr(msgLabelFolder), v.Folder)
+}
+
+// institutionText is the institution OU, with the bank named by the CN's code.
+func (c *cli) institutionText(v *certView) string {
+	inst := v.Institution
+	switch {
+	case v.BankName != "" && inst != "":
+		return fmt.Sprintf("%s (%s %s)", inst, v.BankName, v.BankCode)
+	case v.BankName != "":
+		return fmt.Sprintf("%s (%s)", v.BankName, v.BankCode)
+	case inst != "":
+		return inst
+	}
+	return c.lang.tr(msgUnknown)
+}
+
+func (c *cli) kindUsageText(v *certView) string {
+	l := c.lang
+	kind, usage := l.tr(msgUnknown), l.tr(msgUnknownPolicy)
+	if v.Kind != "" {
+		kind = l.kindText(v.Kind)
+	}
+	if v.Usage != "" {
+		usage = l.usageText(v.Usage)
+	}
+	oid := v.PolicyOID
+	if oid == "" {
+		oid = l.tr(msgNoPolicy)
+	}
+	return l.tr(msgKindUsagePolicy, kind, usage, oid)
+}

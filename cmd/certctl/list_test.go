@@ -1,0 +1,148 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestListYessign(t *testing.T) {
+	root, dir := yessignNPKI(t)
+	r := runCLI(t, nil, "", "list", "--npki-dir", root)
+	if r.code != 0 {
+		t.Fatalf("list = %d, stderr %q", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"1. HKD — INITECH, yessign — expired",
+		"personal, banking (bank, insurance, card); policy 1.2.410.200005.1.1.4",
+		"serial 459C75",
+		"valid 2020-02-25 00:00:00 KST to 2020-03-25 23:59:59 KST",
+		"folder " + dir,
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("list output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+
+	r = runCLI(t, map[string]string{"CERTCTL_NPKI_DIR": root}, "", "list", "--json")
+	var out listJSON
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("list --json: %v\n%s", err, r.stdout)
+	}
+	if len(out.Certificates) != 1 {
+		t.Fatalf("list --json: %d certificates, want 1", len(out.Certificates))
+	}
+	c := out.Certificates[0]
+	checks := []struct{ name, got, want string }{
+		{"institution", c.Institution, "INITECH"},
+		{"ca", c.CA, "yessign"},
+		{"kind", c.Kind, "personal"},
+		{"usage", c.Usage, "banking"},
+		{"policy", c.PolicyOID, "1.2.410.200005.1.1.4"},
+		{"serial", c.Serial, "459C75"},
+		{"status", c.Status, "expired"},
+		{"not_before", c.NotBefore.In(kst).Format(time.DateTime), "2020-02-25 00:00:00"},
+		{"not_after", c.NotAfter.In(kst).Format(time.DateTime), "2020-03-25 23:59:59"},
+		{"folder", c.Folder, dir},
+	}
+	for _, ch := range checks {
+		if ch.got != ch.want {
+			t.Errorf("list --json %s = %q, want %q", ch.name, ch.got, ch.want)
+		}
+	}
+	if c.DaysLeft >= 0 || !c.KeyFile {
+		t.Errorf("list --json days_left %d key_file %v, want negative and true", c.DaysLeft, c.KeyFile)
+	}
+}
+
+func TestListStatusesAndBanks(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "NPKI")
+	day := 24 * time.Hour
+	issue(t, root, testCert{CN: "가나다()0020041200806232804005", Inst: "WOORI", Serial: 0x1001,
+		NotBefore: testNow.Add(-300 * day), NotAfter: testNow.Add(65 * day)})
+	issue(t, root, testCert{CN: "라마바()0088041200806232804006", Inst: "SHINHAN", Serial: 0x1002,
+		NotBefore: testNow.Add(-340 * day), NotAfter: testNow.Add(25 * day)})
+	issue(t, root, testCert{CN: "사아자()0090041200806232804007", Inst: "KAKAO", Serial: 0x1003,
+		NotBefore: testNow.Add(-400 * day), NotAfter: testNow.Add(-1 * day),
+		Policy: []int{1, 2, 410, 200004, 5, 2, 1, 2}})
+	r := runCLI(t, nil, "", "list", "--npki-dir", root, "--json")
+	var out listJSON
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("list --json: %v\n%s%s", err, r.stdout, r.stderr)
+	}
+	want := map[string]struct{ status, bank, code, kind, usage string }{
+		"1001": {statusValid, "Woori Bank", "020", "personal", "universal"},
+		"1002": {statusExpiresSoon, "Shinhan Bank", "088", "personal", "universal"},
+		"1003": {statusExpired, "KakaoBank", "090", "personal", "universal"},
+	}
+	if len(out.Certificates) != 3 {
+		t.Fatalf("list: %d certificates, want 3", len(out.Certificates))
+	}
+	for _, c := range out.Certificates {
+		w := want[c.Serial]
+		if c.Status != w.status || c.BankName != w.bank || c.BankCode != w.code || c.Kind != w.kind || c.Usage != w.usage {
+			t.Errorf("serial %s: status %q bank %q %q kind %q usage %q, want %+v", c.Serial, c.Status, c.BankName, c.BankCode, c.Kind, c.Usage, w)
+		}
+	}
+
+	r = runCLI(t, map[string]string{"LANG": "ko_KR.UTF-8"}, "", "list", "--npki-dir", root)
+	for _, s := range []string{"WOORI (우리은행 020)", "만료 임박", "유효", "만료됨", "개인, 범용"} {
+		if !strings.Contains(r.stdout, s) {
+			t.Errorf("Korean list lacks %q:\n%s", s, r.stdout)
+		}
+	}
+}
+
+func TestListEmptyAndBroken(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "NPKI")
+	r := runCLI(t, nil, "", "list", "--npki-dir", root)
+	if r.code != 0 || !strings.Contains(r.stdout, "no certificates in") {
+		t.Errorf("list of a missing folder = %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	bad := filepath.Join(root, "KICA", "USER", "cn=broken")
+	if err := os.MkdirAll(bad, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(bad, signCertFile), []byte("not a certificate"), 0o600)
+	r = runCLI(t, nil, "", "list", "--npki-dir", root)
+	if r.code != 0 || !strings.Contains(r.stdout, "1. unreadable certificate") {
+		t.Errorf("list with a broken certificate = %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, nil, "", "show", "1", "--npki-dir", root)
+	if r.code != exitError || !strings.Contains(r.stderr, "cannot read the certificate") {
+		t.Errorf("show of a broken certificate = %d %q", r.code, r.stderr)
+	}
+}
+
+func TestDefaultRoot(t *testing.T) {
+	tests := []struct {
+		goos string
+		env  map[string]string
+		want string
+	}{
+		{"linux", map[string]string{"HOME": "/home/u"}, "/home/u/NPKI"},
+		{"darwin", map[string]string{"HOME": "/Users/u"}, "/Users/u/Library/Preferences/NPKI"},
+		{"windows", map[string]string{"USERPROFILE": `C:\Users\u`}, `C:\Users\u\AppData\LocalLow\NPKI`},
+		{"linux", nil, ""},
+	}
+	for _, tt := range tests {
+		got := defaultNPKIRoot(tt.goos, func(k string) string { return tt.env[k] })
+		if got != tt.want {
+			t.Errorf("defaultNPKIRoot(%s, %v) = %q, want %q", tt.goos, tt.env, got, tt.want)
+		}
+	}
+	// --npki-dir beats CERTCTL_NPKI_DIR beats HOME.
+	c := newCLI(nil, nil, nil, func(k string) string {
+		return map[string]string{"HOME": "/h", "CERTCTL_NPKI_DIR": "/env"}[k]
+	}, nil)
+	c.goos = "linux"
+	if got, _ := c.npkiRoot("/flag"); got != "/flag" {
+		t.Errorf("npkiRoot(flag) = %q", got)
+	}
+	if got, _ := c.npkiRoot(""); got != "/env" {
+		t.Errorf("npkiRoot(env) = %q", got)
+	}
+}

@@ -1,0 +1,51 @@
+// Command certctl is the user's certificate manager for Korean joint certificates
+// (공동인증서): it lists and shows the certificates in the NPKI folder, imports and
+// exports PKCS#12 files, changes a key file's password keeping R, and checks a
+// certificate's VID against an identity number (KOREAN-PKI.md sections 3 to 6).
+//
+// These commands work offline on local files. certctl does not talk to a certificate
+// center (issue, renew, revoke are not here), and it never prints, logs or stores a
+// password or an identity number.
+package main
+
+import (
+	"io"
+	"os"
+	"time"
+)
+
+const usage = `certctl: the user's joint-certificate manager (NPKI folder)
+
+usage:
+  certctl list   [--npki-dir DIR] [--json]
+  certctl show   SELECTOR [--npki-dir DIR] [--json]
+  certctl import FILE.pfx [--password-file F] [--force] [--npki-dir DIR] [--json]
+  certctl export SELECTOR --out FILE.pfx [--modern] [--force]
+                 [--password-file F] [--new-password | --new-password-file F] [--json]
+  certctl passwd SELECTOR [--password-file F] [--new-password-file F] [--json]
+  certctl vid    SELECTOR --idn NUMBER [--password-file F] [--json]
+
+SELECTOR is a list number (1, 2, ...), a serial number in hex, or a unique part of
+the subject name. Passwords are asked without echo, or read from a file with
+--password-file / --new-password-file (- for standard input; one trailing newline is
+removed). New passwords need at least 10 characters with letters, digits and special
+characters, and none of “ ” ‘ ’ " ' \ |.
+
+The NPKI folder is --npki-dir, else $CERTCTL_NPKI_DIR, else the system's default
+(~/NPKI on Linux, ~/Library/Preferences/NPKI on macOS,
+%USERPROFILE%\AppData\LocalLow\NPKI on Windows).
+
+Exit status: 0 success (vid: match), 1 vid mismatch, 2 error.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv, time.Now))
+}
+
+// run is main without the exit: tests call it with their own streams, environment
+// and clock.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string, now func() time.Time) int {
+	c := newCLI(stdin, stdout, stderr, env, now)
+	c.askPassword = terminalPrompter(stdin, stderr)
+	return c.main(args)
+}
