@@ -1,3 +1,93 @@
 package main
 
-func (c *cli) cmdImport(args []string) error { return errf(msgUnknownCommand, "import") }
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/certcenter/certcenter/npki"
+)
+
+// maxPFXFile bounds what import reads: a certificate and key are a few KiB.
+const maxPFXFile = 1 << 20
+
+// import stores a PKCS#12 file's certificate and key in the NPKI folder as
+// signCert.der and signPri.key, the key file under the PFX's own password (the user
+// knows it; it may predate the policy) and keeping R. npki.Write makes the folder
+// appear whole or not at all.
+func (c *cli) cmdImport(args []string) error {
+	fs := newFlags("import")
+	npkiDir := fs.String("npki-dir", "", "NPKI folder")
+	pwFile := fs.String("password-file", "", "file holding the PFX password")
+	force := fs.Bool("force", false, "replace an existing certificate folder")
+	legacy := fs.Bool("legacy", false, "write signPri.key as seedCBCWithSHA1 for old software")
+	asJSON := fs.Bool("json", false, "JSON output")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs("import", pos, 1, "FILE.pfx"); err != nil {
+		return err
+	}
+	path := pos[0]
+	root, err := c.npkiRoot(*npkiDir)
+	if err != nil {
+		return err
+	}
+	data, err := readFileLimit(path, maxPFXFile)
+	if err != nil {
+		return errf(msgReadPFX, path).wrap(err)
+	}
+	pw, err := c.readPassword(*pwFile, msgPromptPFXPassword, filepath.Base(path))
+	if err != nil {
+		return err
+	}
+	defer clear(pw)
+	pfx, err := npki.DecodePFX(data, pw)
+	switch {
+	case errors.Is(err, npki.ErrWrongPassword):
+		return errf(msgWrongPFXPassword, path)
+	case err != nil:
+		return errf(msgBadPFX, path).wrap(err)
+	}
+	if len(pfx.Key.RandomNum) == 0 {
+		fmt.Fprintf(c.stderr, "certctl: %s: %s\n", c.lang.tr(msgWarning), c.lang.tr(msgPFXNoR, path))
+	}
+	opts := &npki.EncryptOptions{ExistingPassword: true}
+	if *legacy {
+		opts.Scheme = npki.SEEDCBCWithSHA1
+	}
+	keyDER, err := npki.EncryptKeyFile(pfx.Key, pw, opts)
+	if err != nil {
+		return errf(msgEncryptKey).wrap(err)
+	}
+	// Read the key file back before it goes to disk.
+	if k, err := npki.DecryptKeyFile(keyDER, pw); err != nil || !sameR(k, pfx.Key) || !keyMatches(k.Key, pfx.Cert) {
+		return errf(msgVerifyFailed, root)
+	}
+	dir, err := npki.Write(root, npki.Files{SignCert: pfx.Cert.Raw, SignKey: keyDER}, &npki.WriteOptions{Overwrite: *force})
+	switch {
+	case errors.Is(err, npki.ErrExists):
+		d, _ := npki.CertDir(root, pfx.Cert)
+		return errf(msgFolderExists, d).withHint(msgHintForce)
+	case err != nil:
+		return errf(msgWriteFile, root).wrap(err)
+	}
+	entries, err := loadEntries(root)
+	if err != nil {
+		return err
+	}
+	e := &entry{dir: dir, cert: pfx.Cert, hasKey: true}
+	for _, x := range entries {
+		if x.dir == dir {
+			e = x
+		}
+	}
+	v := newCertView(e, c.now(), c.lang)
+	if *asJSON {
+		return writeJSON(c.stdout, v)
+	}
+	fmt.Fprintln(c.stdout, c.lang.tr(msgImported, dir))
+	c.printSummary(c.stdout, &v)
+	return nil
+}

@@ -117,32 +117,37 @@ func TestListEmptyAndBroken(t *testing.T) {
 	}
 }
 
-func TestDefaultRoot(t *testing.T) {
+func TestNPKIRoot(t *testing.T) {
 	tests := []struct {
-		goos string
-		env  map[string]string
-		want string
+		goos, flag string
+		env        map[string]string
+		want       string
 	}{
-		{"linux", map[string]string{"HOME": "/home/u"}, "/home/u/NPKI"},
-		{"darwin", map[string]string{"HOME": "/Users/u"}, "/Users/u/Library/Preferences/NPKI"},
-		{"windows", map[string]string{"USERPROFILE": `C:\Users\u`}, `C:\Users\u\AppData\LocalLow\NPKI`},
-		{"linux", nil, ""},
+		{"linux", "/flag", map[string]string{"HOME": "/h", "CERTCTL_NPKI_DIR": "/env"}, "/flag"},
+		{"linux", "", map[string]string{"HOME": "/h", "CERTCTL_NPKI_DIR": "/env"}, "/env"},
+		{"linux", "", map[string]string{"HOME": "/home/u"}, "/home/u/NPKI"},
+		{"darwin", "", map[string]string{"HOME": "/Users/u"}, "/Users/u/Library/Preferences/NPKI"},
+		{"windows", "", map[string]string{"USERPROFILE": `C:\Users\u`}, `C:\Users\u\AppData\LocalLow\NPKI`},
 	}
 	for _, tt := range tests {
-		got := defaultNPKIRoot(tt.goos, func(k string) string { return tt.env[k] })
-		if got != tt.want {
-			t.Errorf("defaultNPKIRoot(%s, %v) = %q, want %q", tt.goos, tt.env, got, tt.want)
+		c := newCLI(nil, nil, nil, func(k string) string { return tt.env[k] }, nil)
+		c.goos = tt.goos
+		if got, err := c.npkiRoot(tt.flag); got != tt.want || err != nil {
+			t.Errorf("npkiRoot(%s, %q, %v) = %q, %v, want %q", tt.goos, tt.flag, tt.env, got, err, tt.want)
 		}
 	}
-	// --npki-dir beats CERTCTL_NPKI_DIR beats HOME.
-	c := newCLI(nil, nil, nil, func(k string) string {
-		return map[string]string{"HOME": "/h", "CERTCTL_NPKI_DIR": "/env"}[k]
-	}, nil)
-	c.goos = "linux"
-	if got, _ := c.npkiRoot("/flag"); got != "/flag" {
-		t.Errorf("npkiRoot(flag) = %q", got)
+	c := newCLI(nil, nil, nil, func(string) string { return "" }, nil)
+	if _, err := c.npkiRoot(""); err == nil || !strings.Contains(err.Error(), "home folder is unknown") {
+		t.Errorf("npkiRoot without HOME: %v", err)
 	}
-	if got, _ := c.npkiRoot(""); got != "/env" {
-		t.Errorf("npkiRoot(env) = %q", got)
+}
+
+func TestListKeyMissing(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "NPKI")
+	dir, _ := issue(t, root, testCert{CN: "홍길동()0020041200806232804005", Inst: "WOORI", Serial: 0x3001})
+	os.Remove(filepath.Join(dir, signKeyFile))
+	r := runCLI(t, nil, "", "show", "1", "--npki-dir", root)
+	if r.code != 0 || !strings.Contains(r.stdout, "key file:       no") {
+		t.Errorf("show without key file = %d %q %q", r.code, r.stdout, r.stderr)
 	}
 }

@@ -88,11 +88,10 @@ func yessignNPKI(t *testing.T) (root, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	name, err := subjectFolderName(cert)
+	dir, err = npki.CertDir(root, cert)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir = filepath.Join(root, "yessign", "USER", name)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -220,11 +219,10 @@ func issue(t *testing.T, root string, tc testCert) (dir string, cert *x509.Certi
 	if err != nil {
 		t.Fatal(err)
 	}
-	name, err := subjectFolderName(cert)
+	dir, err = npki.CertDir(root, cert)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir = filepath.Join(root, "yessign", "USER", name)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}

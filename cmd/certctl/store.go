@@ -8,17 +8,19 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
+
+	"github.com/certcenter/certcenter/npki"
 )
 
 // The NPKI folder: NPKI/<CA>/USER/<subject folder>/signCert.der, signPri.key and
 // optionally kmCert.der, kmPri.key (KOREAN-PKI.md section 3).
 
 const (
-	signCertFile = "signCert.der"
-	signKeyFile  = "signPri.key"
-	kmCertFile   = "kmCert.der"
-	kmKeyFile    = "kmPri.key"
+	signCertFile = npki.SignCertFile
+	signKeyFile  = npki.SignKeyFile
 )
 
 // maxCertFile bounds what is read as a certificate: real ones are under 2 KiB.
@@ -46,18 +48,23 @@ func (c *cli) npkiRoot(flagValue string) (string, error) {
 	if v := c.env("CERTCTL_NPKI_DIR"); v != "" {
 		return v, nil
 	}
-	root := defaultNPKIRoot(c.goos, c.env)
-	if root == "" {
+	home := c.env("HOME")
+	if c.goos == "windows" && c.env("USERPROFILE") != "" {
+		home = c.env("USERPROFILE")
+	}
+	if home == "" {
 		return "", errf(msgNoDefaultRoot).withHint(msgHintNPKIDir)
 	}
-	return root, nil
+	return npki.DefaultRoot(c.goos, home, c.env), nil
 }
 
-// loadEntries finds every certificate folder under root, ordered by CA folder then
-// subject folder, so list numbers stay the same from one run to the next. A missing
-// root holds no certificates.
+// loadEntries finds every certificate folder under root (npki.List), ordered by CA
+// folder then subject folder so list numbers stay the same from one run to the next.
+// Folders npki cannot read are kept, in their place, so that list can show them; a
+// certificate whose key file is missing is shown without key. A missing root holds no
+// certificates.
 func loadEntries(root string) ([]*entry, error) {
-	cas, err := os.ReadDir(root)
+	good, bad, err := npki.List(root)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -65,49 +72,36 @@ func loadEntries(root string) ([]*entry, error) {
 		return nil, errf(msgReadNPKI, root).wrap(err)
 	}
 	var out []*entry
-	for _, ca := range cas {
-		if !ca.IsDir() {
-			continue
+	for _, g := range good {
+		out = append(out, &entry{dir: g.Dir, cert: g.Cert, hasKey: true, hasKM: g.KMCert != nil && g.KMKey != nil})
+	}
+	for _, b := range bad {
+		if !fileExists(filepath.Join(b.Dir, signCertFile)) {
+			continue // a CA or USER folder that could not be read
 		}
-		userDir, ok := findUserDir(filepath.Join(root, ca.Name()))
-		if !ok {
-			continue
+		e := &entry{dir: b.Dir}
+		e.cert, e.certErr = readCert(e.certPath())
+		if e.certErr == nil {
+			e.certErr = b.Err
 		}
-		subjects, err := os.ReadDir(userDir)
-		if err != nil {
-			return nil, errf(msgReadNPKI, userDir).wrap(err)
-		}
-		for _, s := range subjects {
-			if !s.IsDir() {
-				continue
-			}
-			dir := filepath.Join(userDir, s.Name())
-			if _, err := os.Stat(filepath.Join(dir, signCertFile)); err != nil {
-				continue
-			}
-			e := &entry{index: len(out) + 1, caFolder: ca.Name(), dir: dir}
-			e.cert, e.certErr = readCert(e.certPath())
-			e.hasKey = fileExists(e.keyPath())
-			e.hasKM = fileExists(filepath.Join(dir, kmCertFile)) && fileExists(filepath.Join(dir, kmKeyFile))
-			out = append(out, e)
+		e.hasKey = fileExists(e.keyPath())
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return pathLess(root, out[i].dir, out[j].dir) })
+	for i, e := range out {
+		e.index = i + 1
+		if rel, err := filepath.Rel(root, e.dir); err == nil {
+			e.caFolder = strings.Split(filepath.ToSlash(rel), "/")[0]
 		}
 	}
 	return out, nil
 }
 
-// findUserDir returns <ca>/USER, accepting any letter case (folders copied through
-// case-insensitive file systems).
-func findUserDir(caDir string) (string, bool) {
-	ents, err := os.ReadDir(caDir)
-	if err != nil {
-		return "", false
-	}
-	for _, e := range ents {
-		if e.IsDir() && strings.EqualFold(e.Name(), "USER") {
-			return filepath.Join(caDir, e.Name()), true
-		}
-	}
-	return "", false
+// pathLess orders folders under root component by component, as npki.List walks them.
+func pathLess(root, a, b string) bool {
+	ra, _ := filepath.Rel(root, a)
+	rb, _ := filepath.Rel(root, b)
+	return slices.Compare(strings.Split(filepath.ToSlash(ra), "/"), strings.Split(filepath.ToSlash(rb), "/")) < 0
 }
 
 func readCert(path string) (*x509.Certificate, error) {
