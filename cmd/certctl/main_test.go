@@ -137,6 +137,7 @@ type testCert struct {
 	Policy    asn1.ObjectIdentifier // default 1.2.410.200005.1.1.1
 	IDN       string                // "" for no VID
 	R         []byte                // default a fixed 20 bytes
+	NoR       bool                  // write the key file without R
 }
 
 var testR = []byte{0x78, 0x58, 0xb4, 0x32, 0x83, 0x90, 0x80, 0x51, 0x29, 0xf0, 0x1c, 0x97, 0xfe, 0x6c, 0xa4, 0xa5, 0x20, 0xcb, 0xd4, 0x79}
@@ -214,7 +215,11 @@ func issue(t *testing.T, root string, tc testCert) (dir string, cert *x509.Certi
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := npki.EncryptKeyFile(&npki.PrivateKey{Key: leaf, RandomNum: tc.R}, []byte(testPassword),
+	pk := &npki.PrivateKey{Key: leaf, RandomNum: tc.R}
+	if tc.NoR {
+		pk.RandomNum = nil
+	}
+	key, err := npki.EncryptKeyFile(pk, []byte(testPassword),
 		&npki.EncryptOptions{Scheme: npki.SEEDCBCWithSHA1})
 	if err != nil {
 		t.Fatal(err)
