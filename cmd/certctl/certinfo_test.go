@@ -56,9 +56,9 @@ func TestBankCode(t *testing.T) {
 		"장정훈()0020041200806232804005":               "020",
 		"홍길동()0901041200806232804005":               "901",
 		"HKD(KILDONG.HONG)009104120200225191000030": "", // another CA's layout
-		"홍길동()0":  "",
+		"홍길동()0":   "",
 		"홍길동()0a1": "",
-		"홍길동":     "",
+		"홍길동":      "",
 	}
 	for cn, want := range tests {
 		if got := bankCode(cn); got != want {
