@@ -4,7 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"math/big"
+	"runtime"
 	"testing"
 	"time"
 
@@ -145,29 +145,43 @@ func BenchmarkLint(b *testing.B) {
 }
 
 // BenchmarkIssueVsRaw alternates one raw CreateCertificate and one Issue per iteration,
-// so both see the same machine load, and reports the throughput ratio (goal >= 0.85).
+// so both see the same machine load, and reports the throughput ratio (goal >= 0.85):
+// "ratio" from wall time, "cpu-ratio" from the CPU time of the benchmark's own thread
+// (Linux), which other processes on a shared machine do not disturb. The background
+// GC work that Issue's extra allocations cause shows only in the wall-time ratio.
 func BenchmarkIssueVsRaw(b *testing.B) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	p := benchPKI(b)
 	tmpl := rawTemplate(b, p)
 	req := honggildong(b)
-	var raw, issue time.Duration
+	var raw, issue, rawCPU, issueCPU time.Duration
 	b.ResetTimer()
 	for b.Loop() {
+		c0, cpuOK := threadCPU()
 		t0 := time.Now()
-		tmpl.SerialNumber = new(big.Int).SetBytes(req.Serial)
 		if _, err := x509.CreateCertificate(rand.Reader, tmpl, p.ca, tmpl.PublicKey, p.caKey.Signer); err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
+		c1, _ := threadCPU()
 		if _, err := p.issuer.Issue(req); err != nil {
 			b.Fatal(err)
 		}
 		t2 := time.Now()
+		c2, _ := threadCPU()
 		raw += t1.Sub(t0)
 		issue += t2.Sub(t1)
+		if cpuOK {
+			rawCPU += c1 - c0
+			issueCPU += c2 - c1
+		}
 	}
 	n := float64(b.N)
 	b.ReportMetric(n/raw.Seconds(), "raw-ops/s")
 	b.ReportMetric(n/issue.Seconds(), "issue-ops/s")
 	b.ReportMetric(raw.Seconds()/issue.Seconds(), "ratio")
+	if issueCPU > 0 {
+		b.ReportMetric(rawCPU.Seconds()/issueCPU.Seconds(), "cpu-ratio")
+	}
 }
