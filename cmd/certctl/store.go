@@ -80,10 +80,9 @@ func loadEntries(root string) ([]*entry, error) {
 			continue // a CA or USER folder that could not be read
 		}
 		e := &entry{dir: b.Dir}
+		// npki refuses the whole folder when signPri.key is missing or unreadable; the
+		// certificate alone is still worth showing.
 		e.cert, e.certErr = readCert(e.certPath())
-		if e.certErr == nil {
-			e.certErr = b.Err
-		}
 		e.hasKey = fileExists(e.keyPath())
 		out = append(out, e)
 	}
