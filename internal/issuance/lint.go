@@ -3,7 +3,6 @@ package issuance
 import (
 	"errors"
 	"fmt"
-	"reflect"
 	"sort"
 	"strings"
 
@@ -114,55 +113,9 @@ var notInSubscriberProfile = []string{
 // Linter runs zlint's RFC 5280 lints. Build it once (NewLinter) and share it: filtering
 // the registry costs far more than linting a certificate. It is safe for concurrent use.
 type Linter struct {
-	lints      []compiledLint // for CA and responder certificates
-	subscriber []compiledLint // lints minus notInSubscriberProfile
+	lints      []*lint.CertificateLint // for CA and responder certificates
+	subscriber []*lint.CertificateLint // lints minus notInSubscriberProfile
 	cfg        lint.Configuration
-}
-
-// compiledLint is a zlint lint with, when it is safe, one instance reused for every
-// certificate. zlint's own Execute builds a fresh instance per certificate and per lint
-// (about a third of its cost here); an instance of a zero-size type that takes no
-// configuration has no state to share, so one serves all goroutines. Any other lint
-// (stateful or configurable) still gets a fresh, configured instance per run.
-type compiledLint struct {
-	*lint.CertificateLint
-	shared lint.CertificateLintInterface // nil: build per run
-}
-
-func compile(zl *lint.CertificateLint) compiledLint {
-	inst := zl.Lint()
-	if _, configurable := inst.(lint.Configurable); configurable {
-		return compiledLint{CertificateLint: zl}
-	}
-	if t := reflect.TypeOf(inst); t.Kind() != reflect.Pointer || t.Elem().Size() != 0 {
-		return compiledLint{CertificateLint: zl}
-	}
-	return compiledLint{CertificateLint: zl, shared: inst}
-}
-
-// execute is zlint's CertificateLint.Execute without the per-run construction: recover
-// from a panicking lint (Fatal), CheckApplies (NA), CheckEffective (NE), Execute. The
-// CA/Browser Forum framework filter of zlint does not concern RFC 5280 lints.
-func (cl compiledLint) execute(c *zx509.Certificate, cfg lint.Configuration) (r *lint.LintResult) {
-	defer func() {
-		if err := recover(); err != nil {
-			r = &lint.LintResult{Status: lint.Fatal, Details: fmt.Sprintf("%s panicked: %v", cl.Name, err)}
-		}
-	}()
-	inst := cl.shared
-	if inst == nil {
-		inst = cl.Lint()
-		if err := cfg.MaybeConfigure(inst, cl.Name); err != nil {
-			return &lint.LintResult{Status: lint.Fatal, Details: err.Error()}
-		}
-	}
-	if !inst.CheckApplies(c) {
-		return &lint.LintResult{Status: lint.NA}
-	}
-	if !cl.CheckEffective(c) {
-		return &lint.LintResult{Status: lint.NE}
-	}
-	return inst.Execute(c)
 }
 
 // NewLinter builds the registry of zlint lints whose source is RFC 5280, minus the
@@ -179,17 +132,16 @@ func NewLinter() (*Linter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("issuance: build lint registry: %w", err)
 	}
-	var all, sub []compiledLint
+	all := reg.CertificateLints().Lints()
+	var sub []*lint.CertificateLint
 next:
-	for _, zl := range reg.CertificateLints().Lints() {
-		cl := compile(zl)
-		all = append(all, cl)
+	for _, zl := range all {
 		for _, frag := range notInSubscriberProfile {
 			if strings.Contains(zl.Name, frag) {
 				continue next
 			}
 		}
-		sub = append(sub, cl)
+		sub = append(sub, zl)
 	}
 	return &Linter{lints: all, subscriber: sub, cfg: reg.GetConfiguration()}, nil
 }
@@ -205,10 +157,10 @@ func (l *Linter) run(c *zx509.Certificate) []Finding { return l.runSet(l.lints, 
 // runSubscriber lints a subscriber certificate of this profile.
 func (l *Linter) runSubscriber(c *zx509.Certificate) []Finding { return l.runSet(l.subscriber, c) }
 
-func (l *Linter) runSet(set []compiledLint, c *zx509.Certificate) []Finding {
+func (l *Linter) runSet(set []*lint.CertificateLint, c *zx509.Certificate) []Finding {
 	var out []Finding
 	for _, zl := range set {
-		r := zl.execute(c, l.cfg)
+		r := zl.Execute(c, l.cfg)
 		var lv Level
 		switch r.Status {
 		case lint.Notice:

@@ -127,32 +127,3 @@ func inSubscriberSet(name string) bool {
 	}
 	return false
 }
-
-// The reused-instance path gives zlint's own results, lint by lint.
-func TestCompiledLintsMatchZlint(t *testing.T) {
-	p := newTestPKI(t)
-	leaf, err := p.issuer.Issue(honggildong(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := testLinter(t)
-	shared := 0
-	for _, zl := range l.lints {
-		if zl.shared != nil {
-			shared++
-		}
-	}
-	t.Logf("%d of %d lints reuse one instance", shared, len(l.lints))
-	for _, der := range [][]byte{leaf, p.ca.Raw, p.root.Raw, yessignCert(t).Raw} {
-		c, err := zx509.ParseCertificate(der)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, zl := range l.lints {
-			got, want := zl.execute(c, l.cfg), zl.Execute(c, l.cfg)
-			if got.Status != want.Status || got.Details != want.Details {
-				t.Errorf("%s on %s: %v %q, zlint says %v %q", zl.Name, c.Subject.CommonName, got.Status, got.Details, want.Status, want.Details)
-			}
-		}
-	}
-}
