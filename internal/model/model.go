@@ -172,6 +172,8 @@ type Enrollment struct {
 	UsedAt          *time.Time
 	ClaimedUntil    *time.Time // set while an issuance holds the enrollment
 	IssuedSerial    Serial     // the certificate issued from it, once used
+	// Replaces is set for a reissue (재발급): the certificate the new one supersedes.
+	Replaces Serial
 }
 
 // Certificate is an issued subscriber certificate and its status.
@@ -191,6 +193,27 @@ type Certificate struct {
 	RevokedAt       *time.Time
 	Reason          *RevocationReason
 	CreatedAt       time.Time
+	// Replaces is the certificate this one renewed (갱신) or reissued (재발급).
+	Replaces Serial
+	// InvalidityDate is when the key is known or suspected to have become unusable
+	// (RFC 5280 section 5.3.2), when the revoker said.
+	InvalidityDate *time.Time
+	// ConfirmBy is set while a CMP issuance awaits its certConf: unconfirmed by then, the
+	// certificate is revoked (RFC 4210 section 5.3.18).
+	ConfirmBy *time.Time
+	// StatusAt is when the status last changed (issue, revoke, suspend, resume).
+	StatusAt time.Time
+}
+
+// StatusChange is a conditional status transition: it applies only when the certificate
+// is in one of From.
+type StatusChange struct {
+	Serial         Serial
+	From           []CertStatus
+	To             CertStatus
+	Reason         *RevocationReason // revoked and suspended; nil clears it (resume)
+	At             time.Time
+	InvalidityDate *time.Time
 }
 
 // AuditEvent is what a caller asks the audit log to record. It must carry no personal

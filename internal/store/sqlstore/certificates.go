@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/store"
@@ -17,8 +18,9 @@ import (
 const useSerialSQL = `UPDATE serials SET used = TRUE WHERE serial = ? AND issuer_id = ? AND used = FALSE`
 
 const insertCertificateSQL = `INSERT INTO certificates (serial, issuer_id, institution_code, enrollment_ref, common_name,
-kind, usage, not_before, not_after, crl_partition, der, status, revoked_at, reason, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+kind, usage, not_before, not_after, crl_partition, der, status, revoked_at, reason, created_at,
+replaces, invalidity_date, confirm_by, status_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // redeemEnrollmentSQL marks a claimed, unused enrollment used by a certificate.
 const redeemEnrollmentSQL = `UPDATE enrollments SET used_at = ?, claimed_until = NULL, issued_serial = ?
@@ -30,56 +32,76 @@ WHERE reference = ? AND used_at IS NULL AND claimed_until IS NOT NULL`
 // used, or when redeemRef is not claimed-and-unused. An empty Status stores as valid and
 // a zero CreatedAt as the store's clock.
 func (db *DB) StoreCertificate(ctx context.Context, c model.Certificate, redeemRef string, ev model.AuditEvent) error {
-	serial := c.Serial.String()
 	now := db.clock()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := db.storeCertificateTx(ctx, tx, c, redeemRef, now); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, ev)
+	})
+}
+
+// storeCertificateTx is StoreCertificate's work inside tx, without the audit entry.
+func (db *DB) storeCertificateTx(ctx context.Context, tx *sql.Tx, c model.Certificate, redeemRef string, now time.Time) error {
+	serial := c.Serial.String()
 	if c.Status == "" {
 		c.Status = model.StatusValid
 	}
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = now
 	}
+	if c.StatusAt.IsZero() {
+		c.StatusAt = c.CreatedAt
+	}
 	var reason sql.NullInt64
 	if c.Reason != nil {
 		reason = sql.NullInt64{Int64: int64(*c.Reason), Valid: true}
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		n, err := execTx(ctx, tx, db.st.useSerial, serial, c.IssuerID)
+	var replaces sql.NullString
+	if len(c.Replaces) > 0 {
+		replaces = sql.NullString{String: c.Replaces.String(), Valid: true}
+	}
+	n, err := execTx(ctx, tx, db.st.useSerial, serial, c.IssuerID)
+	if err != nil {
+		return wrapf(err, "store certificate %s: serial", serial)
+	}
+	if n == 0 {
+		return fmt.Errorf("sqlstore: store certificate %s: serial not reserved by %q or already used: %w", serial, c.IssuerID, store.ErrConflict)
+	}
+	if _, err := execTx(ctx, tx, db.st.insertCertificate, serial, c.IssuerID, c.InstitutionCode, c.EnrollmentRef, c.CommonName,
+		string(c.Kind), string(c.Usage), micros(c.NotBefore), micros(c.NotAfter), c.Partition, c.DER, string(c.Status),
+		nullMicros(c.RevokedAt), reason, micros(c.CreatedAt), replaces, nullMicros(c.InvalidityDate),
+		nullMicros(c.ConfirmBy), micros(c.StatusAt)); err != nil {
+		return db.conflictOr(err, "store certificate %s", serial)
+	}
+	if redeemRef != "" {
+		n, err := execTx(ctx, tx, db.st.redeemEnrollment, micros(now), serial, redeemRef)
 		if err != nil {
-			return wrapf(err, "store certificate %s: serial", serial)
+			return wrapf(err, "store certificate %s: redeem enrollment %s", serial, redeemRef)
 		}
 		if n == 0 {
-			return fmt.Errorf("sqlstore: store certificate %s: serial not reserved by %q or already used: %w", serial, c.IssuerID, store.ErrConflict)
+			return fmt.Errorf("sqlstore: store certificate %s: enrollment %s is not claimed, or already used, or unknown: %w", serial, redeemRef, store.ErrConflict)
 		}
-		if _, err := execTx(ctx, tx, db.st.insertCertificate, serial, c.IssuerID, c.InstitutionCode, c.EnrollmentRef, c.CommonName,
-			string(c.Kind), string(c.Usage), micros(c.NotBefore), micros(c.NotAfter), c.Partition, c.DER, string(c.Status),
-			nullMicros(c.RevokedAt), reason, micros(c.CreatedAt)); err != nil {
-			return db.conflictOr(err, "store certificate %s", serial)
-		}
-		if redeemRef != "" {
-			n, err := execTx(ctx, tx, db.st.redeemEnrollment, micros(now), serial, redeemRef)
-			if err != nil {
-				return wrapf(err, "store certificate %s: redeem enrollment %s", serial, redeemRef)
-			}
-			if n == 0 {
-				return fmt.Errorf("sqlstore: store certificate %s: enrollment %s is not claimed, or already used, or unknown: %w", serial, redeemRef, store.ErrConflict)
-			}
-		}
-		return db.appendAudit(ctx, tx, ev)
-	})
+	}
+	return nil
 }
 
 const certificateColumns = `serial, issuer_id, institution_code, enrollment_ref, common_name, kind, usage,
-not_before, not_after, crl_partition, der, status, revoked_at, reason, created_at`
+not_before, not_after, crl_partition, der, status, revoked_at, reason, created_at,
+replaces, invalidity_date, confirm_by, status_at`
 
 func scanCertificate(sc interface{ Scan(...any) error }) (model.Certificate, error) {
 	var (
-		c                              model.Certificate
-		serial, kind, usage, status    string
-		notBefore, notAfter, createdAt int64
-		revokedAt, reason              sql.NullInt64
+		c                               model.Certificate
+		serial, kind, usage, status     string
+		notBefore, notAfter, createdAt  int64
+		revokedAt, reason               sql.NullInt64
+		invalidity, confirmBy, statusAt sql.NullInt64
+		replaces                        sql.NullString
 	)
 	if err := sc.Scan(&serial, &c.IssuerID, &c.InstitutionCode, &c.EnrollmentRef, &c.CommonName, &kind, &usage,
-		&notBefore, &notAfter, &c.Partition, &c.DER, &status, &revokedAt, &reason, &createdAt); err != nil {
+		&notBefore, &notAfter, &c.Partition, &c.DER, &status, &revokedAt, &reason, &createdAt,
+		&replaces, &invalidity, &confirmBy, &statusAt); err != nil {
 		return model.Certificate{}, err
 	}
 	s, err := hex.DecodeString(serial)
@@ -90,6 +112,16 @@ func scanCertificate(sc interface{ Scan(...any) error }) (model.Certificate, err
 	c.Kind, c.Usage, c.Status = model.Kind(kind), model.Usage(usage), model.CertStatus(status)
 	c.NotBefore, c.NotAfter, c.CreatedAt = fromMicros(notBefore), fromMicros(notAfter), fromMicros(createdAt)
 	c.RevokedAt = fromNullMicros(revokedAt)
+	c.InvalidityDate, c.ConfirmBy = fromNullMicros(invalidity), fromNullMicros(confirmBy)
+	c.StatusAt = c.CreatedAt
+	if statusAt.Valid {
+		c.StatusAt = fromMicros(statusAt.Int64)
+	}
+	if replaces.Valid {
+		if c.Replaces, err = hex.DecodeString(replaces.String); err != nil {
+			return model.Certificate{}, fmt.Errorf("stored replaces %q is not hex: %w", replaces.String, err)
+		}
+	}
 	if reason.Valid {
 		r := model.RevocationReason(reason.Int64)
 		c.Reason = &r

@@ -13,21 +13,25 @@ import (
 )
 
 const insertEnrollmentSQL = `INSERT INTO enrollments (reference, institution_code, name, idn_cipher, auth_code_cipher,
-kind, usage, verification, teller_id, created_at, expires_at, failed_tries, locked, used_at, claimed_until, issued_serial)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+kind, usage, verification, teller_id, created_at, expires_at, failed_tries, locked, used_at, claimed_until, issued_serial,
+replaces_serial)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (reference) DO NOTHING`
 
 // CreateEnrollment stores e and appends ev in one transaction. It returns
 // store.ErrConflict for a duplicate reference number.
 func (db *DB) CreateEnrollment(ctx context.Context, e model.Enrollment, ev model.AuditEvent) error {
-	var issued sql.NullString
+	var issued, replaces sql.NullString
 	if len(e.IssuedSerial) > 0 {
 		issued = sql.NullString{String: e.IssuedSerial.String(), Valid: true}
+	}
+	if len(e.Replaces) > 0 {
+		replaces = sql.NullString{String: e.Replaces.String(), Valid: true}
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		n, err := execTx(ctx, tx, db.st.insertEnrollment, e.Reference, e.InstitutionCode, e.Name, e.IDNCipher, e.AuthCodeCipher,
 			string(e.Kind), string(e.Usage), e.Verification, e.TellerID, micros(e.CreatedAt), micros(e.ExpiresAt),
-			e.FailedTries, e.Locked, nullMicros(e.UsedAt), nullMicros(e.ClaimedUntil), issued)
+			e.FailedTries, e.Locked, nullMicros(e.UsedAt), nullMicros(e.ClaimedUntil), issued, replaces)
 		if err != nil {
 			return wrapf(err, "create enrollment %s (does institution %q exist?)", e.Reference, e.InstitutionCode)
 		}
@@ -45,12 +49,14 @@ func (db *DB) Enrollment(ctx context.Context, ref string) (model.Enrollment, err
 		kind, usage          string
 		created, expires     int64
 		usedAt, claimedUntil sql.NullInt64
-		issued               sql.NullString
+		issued, replaces     sql.NullString
 	)
 	err := db.r.QueryRowContext(ctx, db.d.rebind(`SELECT reference, institution_code, name, idn_cipher, auth_code_cipher,
-kind, usage, verification, teller_id, created_at, expires_at, failed_tries, locked, used_at, claimed_until, issued_serial
+kind, usage, verification, teller_id, created_at, expires_at, failed_tries, locked, used_at, claimed_until, issued_serial,
+replaces_serial
 FROM enrollments WHERE reference = ?`), ref).Scan(&e.Reference, &e.InstitutionCode, &e.Name, &e.IDNCipher, &e.AuthCodeCipher,
-		&kind, &usage, &e.Verification, &e.TellerID, &created, &expires, &e.FailedTries, &e.Locked, &usedAt, &claimedUntil, &issued)
+		&kind, &usage, &e.Verification, &e.TellerID, &created, &expires, &e.FailedTries, &e.Locked, &usedAt, &claimedUntil, &issued,
+		&replaces)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.Enrollment{}, fmt.Errorf("sqlstore: enrollment %s: %w", ref, store.ErrNotFound)
 	}
@@ -66,6 +72,13 @@ FROM enrollments WHERE reference = ?`), ref).Scan(&e.Reference, &e.InstitutionCo
 			return model.Enrollment{}, fmt.Errorf("sqlstore: enrollment %s: stored serial %q is not hex: %w", ref, issued.String, err)
 		}
 		e.IssuedSerial = s
+	}
+	if replaces.Valid {
+		s, err := hex.DecodeString(replaces.String)
+		if err != nil {
+			return model.Enrollment{}, fmt.Errorf("sqlstore: enrollment %s: stored serial %q is not hex: %w", ref, replaces.String, err)
+		}
+		e.Replaces = s
 	}
 	return e, nil
 }

@@ -49,6 +49,13 @@ type Store interface {
 	WalkAudit(ctx context.Context, fn func(model.AuditEntry) error) error
 	AuditHeads(ctx context.Context) (map[int]model.AuditHead, error)
 	CountCertificates(ctx context.Context) (int64, error)
+
+	// Lifecycle: renewal, reissue, revocation, suspension, CMP confirmation.
+	StoreReplacement(ctx context.Context, c model.Certificate, redeemRef string, old model.Serial, revokeOld bool, ev model.AuditEvent) error
+	ChangeStatus(ctx context.Context, ch model.StatusChange, ev model.AuditEvent) (model.Certificate, error)
+	ConfirmCertificate(ctx context.Context, serial model.Serial, ev model.AuditEvent) error
+	Unconfirmed(ctx context.Context, before time.Time, limit int) ([]model.Certificate, error)
+	ExpireUnconfirmed(ctx context.Context, serial model.Serial, at time.Time, ev model.AuditEvent) error
 }
 
 // Opener returns a new, empty store whose clock is now. The store must be closed when
@@ -76,6 +83,9 @@ func Run(t *testing.T, open Opener) {
 		{"RecordFailedAttempt", testRecordFailedAttempt},
 		{"Audit", testAudit},
 		{"Concurrent", testConcurrent},
+		{"StoreReplacement", testStoreReplacement},
+		{"ChangeStatus", testChangeStatus},
+		{"Confirmation", testConfirmation},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}
