@@ -304,7 +304,7 @@ func enrollDirect(t testing.TB, a *app.App, inst string) enrolled {
 }
 
 // verifyChain checks an issued certificate with openssl verify against its chain.
-func verifyChain(t *testing.T, got issuedJSON) {
+func verifyChain(t *testing.T, got issuedJSON, extra ...string) {
 	t.Helper()
 	dir := t.TempDir()
 	write := func(name, content string) string {
@@ -313,7 +313,7 @@ func verifyChain(t *testing.T, got issuedJSON) {
 		return p
 	}
 	leaf, ca, root := write("leaf.pem", got.Certificate), write("ca.pem", got.Chain[0]), write("root.pem", got.Chain[1])
-	out := testenv.RunOpenSSL(t, "verify", "-CAfile", root, "-untrusted", ca, leaf)
+	out := testenv.RunOpenSSL(t, append(append([]string{"verify"}, extra...), "-CAfile", root, "-untrusted", ca, leaf)...)
 	if !strings.Contains(string(out), "leaf.pem: OK") {
 		t.Errorf("openssl verify: %s", out)
 	}

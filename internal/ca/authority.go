@@ -19,11 +19,13 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/issuance"
 	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/internal/store"
 	"github.com/certcenter/certcenter/npki"
 )
 
@@ -51,6 +53,9 @@ type Authority struct {
 	ocsp    *x509.Certificate
 	iss     *issuance.Issuer
 	closers []io.Closer
+
+	mu        sync.RWMutex
+	listeners []func(model.Certificate)
 }
 
 // ParseCertificate parses a DER certificate (re-exported for callers that only need this).
@@ -182,8 +187,18 @@ func (a *Authority) Issue(ctx context.Context, req IssueRequest) (*Issued, error
 	}
 	now := a.cfg.Now()
 	notBefore, notAfter := issuance.ValidityFrom(now, 1)
-	if !req.NotAfter.IsZero() {
-		notAfter = req.NotAfter
+	if req.Replaces != nil {
+		switch req.Mode {
+		case Renewal:
+			notAfter = issuance.RenewalNotAfter(req.Replaces.NotAfter, 1)
+		case Reissue:
+			notAfter = req.Replaces.NotAfter
+		default:
+			return nil, errors.New("ca: a replacement needs Mode Renewal or Reissue")
+		}
+		if !notAfter.After(notBefore) {
+			return nil, errs.New(errs.CertExpired, "certificate %s expired", req.Replaces.Serial).With("date", kstDate(req.Replaces.NotAfter))
+		}
 	}
 	serial := NewSerial()
 	ireq := issuance.Request{
@@ -225,9 +240,11 @@ func (a *Authority) Issue(ctx context.Context, req IssueRequest) (*Issued, error
 		Serial: serial, IssuerID: a.iss.ID(), InstitutionCode: req.Institution.Code,
 		EnrollmentRef: req.EnrollmentRef, CommonName: prepared.CommonName(),
 		Kind: req.Kind, Usage: req.Usage, NotBefore: notBefore, NotAfter: notAfter,
-		Partition: ireq.Partition, DER: der, Status: model.StatusValid, CreatedAt: now,
+		Partition: ireq.Partition, DER: der, Status: model.StatusValid, CreatedAt: now, StatusAt: now,
+		ConfirmBy: req.ConfirmBy,
 	}
-	ev := model.AuditEvent{Type: "certificate.issued", Actor: req.Actor, Institution: req.Institution.Code,
+	evType := map[Mode]string{New: "certificate.issued", Renewal: "certificate.renewed", Reissue: "certificate.reissued"}[req.Mode]
+	ev := model.AuditEvent{Type: evType, Actor: req.Actor, Institution: req.Institution.Code,
 		Subject: serial.String(), Details: map[string]string{
 			"kind": string(req.Kind), "usage": string(req.Usage), "partition": strconv.Itoa(ireq.Partition),
 			"notAfter": notAfter.UTC().Format(time.RFC3339),
@@ -235,9 +252,29 @@ func (a *Authority) Issue(ctx context.Context, req IssueRequest) (*Issued, error
 	if req.EnrollmentRef != "" {
 		ev.Details["enrollment"] = req.EnrollmentRef
 	}
-	if err := a.st.StoreCertificate(ctx, rec, req.EnrollmentRef, ev); err != nil {
+	// A first issuance and a reissue redeem their enrollment; a renewal only links to the
+	// enrollment the certificate line started from.
+	redeem := req.EnrollmentRef
+	if req.Mode == Renewal {
+		redeem = ""
+	}
+	if req.Replaces != nil {
+		rec.Replaces = req.Replaces.Serial
+		ev.Details["replaces"] = req.Replaces.Serial.String()
+		err = a.st.StoreReplacement(ctx, rec, redeem, req.Replaces.Serial, req.Mode == Reissue, ev)
+		if errors.Is(err, store.ErrConflict) {
+			// The old certificate left service meanwhile (revoked, suspended, already renewed).
+			if cur, err2 := a.st.Certificate(ctx, req.Replaces.Serial); err2 == nil && cur.Status != model.StatusValid {
+				return nil, statusError(cur)
+			}
+		}
+	} else {
+		err = a.st.StoreCertificate(ctx, rec, redeem, ev)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("ca: store certificate %s: %w", serial, err)
 	}
+	a.changed(rec)
 	return &Issued{Record: rec, Cert: cert, RandomNum: r, Chain: [][]byte{a.issuing.Raw, a.root.Raw}}, nil
 }
 

@@ -15,10 +15,19 @@ import (
 // redeemRef used (when not empty; store.ErrConflict if it is not claimed-and-unused) and
 // appends the audit event, all in one transaction: either all of it is stored or none.
 // It returns store.ErrConflict when the serial was not reserved or is already used.
+// StoreReplacement does the same and, in the same transaction, marks the certificate
+// old replaced (or revoked as superseded when revokeOld); store.ErrConflict when old is
+// not in service. ChangeStatus applies a conditional transition (store.ErrConflict when
+// the current status is not in From, store.ErrNotFound for an unknown serial).
 // Certificate returns store.ErrNotFound for an unknown serial.
 type Store interface {
 	ReserveSerial(ctx context.Context, serial model.Serial, issuerID string, at time.Time) error
 	NextSequence(ctx context.Context, institution, day string) (int64, error)
 	StoreCertificate(ctx context.Context, c model.Certificate, redeemRef string, ev model.AuditEvent) error
+	StoreReplacement(ctx context.Context, c model.Certificate, redeemRef string, old model.Serial, revokeOld bool, ev model.AuditEvent) error
 	Certificate(ctx context.Context, serial model.Serial) (model.Certificate, error)
+	ChangeStatus(ctx context.Context, ch model.StatusChange, ev model.AuditEvent) (model.Certificate, error)
+	ConfirmCertificate(ctx context.Context, serial model.Serial, ev model.AuditEvent) error
+	Unconfirmed(ctx context.Context, before time.Time, limit int) ([]model.Certificate, error)
+	ExpireUnconfirmed(ctx context.Context, serial model.Serial, at time.Time, ev model.AuditEvent) error
 }

@@ -19,9 +19,30 @@ type IssueRequest struct {
 	Kind          model.Kind
 	Usage         model.Usage
 	PublicKey     crypto.PublicKey
-	RandomNum     []byte    // R; nil means the authority draws 20 bytes
-	NotAfter      time.Time // zero: one year from today; renewal and reissue set it
-	Actor         string    // who asked, for the audit log
+	RandomNum     []byte // R; nil means the authority draws 20 bytes
+	Actor         string // who asked, for the audit log
+	// Replaces, with Mode, makes this a renewal or a reissue of that certificate.
+	Replaces *model.Certificate
+	Mode     Mode
+	// ConfirmBy: the certificate awaits a CMP certConf until then, or is revoked.
+	ConfirmBy *time.Time
+}
+
+// Mode says how a new certificate relates to the one it replaces (KOREAN-PKI.md
+// section 2).
+type Mode int
+
+const (
+	// New is a first issuance: one year from today.
+	New Mode = iota
+	// Renewal (갱신): one year from the old notAfter; the old one is marked replaced.
+	Renewal
+	// Reissue (재발급): the old notAfter is kept; the old one is revoked (superseded).
+	Reissue
+)
+
+func (m Mode) String() string {
+	return [...]string{"issue", "renewal", "reissue"}[m]
 }
 
 // Issued is the result of an issuance.

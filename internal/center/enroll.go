@@ -39,6 +39,9 @@ const (
 // Authority is what the center needs from the CA.
 type Authority interface {
 	Issue(ctx context.Context, req ca.IssueRequest) (*ca.Issued, error)
+	Revoke(ctx context.Context, serial model.Serial, reason model.RevocationReason, invalidity *time.Time, actor, institution string) (model.Certificate, error)
+	Suspend(ctx context.Context, serial model.Serial, actor, institution string) (model.Certificate, error)
+	Resume(ctx context.Context, serial model.Serial, actor, institution string) (model.Certificate, error)
 }
 
 // Service is the certificate center.
@@ -64,6 +67,9 @@ type EnrollRequest struct {
 	Verification string // "in-person", ...
 	TellerID     string
 	Actor        string // for the audit log, e.g. "institution:901" or "teller:T-1"
+	// Replaces makes this a reissue (재발급) enrollment: the certificate issued from it
+	// keeps this certificate's expiry and revokes it (superseded) when issued.
+	Replaces model.Serial
 }
 
 // Enrolled is what the customer receives.
@@ -165,12 +171,15 @@ func (s *Service) Enroll(ctx context.Context, req EnrollRequest) (*Enrolled, err
 			Reference: ref, InstitutionCode: inst.Code, Name: req.Name,
 			IDNCipher: idnC, AuthCodeCipher: codeC, Kind: req.Kind, Usage: req.Usage,
 			Verification: req.Verification, TellerID: req.TellerID,
-			CreatedAt: now, ExpiresAt: now.Add(EnrollmentLifetime),
+			CreatedAt: now, ExpiresAt: now.Add(EnrollmentLifetime), Replaces: req.Replaces,
 		}
 		ev := model.AuditEvent{Type: "enrollment.created", Actor: req.Actor, Institution: inst.Code, Subject: ref,
 			Details: map[string]string{"kind": string(req.Kind), "usage": string(req.Usage), "verification": req.Verification}}
 		if req.TellerID != "" {
 			ev.Details["teller"] = req.TellerID
+		}
+		if len(req.Replaces) > 0 {
+			ev.Details["replaces"] = req.Replaces.String()
 		}
 		err = s.store.CreateEnrollment(ctx, e, ev)
 		if errors.Is(err, store.ErrConflict) && attempt < 5 {
@@ -213,6 +222,8 @@ func newAuthCode() string {
 type Redeemed struct {
 	Enrollment model.Enrollment
 	IDN        string
+	// ConfirmBy, when set by the caller (CMP), makes the certificate await confirmation.
+	ConfirmBy *time.Time
 }
 
 // Redeem checks the reference number and code and claims the enrollment for one

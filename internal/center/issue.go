@@ -32,10 +32,19 @@ func (s *Service) IssueRedeemed(ctx context.Context, red *Redeemed, pub crypto.P
 		s.release(e.Reference)
 		return nil, err
 	}
-	issued, err := s.ca.Issue(ctx, ca.IssueRequest{
+	req := ca.IssueRequest{
 		Institution: inst, EnrollmentRef: e.Reference, Name: e.Name, IDN: red.IDN,
-		Kind: e.Kind, Usage: e.Usage, PublicKey: pub, RandomNum: r, Actor: "subscriber",
-	})
+		Kind: e.Kind, Usage: e.Usage, PublicKey: pub, RandomNum: r, Actor: "subscriber", ConfirmBy: red.ConfirmBy,
+	}
+	if len(e.Replaces) > 0 {
+		old, err := s.store.Certificate(ctx, e.Replaces)
+		if err != nil {
+			s.release(e.Reference)
+			return nil, err
+		}
+		req.Replaces, req.Mode = &old, ca.Reissue
+	}
+	issued, err := s.ca.Issue(ctx, req)
 	if err != nil {
 		s.release(e.Reference)
 		return nil, err

@@ -26,4 +26,5 @@ type Store interface {
 	ClaimEnrollment(ctx context.Context, ref string, now, until time.Time) error
 	ReleaseEnrollment(ctx context.Context, ref string) error
 	RecordFailedAttempt(ctx context.Context, ref string, max int, ev model.AuditEvent) (tries int, locked bool, err error)
+	Certificate(ctx context.Context, serial model.Serial) (model.Certificate, error)
 }

@@ -86,3 +86,22 @@ var (
 		Text{"폐기된 인증서입니다.", "폐기된 인증서는 다시 쓸 수 없습니다. 새로 발급받으세요."},
 		Text{"The certificate is revoked.", "A revoked certificate cannot be used again; get a new one."})
 )
+
+// Lifecycle codes.
+var (
+	CertSuspended = def("CERT_SUSPENDED", http.StatusConflict,
+		Text{"효력정지된 인증서입니다.", "먼저 효력회복을 하거나, 은행에 문의하세요."},
+		Text{"The certificate is suspended.", "Resume it first, or ask your institution."})
+	CertReplaced = def("CERT_REPLACED", http.StatusConflict,
+		Text{"이미 갱신되어 새 인증서로 대체된 인증서입니다.", "새 인증서를 사용하세요."},
+		Text{"The certificate was already renewed and replaced by a newer one.", "Use the newer certificate."})
+	CertNotSuspended = def("CERT_NOT_SUSPENDED", http.StatusConflict,
+		Text{"효력정지 상태가 아닌 인증서입니다.", "효력회복은 효력정지된 인증서에만 할 수 있습니다."},
+		Text{"The certificate is not suspended.", "Only a suspended certificate can be resumed."})
+	RevocationReasonInvalid = def("REVOCATION_REASON_INVALID", http.StatusBadRequest,
+		Text{"폐기 사유가 올바르지 않습니다.", "RFC 5280 사유(unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn)를 쓰세요. 효력정지는 suspend로 요청하세요."},
+		Text{"The revocation reason is not valid.", "Use an RFC 5280 reason (unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn); suspend with the suspend operation."})
+	CertNotConfirmable = def("CERT_NOT_CONFIRMABLE", http.StatusConflict,
+		Text{"확인을 기다리는 인증서가 아닙니다.", "이미 확인되었거나 확인 시간이 지나 폐기되었습니다."},
+		Text{"The certificate is not awaiting confirmation.", "It was already confirmed, or revoked when its confirmation time passed."})
+)
