@@ -34,6 +34,9 @@ type App struct {
 	API    *httpapi.Server
 	Log    *slog.Logger
 	Now    func() time.Time
+	// Seal seals personal data at rest.
+	Seal *sealer.Sealer
+	jobs []Job
 }
 
 // Options adjust Open for tests and tools.
@@ -167,7 +170,12 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	cen := center.New(st, seal, authority, opts.Now)
 	ready := func(ctx context.Context) error { return st.SQL().PingContext(ctx) }
 	api := httpapi.New(cen, authority, ready, opts.Log)
-	return &App{Cfg: cfg, Store: st, CA: authority, Center: cen, API: api, Log: opts.Log, Now: opts.Now}, nil
+	a := &App{Cfg: cfg, Store: st, CA: authority, Center: cen, API: api, Log: opts.Log, Now: opts.Now, Seal: seal}
+	if err := a.mount(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
 }
 
 // OpenCenter opens what the operator commands need (enroll): the store and the
@@ -205,6 +213,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
+	jobCtx, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	waitJobs := a.StartJobs(jobCtx)
+	defer waitJobs()
 	errc := make(chan error, 1)
 	go func() {
 		if a.Cfg.TLS.CertFile != "" {
