@@ -52,6 +52,7 @@ type Authority struct {
 	issuing *x509.Certificate
 	ocsp    *x509.Certificate
 	iss     *issuance.Issuer
+	res     *reserver
 	closers []io.Closer
 
 	mu        sync.RWMutex
@@ -119,6 +120,7 @@ func Open(st Store, cfg Config, ks KeySource, auths []model.Authority) (*Authori
 		a.Close()
 		return nil, err
 	}
+	a.res = newReserver(st, a.iss.ID())
 	return a, nil
 }
 
@@ -200,18 +202,23 @@ func (a *Authority) Issue(ctx context.Context, req IssueRequest) (*Issued, error
 			return nil, errs.New(errs.CertExpired, "certificate %s expired", req.Replaces.Serial).With("date", kstDate(req.Replaces.NotAfter))
 		}
 	}
-	serial := NewSerial()
+	// Key problems are the requester's fault: check before reserving anything.
+	if err := issuance.CheckSubscriberKey(req.PublicKey); err != nil {
+		return nil, keyError(err)
+	}
+	// The serial is reserved before the one signature: a crash after this point leaves a
+	// reserved, unused serial and no certificate.
+	serial, err := a.res.serial(ctx, now)
+	if err != nil {
+		return nil, fmt.Errorf("ca: reserve serial: %w", err)
+	}
 	ireq := issuance.Request{
 		Serial: serial, PublicKey: req.PublicKey, Kind: req.Kind, Usage: req.Usage,
 		Name: req.Name, InstitutionCode: req.Institution.Code, InstitutionOU: req.Institution.ShortName,
 		VID: vid, NotBefore: notBefore, NotAfter: notAfter, Partition: partitionOf(serial, a.cfg.Partitions),
 	}
-	// Key problems are the requester's fault: check before reserving anything.
-	if err := issuance.CheckSubscriberKey(req.PublicKey); err != nil {
-		return nil, keyError(err)
-	}
 	day := issuance.IssueDay(now).Format("20060102")
-	seq, err := a.st.NextSequence(ctx, req.Institution.Code, day)
+	seq, err := a.res.sequence(ctx, req.Institution.Code, day)
 	if err != nil {
 		return nil, fmt.Errorf("ca: sequence: %w", err)
 	}
@@ -222,11 +229,6 @@ func (a *Authority) Issue(ctx context.Context, req IssueRequest) (*Issued, error
 			return nil, errs.Wrap(errs.LintFailed, err, "serial %s", serial)
 		}
 		return nil, keyError(err)
-	}
-	// The serial is reserved before the one signature: a crash after this point leaves a
-	// reserved, unused serial and no certificate.
-	if err := a.st.ReserveSerial(ctx, serial, a.iss.ID(), now); err != nil {
-		return nil, fmt.Errorf("ca: reserve serial: %w", err)
 	}
 	der, err := a.iss.Sign(prepared)
 	if err != nil {

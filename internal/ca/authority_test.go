@@ -18,12 +18,14 @@ import (
 // crashingStore fails StoreCertificate as a crash between signing and storage would.
 type crashingStore struct {
 	*sqlstore.DB
-	crash bool
+	crash      bool
+	lastSerial model.Serial
 }
 
 var errCrash = errors.New("injected crash before the certificate is stored")
 
 func (s *crashingStore) StoreCertificate(ctx context.Context, c model.Certificate, ref string, ev model.AuditEvent) error {
+	s.lastSerial = c.Serial
 	if s.crash {
 		return errCrash
 	}
@@ -75,17 +77,18 @@ func TestCrashBetweenReservationAndStorage(t *testing.T) {
 	if !errors.Is(err, errCrash) {
 		t.Fatalf("Issue with a crash = %v, want the injected crash", err)
 	}
-	// The serial that was reserved: find it through the serials table.
-	var crashed string
-	if err := st.SQL().QueryRowContext(ctx, `SELECT serial FROM serials ORDER BY reserved_at DESC LIMIT 1`).Scan(&crashed); err != nil {
-		t.Fatal(err)
-	}
+	// The serial the crashed issuance signed with: reserved, unused, no certificate.
+	crashed := st.lastSerial.String()
 	serial, _ := model.ParseSerial(crashed)
 	if _, err := a.Certificate(ctx, serial); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("certificate of the crashed issuance: %v, want not found (no orphan)", err)
 	}
 	if n, _ := st.CountCertificates(ctx); n != before {
 		t.Errorf("certificates after the crash = %d, want %d", n, before)
+	}
+	var used bool
+	if err := st.SQL().QueryRowContext(ctx, `SELECT used FROM serials WHERE serial = ?`, crashed).Scan(&used); err != nil || used {
+		t.Errorf("crashed serial: used=%v, %v; want reserved and unused", used, err)
 	}
 	// The serial stays reserved: it can never be reserved again.
 	if err := st.ReserveSerial(ctx, serial, "issuing", time.Now()); !errors.Is(err, store.ErrConflict) {

@@ -9,8 +9,9 @@ import (
 
 // Store is what the authority needs from storage.
 //
-// Error contract: ReserveSerial returns store.ErrConflict when the serial was ever
-// reserved before (serials are never reused, even after a failed issuance).
+// Error contract: ReserveSerials reserves all or none, store.ErrConflict when one was
+// ever reserved before (serials are never reused, even after a failed issuance).
+// NextSequenceBlock hands out disjoint blocks of n numbers and returns the first.
 // StoreCertificate writes the certificate, marks its serial used, marks the enrollment
 // redeemRef used (when not empty; store.ErrConflict if it is not claimed-and-unused) and
 // appends the audit event, all in one transaction: either all of it is stored or none.
@@ -21,8 +22,8 @@ import (
 // the current status is not in From, store.ErrNotFound for an unknown serial).
 // Certificate returns store.ErrNotFound for an unknown serial.
 type Store interface {
-	ReserveSerial(ctx context.Context, serial model.Serial, issuerID string, at time.Time) error
-	NextSequence(ctx context.Context, institution, day string) (int64, error)
+	ReserveSerials(ctx context.Context, serials []model.Serial, issuerID string, at time.Time) error
+	NextSequenceBlock(ctx context.Context, institution, day string, n int) (int64, error)
 	StoreCertificate(ctx context.Context, c model.Certificate, redeemRef string, ev model.AuditEvent) error
 	StoreReplacement(ctx context.Context, c model.Certificate, redeemRef string, old model.Serial, revokeOld bool, ev model.AuditEvent) error
 	Certificate(ctx context.Context, serial model.Serial) (model.Certificate, error)

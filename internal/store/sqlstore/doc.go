@@ -13,4 +13,9 @@
 // verify identities, or encrypt anything (enrollment secrets arrive already sealed). It
 // never sees personal data in clear. Callers test its errors with errors.Is against
 // store.ErrNotFound and store.ErrConflict; the conformance suite is store/storetest.
+//
+// Tests run storetest on SQLite in a temporary folder and on PostgreSQL in a fresh schema
+// (testenv.PostgresDSN; skipped when the server is missing unless CERTCENTER_REQUIRE_ALL=1).
+// BenchmarkStoreCertificate measures the issuance write with 10k certificates stored, and
+// with 1M when CERTCENTER_BENCH_1M=1 (see certificates_bench_test.go).
 package sqlstore
