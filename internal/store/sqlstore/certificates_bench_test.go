@@ -5,7 +5,9 @@ package sqlstore_test
 // slow as the table grows. Compare the two sizes with a fixed iteration count, e.g.
 //
 //	go test ./internal/store/sqlstore -run '^$' -bench . -benchtime 3000x -count 3
-//	CERTCENTER_BENCH_1M=1 go test ./internal/store/sqlstore -run '^$' -bench . -benchtime 3000x -count 3 -timeout 60m
+//	CERTCENTER_BENCH_1M=1 go test ./internal/store/sqlstore -run '^$' -bench StoreCertificate -benchtime 3000x -count 5 -timeout 60m
+//
+// Each database is loaded once per run and shared by -count repetitions and benchmarks.
 
 import (
 	"context"
@@ -52,11 +54,16 @@ func benchSizes() []benchSize {
 	return s
 }
 
-// benchDB opens a bootstrapped database on driver with rows certificates (and as many
-// audit entries) loaded. It lives as long as parent, so every round of a sub-benchmark
-// reuses it.
-func benchDB(parent *testing.B, driver string, rows int) *sqlstore.DB {
-	parent.Helper()
+// benchDB returns a bootstrapped database on driver with rows certificates (and as many
+// audit entries) loaded. It is loaded once per test binary run and shared; timed loops
+// add their certificates to it, so later repetitions see slightly more rows.
+func benchDB(b *testing.B, driver string, rows int) *sqlstore.DB {
+	b.Helper()
+	key := fmt.Sprint(driver, rows)
+	if db, ok := benchDBs[key]; ok {
+		return db
+	}
+	parent := &processTB{TB: b}
 	ctx := context.Background()
 	var dsn string
 	if driver == "sqlite" {
@@ -69,11 +76,11 @@ func benchDB(parent *testing.B, driver string, rows int) *sqlstore.DB {
 		parent.Fatalf("Open(%s) = %v", driver, err)
 	}
 	parent.Cleanup(func() { db.Close() })
-	b := model.Bootstrap{
+	boot := model.Bootstrap{
 		Authorities:  []model.Authority{{ID: "issuing", Role: model.RoleIssuing, CertDER: []byte("der"), KeyRef: "k", CreatedAt: benchT0}},
 		Institutions: []model.Institution{{Code: "901", Name: "데모은행1", ShortName: "DEMOBANK1", APIKeyHash: []byte("h901"), CreatedAt: benchT0}},
 	}
-	if err := db.Bootstrap(ctx, b, model.AuditEvent{Type: "system.bootstrap", Subject: "bootstrap"}); err != nil {
+	if err := db.Bootstrap(ctx, boot, model.AuditEvent{Type: "system.bootstrap", Subject: "bootstrap"}); err != nil {
 		parent.Fatal(err)
 	}
 	start := time.Now()
@@ -96,16 +103,50 @@ func benchDB(parent *testing.B, driver string, rows int) *sqlstore.DB {
 	parent.Logf("%s: loaded %d certificates in %v", driver, rows, time.Since(start).Round(time.Millisecond))
 
 	// Warm caches and prepared statements on the issuance path.
-	next := -1_000_000
 	r := rand.New(rand.NewPCG(uint64(rows), 3))
-	serials, refs := prepareIssuances(parent, db, 500, true, &next, r)
+	serials, refs := prepareIssuances(b, db, 500, true, &benchNext, r)
 	for i := range serials {
 		ev := model.AuditEvent{Type: "certificate.issued", Subject: serials[i].String()}
 		if err := db.StoreCertificate(ctx, benchCert(serials[i], refs[i], i), refs[i], ev); err != nil {
 			parent.Fatal(err)
 		}
 	}
+	benchDBs[key] = db
 	return db
+}
+
+// benchNext numbers the enrollments benchmarks create, unique across shared databases.
+var benchNext int
+
+// benchDBs keeps loaded databases for the whole run, so that -count N and several
+// benchmarks measure the same database without loading 1M rows again.
+var benchDBs = map[string]*sqlstore.DB{}
+
+// processTB is a testing.TB whose cleanups and temporary directories last until the
+// test binary ends (TestMain runs them).
+type processTB struct{ testing.TB }
+
+var processCleanups []func()
+
+func (p *processTB) Helper() {}
+
+func (p *processTB) Cleanup(f func()) { processCleanups = append(processCleanups, f) }
+
+func (p *processTB) TempDir() string {
+	dir, err := os.MkdirTemp("", "sqlstore-bench-")
+	if err != nil {
+		p.Fatal(err)
+	}
+	p.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for i := len(processCleanups) - 1; i >= 0; i-- {
+		processCleanups[i]()
+	}
+	os.Exit(code)
 }
 
 // benchSerial is a random-looking 16-byte serial, like the CA's.
@@ -244,12 +285,8 @@ func benchCert(s model.Serial, ref string, i int) model.Certificate {
 func benchDrivers(b *testing.B, fn func(b *testing.B, db *sqlstore.DB)) {
 	for _, driver := range []string{"sqlite", "postgres"} {
 		for _, size := range benchSizes() {
-			var db *sqlstore.DB
 			b.Run(driver+"/"+size.name, func(sub *testing.B) {
-				if db == nil {
-					db = benchDB(b, driver, size.rows)
-				}
-				fn(sub, db)
+				fn(sub, benchDB(sub, driver, size.rows))
 			})
 		}
 	}
@@ -259,11 +296,10 @@ func benchDrivers(b *testing.B, fn func(b *testing.B, db *sqlstore.DB)) {
 // enrollment already claimed): mark the serial used, insert the certificate, redeem the
 // enrollment and append the audit entry, in one transaction.
 func BenchmarkStoreCertificate(b *testing.B) {
-	next := 0
 	r := rand.New(rand.NewPCG(7, 7))
 	benchDrivers(b, func(b *testing.B, db *sqlstore.DB) {
 		ctx := context.Background()
-		serials, refs := prepareIssuances(b, db, b.N, true, &next, r)
+		serials, refs := prepareIssuances(b, db, b.N, true, &benchNext, r)
 		b.ReportAllocs()
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
@@ -280,11 +316,10 @@ func BenchmarkStoreCertificate(b *testing.B) {
 // authority makes them: claim the enrollment, reserve the serial, take the CN sequence
 // number, store the certificate.
 func BenchmarkIssuanceStorePath(b *testing.B) {
-	next := 0
 	r := rand.New(rand.NewPCG(8, 8))
 	benchDrivers(b, func(b *testing.B, db *sqlstore.DB) {
 		ctx := context.Background()
-		_, refs := prepareIssuances(b, db, b.N, false, &next, r)
+		_, refs := prepareIssuances(b, db, b.N, false, &benchNext, r)
 		serials := make([]model.Serial, b.N)
 		for i := range serials {
 			serials[i] = benchSerial(r)

@@ -79,7 +79,7 @@ func (d dialect) open(ctx context.Context, dsn string, maxConns int) (w, r *sql.
 // Other processes (the `certcenter enroll` CLI) wait up to busy_timeout for the lock.
 // WAL lets readers proceed during writes; synchronous=NORMAL is durable across process
 // crashes and loses at most the last transactions on power loss, the usual WAL choice.
-const sqliteCommon = "_pragma=busy_timeout(10000)&_pragma=cache_size(-65536)"
+const sqliteCommon = "_pragma=busy_timeout(10000)&_pragma=cache_size(-65536)&_pragma=page_size(8192)"
 
 func openSQLite(ctx context.Context, path string, maxConns int) (w, r *sql.DB, err error) {
 	if path == "" {
