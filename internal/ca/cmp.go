@@ -1,0 +1,24 @@
+package ca
+
+import "crypto/x509"
+
+// CMP protection (RFC 4210 section 5.1.3.3). The authority's CMP identity is the issuing
+// CA itself: responses to kur, rr and to requests whose MAC could not be checked are
+// signed with the issuing CA key, and the issuing CA certificate goes first in
+// extraCerts. A client that trusts the root (openssl cmp -trusted root.pem) verifies
+// them with no extra certificate to distribute, rotate or revoke; RFC 4210 lets a CA
+// protect its messages with its own key. The key is reached only through
+// issuance.Issuer.SignCMP, which refuses anything that is not a CMP ProtectedPart.
+
+// CMPCertificate is the certificate whose key signs CMP responses (the issuing CA's).
+func (a *Authority) CMPCertificate() *x509.Certificate { return a.issuing }
+
+// RootCertificate is the root CA certificate, for caPubs and extraCerts.
+func (a *Authority) RootCertificate() *x509.Certificate { return a.root }
+
+// SignCMP signs a CMP ProtectedPart with the CMP identity's key and returns the DER
+// AlgorithmIdentifier and the signature. Anything else is refused
+// (issuance.ErrNotProtectedPart).
+func (a *Authority) SignCMP(protectedPart []byte) (algorithm, signature []byte, err error) {
+	return a.iss.SignCMP(protectedPart)
+}
