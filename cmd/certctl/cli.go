@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"flag"
+	"github.com/certcenter/certcenter/npki"
 	"io"
 	"runtime"
 	"strings"
@@ -23,6 +24,9 @@ type cli struct {
 	// askPassword reads a password without echo after showing prompt; nil when there
 	// is no terminal to ask on.
 	askPassword func(prompt string) ([]byte, error)
+	// removable lists the NPKI folders on mounted removable drives (USB sticks), which
+	// Korean software offers beside the hard disk's (KOREAN-PKI.md section 3).
+	removable func() []string
 }
 
 func newCLI(stdin io.Reader, stdout, stderr io.Writer, env func(string) string, now func() time.Time) *cli {
@@ -35,6 +39,7 @@ func newCLI(stdin io.Reader, stdout, stderr io.Writer, env func(string) string, 
 	return &cli{
 		stdin: stdin, stdout: stdout, stderr: stderr, env: env, now: now,
 		lang: langFromEnv(env), goos: runtime.GOOS,
+		removable: func() []string { return npki.RemovableRoots(runtime.GOOS, env("USER")) },
 	}
 }
 

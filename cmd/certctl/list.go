@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
 func (c *cli) cmdList(args []string) error {
@@ -16,11 +17,12 @@ func (c *cli) cmdList(args []string) error {
 	if err := wantArgs("list", pos, 0, ""); err != nil {
 		return err
 	}
-	root, err := c.npkiRoot(*npkiDir)
+	roots, err := c.npkiRoots(*npkiDir)
 	if err != nil {
 		return err
 	}
-	entries, err := loadEntries(root)
+	root := roots[0]
+	entries, err := loadAll(roots)
 	if err != nil {
 		return err
 	}
@@ -35,7 +37,7 @@ func (c *cli) cmdList(args []string) error {
 		views = append(views, listItem{View: &v})
 	}
 	if *asJSON {
-		out := listJSON{NPKIDir: root, Certificates: []certView{}, Unreadable: []brokenView{}}
+		out := listJSON{NPKIDir: root, NPKIDirs: roots, Certificates: []certView{}, Unreadable: []brokenView{}}
 		for _, v := range views {
 			if v.View != nil {
 				out.Certificates = append(out.Certificates, *v.View)
@@ -46,7 +48,7 @@ func (c *cli) cmdList(args []string) error {
 		return writeJSON(c.stdout, out)
 	}
 	if len(views) == 0 {
-		fmt.Fprintln(c.stdout, c.lang.tr(msgListEmpty, root))
+		fmt.Fprintln(c.stdout, c.lang.tr(msgListEmpty, strings.Join(roots, ", ")))
 		return nil
 	}
 	for i, v := range views {
@@ -70,6 +72,7 @@ type listItem struct {
 
 type listJSON struct {
 	NPKIDir      string       `json:"npki_dir"`
+	NPKIDirs     []string     `json:"npki_dirs"` // the default folder, then removable drives'
 	Certificates []certView   `json:"certificates"`
 	Unreadable   []brokenView `json:"unreadable"`
 }

@@ -151,3 +151,52 @@ func TestListKeyMissing(t *testing.T) {
 		t.Errorf("show without key file = %d %q %q", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestListRemovableDrives: without --npki-dir, certificates on removable drives are
+// listed after the hard disk's, and their list numbers select them in other commands.
+func TestListRemovableDrives(t *testing.T) {
+	home := t.TempDir()
+	diskRoot := filepath.Join(home, "NPKI")
+	usbRoot := filepath.Join(t.TempDir(), "USB1", "NPKI")
+	yesDir := func() string {
+		root, dir := yessignNPKI(t)
+		rel, _ := filepath.Rel(root, dir)
+		dst := filepath.Join(diskRoot, rel)
+		if err := os.MkdirAll(dst, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{signCertFile, signKeyFile} {
+			os.WriteFile(filepath.Join(dst, f), mustRead(t, filepath.Join(dir, f)), 0o600)
+		}
+		return dst
+	}()
+	usbDir, _ := issue(t, usbRoot, testCert{CN: "김철수()0020041202601100000001", Inst: "WOORI", Serial: 77})
+
+	env := map[string]string{"HOME": home}
+	var out, errOut strings.Builder
+	c := newCLI(strings.NewReader(""), &out, &errOut, func(k string) string { return env[k] }, func() time.Time { return testNow })
+	c.goos = "linux"
+	c.removable = func() []string { return []string{usbRoot} }
+	if code := c.main([]string{"list", "--json"}); code != 0 {
+		t.Fatalf("list = %d %s", code, errOut.String())
+	}
+	var got listJSON
+	if err := json.Unmarshal([]byte(out.String()), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Certificates) != 2 || got.Certificates[0].Folder != yesDir || got.Certificates[1].Folder != usbDir || got.Certificates[1].Index != 2 {
+		t.Fatalf("list over disk and USB = %+v", got.Certificates)
+	}
+	if len(got.NPKIDirs) != 2 || got.NPKIDirs[1] != usbRoot {
+		t.Errorf("npki_dirs = %v", got.NPKIDirs)
+	}
+	out.Reset()
+	if code := c.main([]string{"show", "2", "--json"}); code != 0 || !strings.Contains(out.String(), usbDir) {
+		t.Errorf("show 2 = %d %s %s", code, out.String(), errOut.String())
+	}
+	// An explicit --npki-dir lists that folder only.
+	out.Reset()
+	if code := c.main([]string{"list", "--json", "--npki-dir", usbRoot}); code != 0 || strings.Contains(out.String(), yesDir) {
+		t.Errorf("list --npki-dir USB = %d %s", code, out.String())
+	}
+}

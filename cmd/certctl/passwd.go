@@ -1,14 +1,20 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/certcenter/certcenter/npki"
 )
 
 // passwd re-encrypts signPri.key under a new password. npki.ChangePassword keeps the
 // decrypted PrivateKeyInfo byte for byte, so R and every attribute survive, and the
-// new file uses the old one's scheme so the software that read it still does.
+// new file uses the old one's scheme so the software that read it still does. A
+// key-management key (kmPri.key) beside it shares the password, as Korean software
+// keeps them: it is re-encrypted too, and both new files are checked before either
+// replaces its old one.
 func (c *cli) cmdPasswd(args []string) error {
 	fs := newFlags("passwd")
 	npkiDir := fs.String("npki-dir", "", "NPKI folder")
@@ -60,8 +66,25 @@ func (c *cli) cmdPasswd(args []string) error {
 	if err != nil || !sameR(k, k2) || !keyMatches(k2.Key, e.cert) {
 		return errf(msgVerifyFailed, e.keyPath())
 	}
+	kmPath := filepath.Join(e.dir, npki.KMKeyFile)
+	var kmOut []byte
+	if kmDER, err := readFileLimit(kmPath, maxCertFile); err == nil {
+		if kmOut, err = npki.ChangePassword(kmDER, old, pw, nil); err != nil {
+			return errf(msgEncryptKey).wrap(fmt.Errorf("%s: %w", kmPath, err))
+		}
+		if _, err := npki.DecryptKeyFile(kmOut, pw); err != nil {
+			return errf(msgVerifyFailed, kmPath)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return errf(msgWriteFile, kmPath).wrap(err)
+	}
 	if err := replaceFile(e.keyPath(), out, 0o600, true); err != nil {
 		return errf(msgWriteFile, e.keyPath()).wrap(err)
+	}
+	if kmOut != nil {
+		if err := replaceFile(kmPath, kmOut, 0o600, true); err != nil {
+			return errf(msgWriteFile, kmPath).wrap(err)
+		}
 	}
 	if *asJSON {
 		return writeJSON(c.stdout, struct {

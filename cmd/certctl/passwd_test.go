@@ -143,3 +143,39 @@ func TestCorruptKeyFile(t *testing.T) {
 		})
 	}
 }
+
+// TestPasswdChangesKMKey: a kmPri.key beside signPri.key gets the new password too, and
+// when it does not open with the old password nothing is written.
+func TestPasswdChangesKMKey(t *testing.T) {
+	root, dir := yessignNPKI(t)
+	signPath, kmPath := filepath.Join(dir, signKeyFile), filepath.Join(dir, npki.KMKeyFile)
+	// A km key under the same password: the sign key's own bytes will do.
+	if err := os.WriteFile(kmPath, mustRead(t, signPath), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, npki.KMCertFile), mustRead(t, filepath.Join(dir, signCertFile)), 0o600)
+	newPw := "New-pass-2026#"
+	r := runCLI(t, nil, "", "passwd", "HKD", "--password-file", writeTemp(t, "old", yessignPassword), "--new-password-file", writeTemp(t, "new", newPw), "--npki-dir", root)
+	if r.code != 0 {
+		t.Fatalf("passwd = %d %q", r.code, r.stderr)
+	}
+	for _, p := range []string{signPath, kmPath} {
+		k, err := npki.DecryptKeyFile(mustRead(t, p), []byte(newPw))
+		if err != nil {
+			t.Errorf("%s with the new password: %v", p, err)
+		} else if !bytes.Equal(k.RandomNum, testRYessign) {
+			t.Errorf("%s: R = %x, want %x", p, k.RandomNum, testRYessign)
+		}
+	}
+
+	// A km key that does not open with the current password: refused, both files unchanged.
+	os.WriteFile(kmPath, []byte("not a key file"), 0o600)
+	signBefore := mustRead(t, signPath)
+	r = runCLI(t, nil, "", "passwd", "HKD", "--password-file", writeTemp(t, "old2", newPw), "--new-password-file", writeTemp(t, "new2", "Other-pass-77!"), "--npki-dir", root)
+	if r.code == 0 {
+		t.Fatalf("passwd with a broken kmPri.key succeeded")
+	}
+	if !bytes.Equal(mustRead(t, signPath), signBefore) || string(mustRead(t, kmPath)) != "not a key file" {
+		t.Error("a refused passwd changed a file")
+	}
+}

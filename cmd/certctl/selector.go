@@ -76,15 +76,15 @@ func normalizeSerial(sel string) string {
 // loadAndSelect finds the NPKI root, reads it and resolves sel; the certificate must
 // be readable.
 func (c *cli) loadAndSelect(npkiDir, sel string) (*entry, error) {
-	root, err := c.npkiRoot(npkiDir)
+	roots, err := c.npkiRoots(npkiDir)
 	if err != nil {
 		return nil, err
 	}
-	entries, err := loadEntries(root)
+	entries, err := loadAll(roots)
 	if err != nil {
 		return nil, err
 	}
-	e, err := c.selectEntry(entries, sel, root)
+	e, err := c.selectEntry(entries, sel, strings.Join(roots, ", "))
 	if err != nil {
 		return nil, err
 	}

@@ -58,6 +58,42 @@ func (c *cli) npkiRoot(flagValue string) (string, error) {
 	return npki.DefaultRoot(c.goos, home, c.env), nil
 }
 
+// npkiRoots is where certificates are looked for: --npki-dir or $CERTCTL_NPKI_DIR alone
+// when given, else the system's default folder and the NPKI folders of removable drives.
+func (c *cli) npkiRoots(flagValue string) ([]string, error) {
+	root, err := c.npkiRoot(flagValue)
+	if err != nil {
+		return nil, err
+	}
+	roots := []string{root}
+	if flagValue != "" || c.env("CERTCTL_NPKI_DIR") != "" || c.removable == nil {
+		return roots, nil
+	}
+	for _, r := range c.removable() {
+		if r != root {
+			roots = append(roots, r)
+		}
+	}
+	return roots, nil
+}
+
+// loadAll reads every root in order and numbers the certificates across them, so a list
+// index means the same certificate to every command.
+func loadAll(roots []string) ([]*entry, error) {
+	var all []*entry
+	for _, r := range roots {
+		es, err := loadEntries(r)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, es...)
+	}
+	for i, e := range all {
+		e.index = i + 1
+	}
+	return all, nil
+}
+
 // loadEntries finds every certificate folder under root (npki.List), ordered by CA
 // folder then subject folder so list numbers stay the same from one run to the next.
 // Folders npki cannot read are kept, in their place, so that list can show them; a
