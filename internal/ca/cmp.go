@@ -16,9 +16,10 @@ func (a *Authority) CMPCertificate() *x509.Certificate { return a.issuing }
 // RootCertificate is the root CA certificate, for caPubs and extraCerts.
 func (a *Authority) RootCertificate() *x509.Certificate { return a.root }
 
-// SignCMP signs a CMP ProtectedPart with the CMP identity's key and returns the DER
-// AlgorithmIdentifier and the signature. Anything else is refused
-// (issuance.ErrNotProtectedPart).
-func (a *Authority) SignCMP(protectedPart []byte) (algorithm, signature []byte, err error) {
-	return a.iss.SignCMP(protectedPart)
-}
+// CMPAlgorithm is the DER AlgorithmIdentifier of SignCMP's signatures, to write into
+// the header's protectionAlg before encoding the ProtectedPart.
+func (a *Authority) CMPAlgorithm() []byte { return a.iss.CMPAlgorithm() }
+
+// SignCMP signs a CMP ProtectedPart with the CMP identity's key. Anything else is
+// refused (issuance.ErrNotProtectedPart).
+func (a *Authority) SignCMP(protectedPart []byte) ([]byte, error) { return a.iss.SignCMP(protectedPart) }

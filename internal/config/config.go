@@ -33,6 +33,7 @@ type Config struct {
 	CA       CA       `toml:"ca"`
 	Keys     Keys     `toml:"keys"`
 	Secrets  Secrets  `toml:"secrets"`
+	CMP      CMP      `toml:"cmp"`
 	// Demo enables the demo institutions and the development endpoints.
 	Demo bool `toml:"demo"`
 }
@@ -97,6 +98,7 @@ func Default() Config {
 			CRLPartitions: 16,
 		},
 		Keys: Keys{Source: "file"},
+		CMP:  defaultCMP(),
 		Demo: true,
 	}
 }
@@ -232,6 +234,7 @@ func (c *Config) Validate() error {
 	if !c.Demo && c.Secrets.Key == "" {
 		add("secrets.key", "required outside demo mode (32 bytes in hex, by env:NAME or file:/path)")
 	}
+	c.CMP.validate(add)
 	if len(ps) > 0 {
 		return ps
 	}

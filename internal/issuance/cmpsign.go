@@ -16,7 +16,8 @@ var ErrNotProtectedPart = errors.New("issuance: SignCMP signs only a CMP Protect
 // issuer's key: the CA protects its own CMP messages, as RFC 4210 section 5.1.3.3 allows,
 // so that a client trusting the root verifies them (OpenSSL: -trusted root.pem).
 //
-// It returns the DER AlgorithmIdentifier of the signature and the signature. It is a
+// The signature algorithm is CMPAlgorithm's, which the caller writes into the header's
+// protectionAlg before encoding the ProtectedPart. This is a
 // second door to the CA key with its own guard: the input must have the shape of a
 // ProtectedPart, SEQUENCE { PKIHeader SEQUENCE { INTEGER pvno (2 or 3), GeneralName ... },
 // PKIBody [0..26] }, which no TBSCertificate (it starts with [0] version or an INTEGER
@@ -24,22 +25,26 @@ var ErrNotProtectedPart = errors.New("issuance: SignCMP signs only a CMP Protect
 // AlgorithmIdentifier) or OCSP ResponseData (a context tag first) has, so this door
 // cannot be used to sign a certificate, a CRL or an OCSP response. The signature is
 // verified against the CA's public key before it is returned.
-func (i *Issuer) SignCMP(protectedPart []byte) (algorithm, signature []byte, err error) {
+func (i *Issuer) SignCMP(protectedPart []byte) ([]byte, error) {
 	if !isProtectedPart(protectedPart) {
-		return nil, nil, ErrNotProtectedPart
+		return nil, ErrNotProtectedPart
 	}
 	h := i.door.alg.hash.New()
 	h.Write(protectedPart)
 	digest := h.Sum(nil)
 	sig, err := i.door.key.Sign(rand.Reader, digest, i.door.alg.hash)
 	if err != nil {
-		return nil, nil, fmt.Errorf("issuance: sign CMP message: %w", err)
+		return nil, fmt.Errorf("issuance: sign CMP message: %w", err)
 	}
 	if err := verifySignature(i.door.pub, i.door.alg.hash, digest, sig); err != nil {
-		return nil, nil, fmt.Errorf("issuance: the CA key returned a CMP signature that does not verify: %w", err)
+		return nil, fmt.Errorf("issuance: the CA key returned a CMP signature that does not verify: %w", err)
 	}
-	return append([]byte(nil), i.door.alg.der...), sig, nil
+	return sig, nil
 }
+
+// CMPAlgorithm is the DER AlgorithmIdentifier of SignCMP's signatures (the CA's
+// certificate signature algorithm: sha256WithRSAEncryption for an RSA key).
+func (i *Issuer) CMPAlgorithm() []byte { return append([]byte(nil), i.door.alg.der...) }
 
 // isProtectedPart checks the outer shape of ProtectedPart (RFC 4210 section 5.1.3).
 func isProtectedPart(der []byte) bool {
