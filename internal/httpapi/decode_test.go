@@ -1,0 +1,98 @@
+package httpapi
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/certcenter/certcenter/internal/errs"
+)
+
+func TestDecodeJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name, body, ctype string
+		code              errs.Code
+	}{
+		{"ok", `{"reference":"1","authCode":"2","csr":"x"}`, "application/json", ""},
+		{"ok with charset", `{"reference":"1"}`, "application/json; charset=utf-8", ""},
+		{"unknown field", `{"reference":"1","bogus":1}`, "application/json", errs.BadRequest},
+		{"trailing data", `{"reference":"1"} {}`, "application/json", errs.BadRequest},
+		{"not JSON", `reference=1`, "application/json", errs.BadRequest},
+		{"wrong type", `{"reference":1}`, "application/json", errs.BadRequest},
+		{"form content type", `{"reference":"1"}`, "application/x-www-form-urlencoded", errs.BadRequest},
+		{"too large", `{"reference":"` + strings.Repeat("a", maxBody) + `"}`, "application/json", errs.RequestTooLarge},
+		{"deep nesting", strings.Repeat("[", 100000) + strings.Repeat("]", 100000), "application/json", errs.BadRequest},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/", strings.NewReader(tc.body))
+			r.Header.Set("Content-Type", tc.ctype)
+			var v certificateRequest
+			err := decodeJSON(r, &v)
+			if tc.code == "" {
+				if err != nil {
+					t.Errorf("decodeJSON = %v", err)
+				}
+				return
+			}
+			if errs.CodeOf(err) != tc.code {
+				t.Errorf("decodeJSON = %v, want %s", err, tc.code)
+			}
+		})
+	}
+}
+
+func TestParseCSR(t *testing.T) {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	der, _ := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "x"}}, key)
+	good := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
+	if _, err := ParseCSR(good); err != nil {
+		t.Fatalf("ParseCSR(good) = %v", err)
+	}
+	bad := bytes.Clone(der)
+	bad[len(bad)-3] ^= 0x55
+	for name, tc := range map[string]struct {
+		in   string
+		code errs.Code
+	}{
+		"empty":           {"", errs.CSRInvalid},
+		"certificate PEM": {strings.Replace(good, "CERTIFICATE REQUEST", "CERTIFICATE", 2), errs.CSRInvalid},
+		"garbage DER":     {string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: []byte{0x30, 0x03, 1, 2, 3}})), errs.CSRInvalid},
+		"two blocks":      {good + good, errs.CSRInvalid},
+		"bad signature":   {string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: bad})), errs.CSRSignatureInvalid},
+	} {
+		_, err := ParseCSR(tc.in)
+		var e *errs.Error
+		if !errors.As(err, &e) || e.Code != tc.code {
+			t.Errorf("ParseCSR(%s) = %v, want %s", name, err, tc.code)
+		}
+	}
+}
+
+// FuzzDecodeCertificateRequest feeds hostile bodies to the JSON decoder and the CSR
+// parser of POST /api/v1/certificates: errors, never panics.
+func FuzzDecodeCertificateRequest(f *testing.F) {
+	f.Add([]byte(`{"reference":"1234567890","authCode":"ABCD","csr":"-----BEGIN CERTIFICATE REQUEST-----\nMAA=\n-----END CERTIFICATE REQUEST-----\n","randomNum":"00"}`))
+	f.Add([]byte(`{"reference":`))
+	f.Add([]byte(`[[[[[[[[[[`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r := httptest.NewRequest("POST", "/", bytes.NewReader(body))
+		var v certificateRequest
+		if err := decodeJSON(r, &v); err != nil {
+			if errs.CodeOf(err) == errs.Internal {
+				t.Fatalf("decodeJSON gave an internal error: %v", err)
+			}
+			return
+		}
+		if _, err := ParseCSR(v.CSR); err == nil && v.CSR == "" {
+			t.Fatal("an empty CSR parsed")
+		}
+	})
+}
