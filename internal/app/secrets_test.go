@@ -73,4 +73,3 @@ func toString(v any) string {
 	s, _ := v.(string)
 	return s
 }
-
