@@ -22,4 +22,6 @@ func (a *Authority) CMPAlgorithm() []byte { return a.iss.CMPAlgorithm() }
 
 // SignCMP signs a CMP ProtectedPart with the CMP identity's key. Anything else is
 // refused (issuance.ErrNotProtectedPart).
-func (a *Authority) SignCMP(protectedPart []byte) ([]byte, error) { return a.iss.SignCMP(protectedPart) }
+func (a *Authority) SignCMP(protectedPart []byte) ([]byte, error) {
+	return a.iss.SignCMP(protectedPart)
+}
