@@ -79,7 +79,10 @@ func (d dialect) open(ctx context.Context, dsn string, maxConns int) (w, r *sql.
 // Other processes (the `certcenter enroll` CLI) wait up to busy_timeout for the lock.
 // WAL lets readers proceed during writes; synchronous=NORMAL is durable across process
 // crashes and loses at most the last transactions on power loss, the usual WAL choice.
-const sqliteCommon = "_pragma=busy_timeout(10000)&_pragma=cache_size(-65536)&_pragma=page_size(8192)"
+// The writer's page cache (cache_size, a cap in KiB, not an allocation) holds the
+// random-key B-trees issuance writes into (serials, the certificates' serial index) so
+// that issuance does not slow as they grow to millions of rows; readers need less.
+const sqliteCommon = "_pragma=busy_timeout(10000)&_pragma=page_size(8192)"
 
 func openSQLite(ctx context.Context, path string, maxConns int) (w, r *sql.DB, err error) {
 	if path == "" {
@@ -87,7 +90,7 @@ func openSQLite(ctx context.Context, path string, maxConns int) (w, r *sql.DB, e
 	}
 	uri := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(strings.TrimPrefix(path, "file:"))
 	w, err = sql.Open("sqlite", uri+"?"+sqliteCommon+
-		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate")
+		"&_pragma=cache_size(-262144)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate")
 	if err != nil {
 		return nil, nil, wrapf(err, "sqlite: open %s", path)
 	}
@@ -108,7 +111,7 @@ func openSQLite(ctx context.Context, path string, maxConns int) (w, r *sql.DB, e
 	if maxConns <= 0 {
 		maxConns = max(4, runtime.GOMAXPROCS(0))
 	}
-	r, err = sql.Open("sqlite", uri+"?"+sqliteCommon+"&_pragma=query_only(1)")
+	r, err = sql.Open("sqlite", uri+"?"+sqliteCommon+"&_pragma=cache_size(-65536)&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
 		return nil, nil, wrapf(err, "sqlite: open %s", path)
