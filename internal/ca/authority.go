@@ -57,6 +57,8 @@ type Authority struct {
 
 	mu        sync.RWMutex
 	listeners []func(model.Certificate)
+
+	status statusKeys // the OCSP responder key, opened on first use (status.go)
 }
 
 // ParseCertificate parses a DER certificate (re-exported for callers that only need this).
@@ -100,6 +102,7 @@ func Open(st Store, cfg Config, ks KeySource, auths []model.Authority) (*Authori
 			a.issuing, issuingAuth = c, au
 		case model.RoleOCSP:
 			a.ocsp = c
+			a.status.open = func() (crypto.Signer, io.Closer, error) { return ks.Open(au.KeyRef) }
 		}
 	}
 	if a.root == nil || a.issuing == nil {
@@ -126,7 +129,7 @@ func Open(st Store, cfg Config, ks KeySource, auths []model.Authority) (*Authori
 
 // Close releases the keys.
 func (a *Authority) Close() error {
-	var errsList []error
+	errsList := []error{a.status.close()}
 	for _, c := range a.closers {
 		if c != nil {
 			errsList = append(errsList, c.Close())
