@@ -34,6 +34,8 @@ type Config struct {
 	Keys     Keys     `toml:"keys"`
 	Secrets  Secrets  `toml:"secrets"`
 	CMP      CMP      `toml:"cmp"`
+	// Revocation tunes CRLs and the OCSP responder (revocation.go).
+	Revocation Revocation `toml:"revocation"`
 	// Demo enables the demo institutions and the development endpoints.
 	Demo bool `toml:"demo"`
 }
@@ -97,9 +99,10 @@ func Default() Config {
 			PolicyArc:     "1.2.410.200005.1.1",
 			CRLPartitions: 16,
 		},
-		Keys: Keys{Source: "file"},
-		CMP:  defaultCMP(),
-		Demo: true,
+		Keys:       Keys{Source: "file"},
+		CMP:        defaultCMP(),
+		Revocation: defaultRevocation(),
+		Demo:       true,
 	}
 }
 
@@ -235,6 +238,7 @@ func (c *Config) Validate() error {
 		add("secrets.key", "required outside demo mode (32 bytes in hex, by env:NAME or file:/path)")
 	}
 	c.CMP.validate(add)
+	c.Revocation.validate(add)
 	if len(ps) > 0 {
 		return ps
 	}
