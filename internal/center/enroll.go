@@ -70,6 +70,9 @@ type EnrollRequest struct {
 	// Replaces makes this a reissue (재발급) enrollment: the certificate issued from it
 	// keeps this certificate's expiry and revokes it (superseded) when issued.
 	Replaces model.Serial
+	// create, when set (Desk.EnrollVerified), stores the enrollment instead of
+	// Store.CreateEnrollment: it consumes the verification in the same transaction.
+	create func(ctx context.Context, e model.Enrollment, ev model.AuditEvent) error
 }
 
 // Enrolled is what the customer receives.
@@ -181,7 +184,11 @@ func (s *Service) Enroll(ctx context.Context, req EnrollRequest) (*Enrolled, err
 		if len(req.Replaces) > 0 {
 			ev.Details["replaces"] = req.Replaces.String()
 		}
-		err = s.store.CreateEnrollment(ctx, e, ev)
+		if req.create != nil {
+			err = req.create(ctx, e, ev)
+		} else {
+			err = s.store.CreateEnrollment(ctx, e, ev)
+		}
 		if errors.Is(err, store.ErrConflict) && attempt < 5 {
 			continue // reference collision: draw another
 		}

@@ -36,6 +36,8 @@ type Config struct {
 	CMP      CMP      `toml:"cmp"`
 	// Revocation tunes CRLs and the OCSP responder (revocation.go).
 	Revocation Revocation `toml:"revocation"`
+	// Center configures the certificate center's desk (config_center.go).
+	Center Center `toml:"center"`
 	// Demo enables the demo institutions and the development endpoints.
 	Demo bool `toml:"demo"`
 }
@@ -102,6 +104,7 @@ func Default() Config {
 		Keys:       Keys{Source: "file"},
 		CMP:        defaultCMP(),
 		Revocation: defaultRevocation(),
+		Center:     defaultCenter(),
 		Demo:       true,
 	}
 }
@@ -239,6 +242,7 @@ func (c *Config) Validate() error {
 	}
 	c.CMP.validate(add)
 	c.Revocation.validate(add)
+	c.Center.validate(add)
 	if len(ps) > 0 {
 		return ps
 	}

@@ -15,6 +15,10 @@ type enrollmentRequest struct {
 	Kind     string `json:"kind,omitempty"`
 	Usage    string `json:"usage,omitempty"`
 	TellerID string `json:"tellerId,omitempty"`
+	// VerificationID and Replaces: an enrollment from an identity verification, and
+	// a reissue (desk.go).
+	VerificationID string `json:"verificationId,omitempty"`
+	Replaces       string `json:"replaces,omitempty"`
 }
 
 // postEnrollment is the institution's counter enrollment after an in-person identity
@@ -28,6 +32,10 @@ func (s *Server) postEnrollment(w http.ResponseWriter, r *http.Request) {
 	var req enrollmentRequest
 	if err := decodeJSON(r, &req); err != nil {
 		s.problem(w, r, err)
+		return
+	}
+	if req.VerificationID != "" || req.Replaces != "" {
+		s.postVerifiedEnrollment(w, r, inst, req)
 		return
 	}
 	verification := "in-person"

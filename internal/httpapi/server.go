@@ -49,6 +49,8 @@ type Server struct {
 	reqs   *prometheus.CounterVec
 	dur    *prometheus.HistogramVec
 	ready  func(context.Context) error
+	desk   Desk     // the certificate desk, once MountDesk ran (desk.go)
+	routes []string // every pattern mounted with Handle, for the OpenAPI check
 }
 
 // New builds the API. ready reports whether the server can serve (the store answers).
@@ -81,6 +83,7 @@ func (s *Server) Registry() *prometheus.Registry { return s.reg }
 
 // Handle mounts a handler with request IDs, metrics and panic recovery.
 func (s *Server) Handle(pattern string, h http.HandlerFunc) {
+	s.routes = append(s.routes, pattern)
 	s.mux.Handle(pattern, s.wrap(pattern, h))
 }
 

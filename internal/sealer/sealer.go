@@ -25,7 +25,10 @@ const version = 1
 var ErrOpen = errors.New("sealer: sealed value does not open (wrong key or tampered)")
 
 // Sealer seals and opens values. It is safe for concurrent use.
-type Sealer struct{ aead cipher.AEAD }
+type Sealer struct {
+	aead   cipher.AEAD
+	macKey []byte // see mac.go
+}
 
 // New returns a Sealer for a 32-byte key.
 func New(key []byte) (*Sealer, error) {
@@ -40,7 +43,7 @@ func New(key []byte) (*Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sealer{aead: aead}, nil
+	return &Sealer{aead: aead, macKey: deriveMACKey(key)}, nil
 }
 
 func ad(purpose, binding string) []byte { return []byte(purpose + "\x00" + binding) }

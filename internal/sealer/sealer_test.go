@@ -70,3 +70,20 @@ func TestKeyFile(t *testing.T) {
 		t.Error("a corrupt key file loaded")
 	}
 }
+
+func TestMAC(t *testing.T) {
+	k1, k2 := make([]byte, 32), make([]byte, 32)
+	k2[0] = 1
+	s1, _ := New(k1)
+	s2, _ := New(k2)
+	a := s1.MAC("idn", []byte("8001011234567"))
+	if !bytes.Equal(a, s1.MAC("idn", []byte("8001011234567"))) {
+		t.Error("MAC is not deterministic")
+	}
+	if bytes.Equal(a, s2.MAC("idn", []byte("8001011234567"))) || bytes.Equal(a, s1.MAC("otp", []byte("8001011234567"))) {
+		t.Error("MAC ignores the key or the purpose")
+	}
+	if bytes.Equal(s1.MAC("x", []byte("ab"), []byte("c")), s1.MAC("x", []byte("a"), []byte("bc"))) {
+		t.Error("MAC parts are ambiguous")
+	}
+}
