@@ -60,6 +60,7 @@ var commands = map[string]func(*cli, []string) error{
 	"export": (*cli).cmdExport,
 	"passwd": (*cli).cmdPasswd,
 	"vid":    (*cli).cmdVID,
+	"copy":   (*cli).cmdCopy,
 }
 
 func (c *cli) main(args []string) int {

@@ -1,0 +1,90 @@
+package main
+
+// Messages of the online commands (copy, sign, verify), kept in their own table so the
+// offline table in messages.go stays as it is; init adds them to messages, and
+// TestOnlineMessages checks that every constant here has both languages.
+
+const (
+	msgMissingServer    = "missing-server"
+	msgBadServer        = "bad-server"
+	msgServerDown       = "server-down"
+	msgHintServerDown   = "hint-server-down"
+	msgServerSaid       = "server-said"
+	msgMissingCode      = "missing-code"
+	msgBadCode          = "bad-code"
+	msgCopyCode         = "copy-code"
+	msgCopyCodeHint     = "copy-code-hint"
+	msgCopyWaiting      = "copy-waiting"
+	msgCopyConfirmation = "copy-confirmation"
+	msgCopyCheckNumber  = "copy-check-number"
+	msgCopyAskMatch     = "copy-ask-match"
+	msgCopyMismatch     = "copy-mismatch"
+	msgHintCopyMismatch = "hint-copy-mismatch"
+	msgCopyNoAnswer     = "copy-no-answer"
+	msgCopySent         = "copy-sent"
+	msgCopyReceived     = "copy-received"
+	msgCopyCancelled    = "copy-cancelled"
+	msgCopyLocked       = "copy-locked"
+	msgCopyExpired      = "copy-expired"
+	msgHintCopyAgain    = "hint-copy-again"
+	msgCopyWrongCode    = "copy-wrong-code"
+	msgCopyCodeUsed     = "copy-code-used"
+	msgCopyTampered     = "copy-tampered"
+	msgCopyBadPayload   = "copy-bad-payload"
+	msgCopyUnknownSub   = "copy-unknown-sub"
+	msgCopyWaitingPeer  = "copy-waiting-peer"
+	msgCopyFolderExists = "copy-folder-exists"
+)
+
+var onlineMessages = map[msgID]text{
+	msgMissingServer: {"%s: missing --server URL (or set CERTCTL_SERVER)",
+		"%s: --server URL 이 필요합니다 (또는 CERTCTL_SERVER 를 설정하십시오)"},
+	msgBadServer:  {"the server address %q is not an http(s) URL", "서버 주소 %q 가 http(s) URL 이 아닙니다"},
+	msgServerDown: {"cannot reach the server %s", "서버 %s 에 연결할 수 없습니다"},
+	msgHintServerDown: {"check the address and your network; nothing was written or sent",
+		"주소와 네트워크를 확인하십시오. 아무것도 쓰거나 보내지 않았습니다"},
+	msgServerSaid: {"the server refused: %s", "서버가 거절했습니다: %s"},
+	msgMissingCode: {"copy send: missing --code CODE (the 12 digits shown on the receiving device)",
+		"copy send: --code 코드 가 필요합니다 (받는 기기에 표시된 12자리)"},
+	msgBadCode: {"the code must be 12 digits, in groups of 4 that may be separated by - or a space",
+		"코드는 12자리 숫자입니다 (4자리마다 - 나 공백으로 나눌 수 있습니다)"},
+	msgCopyCode: {"copy code: %s (valid until %s)", "복사 코드: %s (%s 까지 유효)"},
+	msgCopyCodeHint: {"on the sending device run: certctl copy send SELECTOR --server %s --code %s",
+		"보내는 기기에서 실행하십시오: certctl copy send 인증서 --server %s --code %s"},
+	msgCopyWaiting:      {"waiting for the sending device...", "보내는 기기를 기다리는 중..."},
+	msgCopyConfirmation: {"confirmation number: %s", "확인 번호: %s"},
+	msgCopyCheckNumber: {"check that the sending device shows the same number",
+		"보내는 기기에 같은 번호가 표시되는지 확인하십시오"},
+	msgCopyAskMatch: {"Does the receiving device show %s? [y/N] ", "받는 기기에 %s 이(가) 표시됩니까? [y/N] "},
+	msgCopyMismatch: {"the confirmation numbers do not match: nothing was sent",
+		"확인 번호가 다릅니다: 아무것도 보내지 않았습니다"},
+	msgHintCopyMismatch: {"someone may be between the two devices; start again with a new code, and if it happens again, do not copy over this network",
+		"두 기기 사이에 누군가 끼어들었을 수 있습니다. 새 코드로 다시 시작하고, 또 그러면 이 네트워크로 복사하지 마십시오"},
+	msgCopyNoAnswer: {"cannot ask whether the numbers match: give --confirm NUMBER (the number the receiving device shows)",
+		"번호가 같은지 물어볼 수 없습니다: --confirm 번호 (받는 기기에 표시된 번호) 를 주십시오"},
+	msgCopySent:      {"sent %s to the receiving device", "%s 을(를) 받는 기기로 보냈습니다"},
+	msgCopyReceived:  {"received into %s", "%s 에 받았습니다"},
+	msgCopyCancelled: {"the other device cancelled the copy", "상대 기기가 복사를 취소했습니다"},
+	msgCopyLocked: {"the copy was stopped after 5 wrong codes",
+		"잘못된 코드가 5회 입력되어 복사를 중단했습니다"},
+	msgCopyExpired:   {"the copy code expired (codes last 5 minutes)", "복사 코드의 유효시간(5분)이 지났습니다"},
+	msgHintCopyAgain: {"run certctl copy receive again for a new code", "certctl copy receive 를 다시 실행해 새 코드를 받으십시오"},
+	msgCopyWrongCode: {"wrong code: %s", "코드가 틀렸습니다: %s"},
+	msgCopyCodeUsed:  {"this code has already been used", "이미 사용된 코드입니다"},
+	msgCopyTampered: {"the receiving device's key does not match what it announced: nothing was sent",
+		"받는 기기의 키가 처음 알린 것과 다릅니다: 아무것도 보내지 않았습니다"},
+	msgCopyBadPayload: {"what arrived cannot be read (%s): nothing was written",
+		"받은 내용을 읽을 수 없습니다 (%s): 아무것도 쓰지 않았습니다"},
+	msgCopyUnknownSub:   {"copy: say receive or send", "copy: receive 또는 send 를 지정하십시오"},
+	msgCopyWaitingPeer:  {"waiting for the receiving device...", "받는 기기를 기다리는 중..."},
+	msgCopyFolderExists: {"the certificate folder %s already exists: nothing was written", "인증서 폴더 %s 이(가) 이미 있습니다: 아무것도 쓰지 않았습니다"},
+}
+
+func init() {
+	for id, t := range onlineMessages {
+		if _, dup := messages[id]; dup {
+			panic("certctl: message " + string(id) + " defined twice")
+		}
+		messages[id] = t
+	}
+}
