@@ -2,6 +2,7 @@ package issuance
 
 import (
 	"crypto/rand"
+	"crypto/x509"
 	"errors"
 	"testing"
 	"time"
@@ -14,7 +15,28 @@ import (
 
 func TestSignCMP(t *testing.T) {
 	p := newTestPKI(t)
-	msg, err := cmp.NewReply(nil, cmp.PKIConfBody(), cmp.ReplyOptions{Sender: cmp.DirectoryName(p.ca.RawSubject), Time: time.Now(), Rand: rand.Reader})
+	if _, err := NewCMPSigner(p.ca, p.caKey); err == nil {
+		t.Error("NewCMPSigner(CA certificate without digitalSignature) = nil error")
+	}
+	key := &countingSigner{Signer: loadKey(t, "ocsp-rsa2048.key")}
+	nb, na := ValidityFrom(testNow, 2)
+	der, err := p.issuer.IssueOCSPResponder(CARequest{Serial: testSerial(9), Subject: CAName("kr", "certcenter", "AccreditedCA", "role"),
+		PublicKey: key.Public(), NotBefore: nb, NotAfter: na})
+	if err != nil {
+		t.Fatal(err)
+	}
+	roleCert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewCMPSigner(roleCert, p.caKey); err == nil {
+		t.Error("NewCMPSigner(another key) = nil error")
+	}
+	signer, err := NewCMPSigner(roleCert, key)
+	if err != nil {
+		t.Fatalf("NewCMPSigner = %v", err)
+	}
+	msg, err := cmp.NewReply(nil, cmp.PKIConfBody(), cmp.ReplyOptions{Sender: cmp.DirectoryName(roleCert.RawSubject), Time: time.Now(), Rand: rand.Reader})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,13 +46,13 @@ func TestSignCMP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alg := p.issuer.CMPAlgorithm()
-	sig, err := p.issuer.SignCMP(part)
+	alg := signer.Algorithm()
+	sig, err := signer.SignCMP(part)
 	if err != nil {
 		t.Fatalf("SignCMP(ProtectedPart) = %v", err)
 	}
-	if p.caKey.n.Load() != 1 {
-		t.Errorf("SignCMP used the key %d times, want 1", p.caKey.n.Load())
+	if key.n.Load() != 1 {
+		t.Errorf("SignCMP used the key %d times, want 1", key.n.Load())
 	}
 	s := cryptobyte.String(alg)
 	var inner cryptobyte.String
@@ -38,7 +60,7 @@ func TestSignCMP(t *testing.T) {
 		t.Fatalf("algorithm %x is not an AlgorithmIdentifier", alg)
 	}
 	msg.Protection = sig
-	der, err := msg.Marshal()
+	der, err = msg.Marshal()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +68,7 @@ func TestSignCMP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := back.VerifySignature(p.ca.PublicKey); err != nil {
+	if err := back.VerifySignature(roleCert.PublicKey); err != nil {
 		t.Errorf("VerifySignature(CA key) = %v", err)
 	}
 
@@ -58,11 +80,11 @@ func TestSignCMP(t *testing.T) {
 		"empty":            nil,
 		"whole PKIMessage": der,
 	} {
-		if _, err := p.issuer.SignCMP(in); !errors.Is(err, ErrNotProtectedPart) {
+		if _, err := signer.SignCMP(in); !errors.Is(err, ErrNotProtectedPart) {
 			t.Errorf("SignCMP(%s) = %v, want ErrNotProtectedPart", name, err)
 		}
 	}
-	if p.caKey.n.Load() != 1 {
-		t.Errorf("refused inputs reached the key (%d uses)", p.caKey.n.Load())
+	if key.n.Load() != 1 {
+		t.Errorf("refused inputs reached the key (%d uses)", key.n.Load())
 	}
 }

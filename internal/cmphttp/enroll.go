@@ -1,0 +1,150 @@
+package cmphttp
+
+import (
+	"context"
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/certcenter/certcenter/cmp"
+	"github.com/certcenter/certcenter/internal/errs"
+	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/internal/store"
+)
+
+// enroll answers ir, cr and p10cr: PBM with the reference number and code, POP, then
+// one issuance from the enrollment (KOREAN-PKI.md section 7).
+func (s *Service) enroll(ctx context.Context, req *cmp.Message) answer {
+	ref, secret, err := s.checkPBM(ctx, req)
+	if err != nil {
+		return s.reject(ctx, req, err, nil)
+	}
+	// From here on the client proved the code: answers are MACed with it.
+	pub, certReqID, r, err := s.newKey(req)
+	if err != nil {
+		return s.reject(ctx, req, err, secret)
+	}
+	implicit := req.Header.ImplicitConfirm()
+	if err := s.checkTransactionID(ctx, req, implicit); err != nil {
+		return s.reject(ctx, req, err, secret)
+	}
+	red, err := s.cfg.Center.Claim(ctx, ref)
+	if err != nil {
+		return s.reject(ctx, req, err, secret)
+	}
+	now := s.cfg.Now()
+	var confirmBy *time.Time
+	if !implicit {
+		t := now.Add(s.cfg.ConfirmWait)
+		confirmBy, red.ConfirmBy = &t, &t
+	}
+	issued, err := s.cfg.Center.IssueRedeemed(ctx, red, pub, r)
+	if err != nil {
+		return s.reject(ctx, req, err, secret)
+	}
+	rt, _ := cmp.ResponseType(req.Body.Type)
+	body, err := cmp.CertRepBody(rt, []*x509.Certificate{s.root}, cmp.Issued(certReqID, issued.Cert))
+	if err != nil {
+		return s.reject(ctx, req, err, secret)
+	}
+	a := answer{body: body, secret: secret, implicit: implicit, confirmBy: confirmBy}
+	if r == nil {
+		a.randomNum = issued.RandomNum
+	}
+	if !implicit {
+		a.tx = &model.CMPTransaction{ID: req.Header.TransactionID, Serial: issued.Record.Serial, CertReqID: certReqID,
+			Reference: ref, CreatedAt: now, ExpiresAt: *confirmBy}
+	}
+	return a
+}
+
+// checkPBM finds the code of the reference number in senderKID and checks the MAC. A
+// wrong MAC counts as a wrong code (the enrollment locks after 5).
+func (s *Service) checkPBM(ctx context.Context, req *cmp.Message) (ref string, secret []byte, err error) {
+	switch req.ProtectionKind() {
+	case cmp.ProtectionPBM:
+	case cmp.ProtectionNone:
+		return "", nil, errs.Wrap(errs.CMPProtectionRequired, cmp.ErrNotProtected, "%v needs the reference number and code (PBM)", req.Body.Type)
+	default:
+		return "", nil, errs.Wrap(errs.CMPProtectionRequired, cmp.ErrWrongProtection, "%v is protected with the reference number and code (PBM), not a signature", req.Body.Type)
+	}
+	ref = string(req.Header.SenderKID)
+	if ref == "" {
+		return "", nil, errs.Wrap(errs.CMPProtectionRequired, cmp.ErrNotProtected, "no senderKID: it carries the reference number")
+	}
+	// Refuse absurd iteration counts before any database work.
+	if _, err := req.PBMParameter(); err != nil {
+		return "", nil, errs.Wrap(errs.CMPBadMessage, err, "")
+	}
+	secret, err = s.cfg.Center.Secret(ctx, ref)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := req.VerifyPBM(secret); err != nil {
+		if !errors.Is(err, cmp.ErrBadMessageCheck) {
+			return "", nil, errs.Wrap(errs.CMPBadMessage, err, "")
+		}
+		werr := s.cfg.Center.WrongSecret(ctx, ref)
+		if werr == nil {
+			werr = errs.New(errs.AuthCodeInvalid, "")
+		}
+		// Both: the code's state (AUTH_CODE_INVALID or ENROLLMENT_LOCKED) and badMessageCheck.
+		return "", nil, fmt.Errorf("%w (%w)", werr, cmp.ErrBadMessageCheck)
+	}
+	return ref, secret, nil
+}
+
+// newKey checks the one request of an ir, cr, kur or p10cr: its proof of possession,
+// and returns the key to certify, the certReqId to answer and R when the client sent it.
+func (s *Service) newKey(req *cmp.Message) (pub crypto.PublicKey, certReqID int64, r []byte, err error) {
+	if req.Body.Type == cmp.BodyP10CR {
+		if err := cmp.VerifyP10CR(req.Body.P10CR); err != nil {
+			return nil, 0, nil, errs.Wrap(errs.CMPBadMessage, err, "")
+		}
+		pub, certReqID = req.Body.P10CR.PublicKey, cmp.CertReqIDNone
+	} else {
+		if len(req.Body.CertReqs) != 1 {
+			return nil, 0, nil, errs.New(errs.CMPUnsupported, "%d certificate requests in one message (send one)", len(req.Body.CertReqs))
+		}
+		m := &req.Body.CertReqs[0]
+		if err := cmp.VerifyPOP(m, false); err != nil {
+			return nil, 0, nil, errs.Wrap(errs.CMPBadMessage, err, "")
+		}
+		if pub, err = m.Template.ParsePublicKey(); err != nil {
+			return nil, 0, nil, errs.Wrap(errs.CMPBadMessage, err, "")
+		}
+		certReqID = m.CertReqID
+		var found bool
+		if r, found, err = m.RandomNum(); err != nil {
+			return nil, 0, nil, errs.Wrap(errs.RandomNumInvalid, err, "regInfo")
+		} else if found {
+			return pub, certReqID, r, nil
+		}
+	}
+	r, _, err = req.Header.RandomNum()
+	if err != nil {
+		return nil, 0, nil, errs.Wrap(errs.RandomNumInvalid, err, "generalInfo")
+	}
+	return pub, certReqID, r, nil
+}
+
+// checkTransactionID refuses a transactionID that another issuance awaiting its
+// certConf holds (RFC 4210 transactionIdInUse). The store's unique key settles races.
+func (s *Service) checkTransactionID(ctx context.Context, req *cmp.Message, implicit bool) error {
+	if implicit {
+		return nil
+	}
+	if len(req.Header.TransactionID) == 0 {
+		return errs.Wrap(errs.CMPBadMessage, cmp.ErrBadRequest, "no transactionID")
+	}
+	_, err := s.cfg.Store.CMPTransaction(ctx, req.Header.TransactionID)
+	switch {
+	case err == nil:
+		return errs.New(errs.CMPTransactionInUse, "")
+	case errors.Is(err, store.ErrNotFound):
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,68 @@
+package cmphttp
+
+import (
+	"bytes"
+	"context"
+	"math/big"
+	"time"
+
+	"github.com/certcenter/certcenter/cmp"
+	"github.com/certcenter/certcenter/internal/errs"
+	"github.com/certcenter/certcenter/internal/model"
+)
+
+// renew answers a kur (갱신): signed with the current certificate's key, a new key with
+// its POP, the center's renewal window (KOREAN-PKI.md section 2).
+func (s *Service) renew(ctx context.Context, req *cmp.Message) answer {
+	if len(req.Body.CertReqs) != 1 {
+		return s.reject(ctx, req, errs.New(errs.CMPUnsupported, "%d certificate requests in one kur (send one)", len(req.Body.CertReqs)), nil)
+	}
+	var hint *big.Int
+	old, found, err := req.Body.CertReqs[0].OldCertID()
+	if err != nil {
+		return s.reject(ctx, req, errs.Wrap(errs.CMPBadMessage, err, ""), nil)
+	}
+	if found {
+		hint = old.SerialNumber
+	}
+	rec, _, err := s.requestSigner(ctx, req, hint)
+	if err != nil {
+		return s.reject(ctx, req, err, nil)
+	}
+	if found {
+		if name, ok := old.Issuer.Name(); !ok || !bytes.Equal(name, s.issuing.RawSubject) || old.SerialNumber.Cmp(new(big.Int).SetBytes(rec.Serial)) != 0 {
+			return s.reject(ctx, req, errs.New(errs.CMPNotOwnCertificate, "oldCertID names another certificate than the signer's"), nil)
+		}
+	}
+	pub, certReqID, r, err := s.newKey(req)
+	if err != nil {
+		return s.reject(ctx, req, err, nil)
+	}
+	implicit := req.Header.ImplicitConfirm()
+	if err := s.checkTransactionID(ctx, req, implicit); err != nil {
+		return s.reject(ctx, req, err, nil)
+	}
+	now := s.cfg.Now()
+	var confirmBy *time.Time
+	if !implicit {
+		t := now.Add(s.cfg.ConfirmWait)
+		confirmBy = &t
+	}
+	issued, err := s.cfg.Center.Renew(ctx, rec.Serial, pub, r, confirmBy, "subscriber")
+	if err != nil {
+		return s.reject(ctx, req, err, nil)
+	}
+	body, err := cmp.CertRepBody(cmp.BodyKUP, nil, cmp.Issued(certReqID, issued.Cert))
+	if err != nil {
+		return s.reject(ctx, req, err, nil)
+	}
+	a := answer{body: body, implicit: implicit, confirmBy: confirmBy}
+	if r == nil {
+		a.randomNum = issued.RandomNum
+	}
+	if !implicit {
+		a.tx = &model.CMPTransaction{ID: req.Header.TransactionID, Serial: issued.Record.Serial, CertReqID: certReqID,
+			Signer: rec.Serial, CreatedAt: now, ExpiresAt: *confirmBy}
+	}
+	return a
+}
