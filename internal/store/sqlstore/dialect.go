@@ -82,7 +82,7 @@ func (d dialect) open(ctx context.Context, dsn string, maxConns int) (w, r *sql.
 // The writer's page cache (cache_size, a cap in KiB, not an allocation) holds the
 // random-key B-trees issuance writes into (serials, the certificates' serial index) so
 // that issuance does not slow as they grow to millions of rows; readers need less.
-const sqliteCommon = "_pragma=busy_timeout(10000)&_pragma=page_size(8192)"
+const sqliteCommon = "_pragma=busy_timeout(10000)"
 
 func openSQLite(ctx context.Context, path string, maxConns int) (w, r *sql.DB, err error) {
 	if path == "" {
