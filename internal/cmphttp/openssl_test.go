@@ -49,11 +49,11 @@ func (e *env) readCert(path string) *x509.Certificate {
 	return c
 }
 
-func (e *env) record(c *x509.Certificate) model.Certificate {
-	e.t.Helper()
+func (e *env) record(t testing.TB, c *x509.Certificate) model.Certificate {
+	t.Helper()
 	rec, err := e.app.CA.Certificate(context.Background(), model.Serial(c.SerialNumber.Bytes()))
 	if err != nil {
-		e.t.Fatalf("Certificate(%x) = %v", c.SerialNumber, err)
+		t.Fatalf("Certificate(%x) = %v", c.SerialNumber, err)
 	}
 	return rec
 }
@@ -91,7 +91,7 @@ func TestOpenSSLClient(t *testing.T) {
 	if strings.Contains(ir.Subject.String(), "ignored") {
 		t.Errorf("the template's subject reached the certificate: %s", ir.Subject)
 	}
-	if rec := e.record(ir); rec.ConfirmBy != nil || rec.Status != model.StatusValid {
+	if rec := e.record(t, ir); rec.ConfirmBy != nil || rec.Status != model.StatusValid {
 		t.Errorf("after ir+certConf: status %s, confirmBy %v; want valid and confirmed\n%s", rec.Status, rec.ConfirmBy, out)
 	}
 
@@ -123,7 +123,7 @@ func TestOpenSSLClient(t *testing.T) {
 		p := e.write("p10.crt", nil)
 		e.cmpRun(t, true, "-cmd", "p10cr", "-ref", ref, "-secret", "pass:"+code, "-csr", csr, "-certout", p)
 		e.verify(t, p)
-		if rec := e.record(e.readCert(p)); rec.ConfirmBy != nil {
+		if rec := e.record(t, e.readCert(p)); rec.ConfirmBy != nil {
 			t.Errorf("p10cr certificate not confirmed: %+v", rec.ConfirmBy)
 		}
 	})
@@ -145,7 +145,7 @@ func TestOpenSSLClient(t *testing.T) {
 		}
 		crPath := e.write("cr.crt", pemCert(crCert))
 		e.cmpRun(t, true, "-cmd", "rr", "-cert", crPath, "-key", key2, "-oldcert", crPath, "-revreason", "1")
-		rec := e.record(crCert)
+		rec := e.record(t, crCert)
 		if rec.Status != model.StatusRevoked || rec.Reason == nil || *rec.Reason != model.ReasonKeyCompromise {
 			t.Errorf("after rr: status %s reason %v, want revoked keyCompromise", rec.Status, rec.Reason)
 		}
@@ -164,10 +164,10 @@ func TestOpenSSLClient(t *testing.T) {
 		if renewed.SerialNumber.Cmp(ir.SerialNumber) == 0 || !renewed.NotAfter.After(ir.NotAfter) {
 			t.Errorf("renewed: serial %x notAfter %v; old %x %v", renewed.SerialNumber, renewed.NotAfter, ir.SerialNumber, ir.NotAfter)
 		}
-		if rec := e.record(ir); rec.Status != model.StatusReplaced {
+		if rec := e.record(t, ir); rec.Status != model.StatusReplaced {
 			t.Errorf("old certificate after kur: %s, want replaced", rec.Status)
 		}
-		if rec := e.record(renewed); rec.ConfirmBy != nil || rec.Replaces.String() != model.Serial(ir.SerialNumber.Bytes()).String() {
+		if rec := e.record(t, renewed); rec.ConfirmBy != nil || rec.Replaces.String() != model.Serial(ir.SerialNumber.Bytes()).String() {
 			t.Errorf("renewed record: confirmBy %v replaces %s", rec.ConfirmBy, rec.Replaces)
 		}
 	})
