@@ -160,5 +160,3 @@ func (d *Desk) RevokeSigned(ctx context.Context, serial model.Serial, reason mod
 	}
 	return d.Revoke(ctx, nil, serial, reason, invalidity, "subscriber")
 }
-
-
