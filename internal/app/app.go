@@ -36,6 +36,8 @@ type App struct {
 	Now    func() time.Time
 	// Seal seals personal data at rest.
 	Seal *sealer.Sealer
+	// Desk is the certificate center's institution side (mount_center_api.go).
+	Desk *center.Desk
 	jobs []Job
 }
 
