@@ -127,6 +127,30 @@ func TestOpenSSLClient(t *testing.T) {
 			t.Errorf("p10cr certificate not confirmed: %+v", rec.ConfirmBy)
 		}
 	})
+	t.Run("implicit confirm", func(t *testing.T) {
+		ref, code := e.enroll()
+		p := e.write("implicit.crt", nil)
+		e.cmpRun(t, true, "-cmd", "ir", "-ref", ref, "-secret", "pass:"+code, "-newkey", key3, "-subject", "/CN=x", "-implicit_confirm", "-certout", p)
+		if rec := e.record(t, e.readCert(p)); rec.ConfirmBy != nil || rec.Status != model.StatusValid {
+			t.Errorf("implicitly confirmed certificate: %s, confirmBy %v", rec.Status, rec.ConfirmBy)
+		}
+	})
+	t.Run("no certConf", func(t *testing.T) {
+		ref, code := e.enroll()
+		p := e.write("unconfirmed.crt", nil)
+		e.cmpRun(t, true, "-cmd", "ir", "-ref", ref, "-secret", "pass:"+code, "-newkey", key3, "-subject", "/CN=x", "-disable_confirm", "-certout", p)
+		c := e.readCert(p)
+		if rec := e.record(t, c); rec.ConfirmBy == nil {
+			t.Fatal("certificate issued without certConf does not await confirmation")
+		}
+		e.clock.Add(6 * time.Minute) // past cmp.confirm_wait
+		if _, err := e.app.CA.RevokeUnconfirmed(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if rec := e.record(t, c); rec.Status != model.StatusRevoked {
+			t.Errorf("unconfirmed certificate after the wait: %s, want revoked", rec.Status)
+		}
+	})
 	t.Run("genm", func(t *testing.T) {
 		out := e.cmpRun(t, true, "-cmd", "genm", "-unprotected_requests", "-subject", "/CN=anyone")
 		if !strings.Contains(out, "1.3.6.1.5.5.7.4.17") && !strings.Contains(strings.ToLower(out), "cacerts") {
@@ -171,5 +195,4 @@ func TestOpenSSLClient(t *testing.T) {
 			t.Errorf("renewed record: confirmBy %v replaces %s", rec.ConfirmBy, rec.Replaces)
 		}
 	})
-	_ = ctx
 }
