@@ -118,6 +118,9 @@ func (d *Desk) record(ctx context.Context, inst model.Institution, c *CustomerRe
 	v := model.Verification{ID: id, InstitutionCode: inst.Code, CustomerID: c.ID, Method: method, Status: b.Status,
 		Secret: b.Secret, CreatedAt: now, ExpiresAt: now.Add(b.Lifetime), TellerID: teller, Evidence: b.Evidence}
 	typ := "verification.started"
+	if method == "registration" {
+		typ = "registration.challenged"
+	}
 	switch b.Status {
 	case model.VerificationVerified:
 		v.VerifiedAt, typ = &now, "verification.verified"
