@@ -61,6 +61,8 @@ var commands = map[string]func(*cli, []string) error{
 	"passwd": (*cli).cmdPasswd,
 	"vid":    (*cli).cmdVID,
 	"copy":   (*cli).cmdCopy,
+	"sign":   (*cli).cmdSign,
+	"verify": (*cli).cmdVerify,
 }
 
 func (c *cli) main(args []string) int {

@@ -257,9 +257,19 @@ func assertEmpty(t *testing.T, dir string) {
 }
 
 func TestOnlineMessages(t *testing.T) {
-	for id := range onlineMessages {
+	for id := range mergedIDs() {
 		if m := messages[id]; m.en == "" || m.ko == "" {
 			t.Errorf("message %q lacks a language", id)
 		}
 	}
+}
+
+func mergedIDs() map[msgID]text {
+	m := map[msgID]text{}
+	for _, t := range []map[msgID]text{onlineMessages, signMessages} {
+		for k, v := range t {
+			m[k] = v
+		}
+	}
+	return m
 }

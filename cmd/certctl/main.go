@@ -3,9 +3,11 @@
 // exports PKCS#12 files, changes a key file's password keeping R, and checks a
 // certificate's VID against an identity number (KOREAN-PKI.md sections 3 to 6).
 //
-// These commands work offline on local files. certctl does not talk to a certificate
-// center (issue, renew, revoke are not here), and it never prints, logs or stores a
-// password or an identity number.
+// These commands work offline on local files. copy moves a certificate folder between
+// two devices through the server's relay (end to end encrypted, internal/relay), sign
+// makes CMS signatures and verify checks them (chain, validity at signing time, OCSP or
+// CRL, VID). certctl does not issue, renew or revoke, and it never prints, logs or
+// stores a password or an identity number.
 package main
 
 import (
@@ -25,6 +27,13 @@ usage:
   certctl passwd SELECTOR [--password-file F] [--new-password-file F] [--json]
   certctl vid    SELECTOR --idn NUMBER [--password-file F] [--json]
 
+  certctl copy receive --server URL [--force] [--npki-dir DIR] [--json]
+  certctl copy send SELECTOR --server URL --code CODE [--confirm NUMBER] [--json]
+  certctl sign   SELECTOR --in FILE --out FILE.p7s [--detached] [--include-r]
+                 [--password-file F] [--force] [--json]
+  certctl verify --in FILE.p7s [--content FILE] [--trust ROOT | --server URL]
+                 [--idn NUMBER [--r HEX]] [--no-cache] [--json]
+
 SELECTOR is a list number (1, 2, ...), a serial number in hex, or a unique part of
 the subject name. Passwords are asked without echo, or read from a file with
 --password-file / --new-password-file (- for standard input; one trailing newline is
@@ -35,7 +44,13 @@ The NPKI folder is --npki-dir, else $CERTCTL_NPKI_DIR, else the system's default
 (~/NPKI on Linux, ~/Library/Preferences/NPKI on macOS,
 %USERPROFILE%\AppData\LocalLow\NPKI on Windows).
 
-Exit status: 0 success (vid: match), 1 vid mismatch, 2 error.
+copy: the receiving device shows a 12-digit code (valid 5 minutes, once) and both
+devices show the same confirmation number; the key file crosses still encrypted under
+its password, end to end. --server defaults to $CERTCTL_SERVER. verify caches OCSP
+answers in $CERTCTL_CACHE_DIR (default ~/.cache/certctl).
+
+Exit status: 0 success (vid: match; verify: every check passed), 1 vid mismatch or a
+failed verify check, 2 error.
 `
 
 func main() {

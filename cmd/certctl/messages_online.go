@@ -88,3 +88,102 @@ func init() {
 		messages[id] = t
 	}
 }
+
+// sign and verify.
+const (
+	msgSignMissingInOut   = "sign-missing-in-out"
+	msgReadInput          = "read-input"
+	msgSignFailed         = "sign-failed"
+	msgSigned             = "signed"
+	msgVerifyMissingIn    = "verify-missing-in"
+	msgBadRHex            = "bad-r-hex"
+	msgBadSignatureFile   = "bad-signature-file"
+	msgVerifyNeedContent  = "verify-need-content"
+	msgBadTrust           = "bad-trust"
+	msgVerifyNeedTrust    = "verify-need-trust"
+	msgNoSigningTime      = "no-signing-time"
+	msgOutsideValidity    = "outside-validity"
+	msgSigningTimeFuture  = "signing-time-future"
+	msgCheckingRevocation = "checking-revocation"
+	msgNoIssuer           = "no-issuer"
+	msgVerifyNoR          = "verify-no-r"
+	msgIdentityMismatch   = "identity-mismatch"
+	msgIdentityMatch      = "identity-match"
+	msgCheckOK            = "check-ok"
+	msgCheckFail          = "check-fail"
+	msgLabelSignature     = "label-signature"
+	msgLabelSigner        = "label-signer"
+	msgLabelSigningTime   = "label-signing-time"
+	msgLabelChain         = "label-chain"
+	msgLabelRevocation    = "label-revocation"
+	msgLabelValidityAt    = "label-validity-at"
+	msgLabelIdentity      = "label-identity"
+	msgSignatureValid     = "signature-valid"
+	msgSignatureInvalid   = "signature-invalid"
+	msgChainOK            = "chain-ok"
+	msgChainFetched       = "chain-fetched"
+	msgChainFail          = "chain-fail"
+	msgValidAtSigning     = "valid-at-signing"
+	msgNotRevoked         = "not-revoked"
+	msgCached             = "cached"
+	msgOCSPUnavailable    = "ocsp-unavailable"
+	msgRevoked            = "revoked"
+	msgRevocationUnknown  = "revocation-unknown"
+	msgVerifyAllPassed    = "verify-all-passed"
+	msgVerifyNotValid     = "verify-not-valid"
+)
+
+var signMessages = map[msgID]text{
+	msgSignMissingInOut: {"sign: missing --in FILE and --out FILE.p7s", "sign: --in 파일 과 --out 파일.p7s 가 필요합니다"},
+	msgReadInput:        {"cannot read %s", "%s 을(를) 읽을 수 없습니다"},
+	msgSignFailed:       {"cannot make the signature", "서명을 만들 수 없습니다"},
+	msgSigned:           {"signed %s into %s as %s", "%s 에 %s 의 서명을 만들었습니다 (서명자 %s)"},
+	msgVerifyMissingIn:  {"verify: missing --in FILE.p7s", "verify: --in 파일.p7s 가 필요합니다"},
+	msgBadRHex:          {"--r must be R (randomNum) in hex", "--r 에는 R(randomNum)을 16진수로 주십시오"},
+	msgBadSignatureFile: {"%s is not a CMS signature certctl can read", "%s 은(는) 읽을 수 있는 CMS 서명 파일이 아닙니다"},
+	msgVerifyNeedContent: {"%s is a detached signature: give the signed file with --content FILE",
+		"%s 은(는) 분리 서명입니다: 서명한 파일을 --content 파일 로 주십시오"},
+	msgBadTrust: {"cannot read a trusted root certificate from %s", "%s 에서 신뢰할 루트 인증서를 읽을 수 없습니다"},
+	msgVerifyNeedTrust: {"verify: give the trusted root with --trust ROOT (or --server URL to take the server's root)",
+		"verify: 신뢰할 루트 인증서를 --trust 파일 로 주십시오 (또는 --server URL 로 서버의 루트를 씁니다)"},
+	msgNoSigningTime:      {"the signature has no signing time", "서명에 서명 시각이 없습니다"},
+	msgOutsideValidity:    {"the certificate was not valid at the signing time", "서명 시각에 인증서가 유효하지 않았습니다"},
+	msgSigningTimeFuture:  {"the signing time is in the future", "서명 시각이 미래입니다"},
+	msgCheckingRevocation: {"checking revocation...", "폐지 여부를 확인하는 중..."},
+	msgNoIssuer:           {"no issuer known (the chain did not verify)", "발급자를 알 수 없습니다 (인증 경로 확인 실패)"},
+	msgVerifyNoR: {"no R to check the identity with: give --r HEX or ask for a signature made with --include-r",
+		"신원을 확인할 R 이 없습니다: --r 16진수 를 주거나 --include-r 로 만든 서명을 받으십시오"},
+	msgIdentityMismatch:  {"the identity number does not match the certificate's VID", "식별번호가 인증서의 VID 와 맞지 않습니다"},
+	msgIdentityMatch:     {"the identity number matches the certificate's VID", "식별번호가 인증서의 VID 와 맞습니다"},
+	msgCheckOK:           {"[ok]", "[확인]"},
+	msgCheckFail:         {"[!!]", "[실패]"},
+	msgLabelSignature:    {"signature", "서명"},
+	msgLabelSigner:       {"signer", "서명자"},
+	msgLabelSigningTime:  {"signed at", "서명 시각"},
+	msgLabelChain:        {"chain", "인증 경로"},
+	msgLabelRevocation:   {"revocation", "폐지 여부"},
+	msgLabelValidityAt:   {"validity", "유효기간"},
+	msgLabelIdentity:     {"identity", "본인 확인"},
+	msgSignatureValid:    {"valid: the content is unchanged since it was signed", "유효: 서명한 뒤 내용이 바뀌지 않았습니다"},
+	msgSignatureInvalid:  {"NOT valid: %s", "유효하지 않음: %s"},
+	msgChainOK:           {"trusted: %s", "신뢰함: %s"},
+	msgChainFetched:      {"(fetched %s)", "(%s 에서 가져옴)"},
+	msgChainFail:         {"not trusted: %s", "신뢰할 수 없음: %s"},
+	msgValidAtSigning:    {"the certificate was valid at the signing time (%s to %s)", "서명 시각에 인증서가 유효했습니다 (%s ~ %s)"},
+	msgNotRevoked:        {"not revoked (%s, %s)", "폐지되지 않음 (%s, %s)"},
+	msgCached:            {"(cached answer)", "(저장된 응답)"},
+	msgOCSPUnavailable:   {"OCSP unavailable: %s", "OCSP 응답 없음: %s"},
+	msgRevoked:           {"REVOKED on %s (%s), says %s", "%s 에 폐지됨 (%s), %s 확인"},
+	msgRevocationUnknown: {"unknown: OCSP: %s; CRL: %s", "알 수 없음: OCSP: %s; CRL: %s"},
+	msgVerifyAllPassed:   {"result: all checks passed", "결과: 모든 확인을 통과했습니다"},
+	msgVerifyNotValid:    {"result: NOT valid (see the checks marked [!!])", "결과: 유효하지 않음 ([실패] 표시된 항목을 보십시오)"},
+}
+
+func init() {
+	for id, t := range signMessages {
+		if _, dup := messages[id]; dup {
+			panic("certctl: message " + string(id) + " defined twice")
+		}
+		messages[id] = t
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -29,8 +30,12 @@ type testServer struct {
 	URL   string
 	clock atomic.Int64 // unix nanoseconds
 
-	mu      sync.Mutex
-	traffic [][]byte // every relay request and answer body, when recording
+	mu       sync.Mutex
+	traffic  [][]byte // every relay request and answer body, when recording
+	ocspDown bool     // the stand-in OCSP responder answers 503
+	crlDown  bool     // the stand-in CRL server answers 503
+	revoked  map[string]time.Time
+	ocspHits int
 }
 
 func (s *testServer) now() time.Time          { return time.Unix(0, s.clock.Load()) }
@@ -61,6 +66,14 @@ func newTestServer(t testing.TB) *testServer {
 
 // serve passes requests to the API, keeping a copy of the relay's traffic.
 func (s *testServer) serve(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == "/ocsp" || strings.HasPrefix(r.URL.Path, "/ocsp/"):
+		s.serveOCSP(w, r)
+		return
+	case strings.HasPrefix(r.URL.Path, "/crl/"):
+		s.serveCRL(w, r)
+		return
+	}
 	if len(r.URL.Path) < len("/api/v1/relay/") || r.URL.Path[:len("/api/v1/relay/")] != "/api/v1/relay/" {
 		s.app.API.ServeHTTP(w, r)
 		return
