@@ -23,7 +23,7 @@ type receiver struct {
 	done   chan result
 }
 
-func startReceiver(t *testing.T, env map[string]string, args ...string) *receiver {
+func startReceiver(t testing.TB, env map[string]string, args ...string) *receiver {
 	t.Helper()
 	pr, pw := io.Pipe()
 	rc := &receiver{events: make(chan map[string]any, 8), done: make(chan result, 1)}
@@ -47,7 +47,7 @@ func startReceiver(t *testing.T, env map[string]string, args ...string) *receive
 	return rc
 }
 
-func (rc *receiver) next(t *testing.T, want string) map[string]any {
+func (rc *receiver) next(t testing.TB, want string) map[string]any {
 	t.Helper()
 	select {
 	case ev, ok := <-rc.events:
@@ -65,7 +65,7 @@ func (rc *receiver) next(t *testing.T, want string) map[string]any {
 	return nil
 }
 
-func (rc *receiver) wait(t *testing.T) result {
+func (rc *receiver) wait(t testing.TB) result {
 	t.Helper()
 	for range rc.events {
 	}
@@ -79,7 +79,7 @@ func (rc *receiver) wait(t *testing.T) result {
 }
 
 // copySetup starts a server and puts one certificate in a source NPKI folder.
-func copySetup(t *testing.T) (s *testServer, src, dst, dir string) {
+func copySetup(t testing.TB) (s *testServer, src, dst, dir string) {
 	s = newTestServer(t)
 	src, dst = t.TempDir(), t.TempDir()
 	dir = writeNPKI(t, src, s.issue(t, "김복사", "8001011234567", 0), copyPassword)

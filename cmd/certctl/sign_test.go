@@ -25,7 +25,7 @@ type signEnv struct {
 	env              map[string]string
 }
 
-func newSignEnv(t *testing.T) *signEnv {
+func newSignEnv(t testing.TB) *signEnv {
 	t.Helper()
 	s := newTestServer(t)
 	e := &signEnv{s: s, npki: t.TempDir(), workdir: t.TempDir()}
@@ -54,14 +54,14 @@ func (e *signEnv) write(name string, b []byte) string {
 }
 
 // run runs certctl at the real time (signatures carry the real signing time).
-func (e *signEnv) run(t *testing.T, stdin string, args ...string) result {
+func (e *signEnv) run(t testing.TB, stdin string, args ...string) result {
 	t.Helper()
 	var out, errOut strings.Builder
 	code := run(args, strings.NewReader(stdin), &out, &errOut, func(k string) string { return e.env[k] }, time.Now)
 	return result{code, out.String(), errOut.String()}
 }
 
-func (e *signEnv) sign(t *testing.T, out string, extra ...string) string {
+func (e *signEnv) sign(t testing.TB, out string, extra ...string) string {
 	t.Helper()
 	p := filepath.Join(e.workdir, out)
 	r := e.run(t, copyPassword+"\n", append([]string{"sign", "1", "--in", e.content, "--out", p, "--password-file", "-"}, extra...)...)
@@ -71,7 +71,7 @@ func (e *signEnv) sign(t *testing.T, out string, extra ...string) string {
 	return p
 }
 
-func (e *signEnv) verifyJSON(t *testing.T, wantCode int, args ...string) verifyReport {
+func (e *signEnv) verifyJSON(t testing.TB, wantCode int, args ...string) verifyReport {
 	t.Helper()
 	r := e.run(t, "", append([]string{"verify", "--json", "--trust", e.root}, args...)...)
 	var rep verifyReport
