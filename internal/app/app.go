@@ -21,6 +21,7 @@ import (
 	"github.com/certcenter/certcenter/internal/center"
 	"github.com/certcenter/certcenter/internal/config"
 	"github.com/certcenter/certcenter/internal/httpapi"
+	"github.com/certcenter/certcenter/internal/revocation"
 	"github.com/certcenter/certcenter/internal/sealer"
 	"github.com/certcenter/certcenter/internal/store/sqlstore"
 )
@@ -36,6 +37,8 @@ type App struct {
 	Now    func() time.Time
 	// Seal seals personal data at rest.
 	Seal *sealer.Sealer
+	// Revocation publishes CRLs and answers OCSP (mount_revocation.go).
+	Revocation *revocation.Service
 	// Desk is the certificate center's institution side (mount_center_api.go).
 	Desk *center.Desk
 	jobs []Job

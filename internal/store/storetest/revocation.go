@@ -229,6 +229,9 @@ func testStaleOCSP(t *testing.T, e *env, s RevocationStore) {
 	}
 	kc := model.ReasonKeyCompromise
 	e.change(a.Serial, model.StatusRevoked, &kc, nil)
+	if _, err := s.OCSPResponse(e.ctx, a.Serial); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("OCSPResponse() after a status change = %v, want ErrNotFound (a change drops the shared response)", err)
+	}
 	got := stale(nil, 10)
 	if len(got) != 1 || !bytes.Equal(got[0].Serial, a.Serial) || got[0].Status != model.StatusRevoked || got[0].Reason == nil || *got[0].Reason != kc || got[0].RevokedAt == nil {
 		t.Errorf("StaleOCSP() after a revocation = %+v, want the revoked certificate with its reason", got)

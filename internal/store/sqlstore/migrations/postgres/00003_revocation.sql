@@ -57,6 +57,8 @@ BEGIN
     INSERT INTO status_changes (serial, issuer_id, crl_partition, at)
     VALUES (NEW.serial, NEW.issuer_id, NEW.crl_partition, COALESCE(NEW.status_at, NEW.created_at))
     RETURNING seq INTO s;
+    -- The shared pre-signed response no longer tells the truth.
+    DELETE FROM ocsp_responses WHERE serial = NEW.serial;
     PERFORM pg_notify('certcenter_status', 's|' || TG_TABLE_SCHEMA || '|' || s || '|' || NEW.issuer_id || '|' || NEW.crl_partition || '|' || NEW.serial);
     RETURN NULL;
 END

@@ -46,6 +46,8 @@ FOR EACH ROW WHEN OLD.status IS NOT NEW.status OR OLD.reason IS NOT NEW.reason
 BEGIN
     INSERT INTO status_changes (serial, issuer_id, crl_partition, at)
     VALUES (NEW.serial, NEW.issuer_id, NEW.crl_partition, COALESCE(NEW.status_at, NEW.created_at));
+    -- The shared pre-signed response no longer tells the truth.
+    DELETE FROM ocsp_responses WHERE serial = NEW.serial;
 END;
 -- +goose StatementEnd
 
