@@ -53,7 +53,16 @@ type env struct {
 // schema ("postgres") behind an httptest server.
 func newEnv(t testing.TB, driver string) *env {
 	t.Helper()
+	return newEnvWith(t, driver, nil)
+}
+
+// newEnvWith is newEnv with a chance to adjust the configuration first.
+func newEnvWith(t testing.TB, driver string, adjust func(*config.Config)) *env {
+	t.Helper()
 	cfg := config.Default()
+	if adjust != nil {
+		adjust(&cfg)
+	}
 	cfg.DataDir = t.TempDir()
 	cfg.Database.Driver = driver
 	if driver == "postgres" {

@@ -1,10 +1,13 @@
 package app
 
 import (
+	"net/http"
+
 	"context"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"github.com/certcenter/certcenter/internal/revcheck"
 	"os"
 	"time"
 
@@ -56,7 +59,8 @@ func (a *App) mountCenterAPI(ctx context.Context) error {
 	}
 	desk := center.NewDesk(a.Center, a.Store, center.DeskOptions{
 		Notifier: router, Trust: trust, PolicyOID: a.CA.PolicyOID,
-		Fees: center.Fees{PersonalUniversalKRW: center.DefaultFees().PersonalUniversalKRW, CorporateUniversalKRW: cfg.CorporateUniversalFee},
+		Status: &revcheck.Checker{HTTP: &http.Client{Timeout: 5 * time.Second}, Now: a.Now},
+		Fees:   center.Fees{PersonalUniversalKRW: center.DefaultFees().PersonalUniversalKRW, CorporateUniversalKRW: cfg.CorporateUniversalFee},
 	})
 	a.Desk = desk
 

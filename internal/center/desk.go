@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"errors"
+	"github.com/certcenter/certcenter/internal/revcheck"
 
 	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/model"
@@ -29,13 +30,14 @@ type Desk struct {
 	trust     Trust
 	fees      Fees
 	policyOID func(model.Kind, model.Usage) (string, error)
+	status    StatusChecker
 }
 
 // Trust says which certificates the desk accepts as proof (certificate verification,
 // other-institution registration): chains to Roots, with Intermediates to help, and
 // Own, the issuing CA of this deployment, whose certificates' status comes from the
-// store. Certificates of other CAs on the trust list are checked for chain and validity;
-// their revocation status is not fetched (no OCSP client yet).
+// store. Certificates of other CAs on the trust list are checked for chain and validity,
+// and their revocation status is asked of their CA (OCSP, then CRL) through Status.
 type Trust struct {
 	Roots         *x509.CertPool
 	Intermediates *x509.CertPool
@@ -51,11 +53,19 @@ type DeskOptions struct {
 	// Verifiers replace or add verification methods; the four standard ones (sms,
 	// account, in-person, certificate) are always there unless replaced by Method.
 	Verifiers []Verifier
+	// Status asks other CAs (OCSP, then CRL) about their certificates presented as
+	// proof or registered here; nil means they cannot be checked and are refused.
+	Status StatusChecker
+}
+
+// StatusChecker tells whether another CA's certificate is revoked (revcheck.Checker).
+type StatusChecker interface {
+	Check(cert, issuer *x509.Certificate) revcheck.Result
 }
 
 // NewDesk returns the desk over a center and its store.
 func NewDesk(s *Service, st DeskStore, o DeskOptions) *Desk {
-	d := &Desk{Service: s, st: st, notifier: o.Notifier, trust: o.Trust, fees: o.Fees, policyOID: o.PolicyOID}
+	d := &Desk{Service: s, st: st, notifier: o.Notifier, trust: o.Trust, fees: o.Fees, policyOID: o.PolicyOID, status: o.Status}
 	if d.notifier == nil {
 		d.notifier = notify.Router{}
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"fmt"
+	"github.com/certcenter/certcenter/internal/revcheck"
 	"time"
 
 	"github.com/certcenter/certcenter/internal/ca"
@@ -48,8 +49,9 @@ func (d *Desk) CheckCertificateProof(ctx context.Context, certDER []byte, chain 
 			inter.AddCert(ic)
 		}
 	}
-	if _, err := cert.Verify(x509.VerifyOptions{Roots: d.trust.Roots, Intermediates: inter, CurrentTime: now,
-		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
+	chains, err := cert.Verify(x509.VerifyOptions{Roots: d.trust.Roots, Intermediates: inter, CurrentTime: now,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+	if err != nil {
 		return nil, errs.Wrap(errs.CertUntrusted, err, "the certificate does not chain to a trusted root")
 	}
 	p := &Proof{Cert: cert, Serial: model.Serial(cert.SerialNumber.Bytes())}
@@ -66,6 +68,8 @@ func (d *Desk) CheckCertificateProof(ctx context.Context, certDER []byte, chain 
 			return nil, statusErr(c)
 		}
 		p.Status = c.Status
+	} else if err := d.otherCAStatus(cert, chains[0][1]); err != nil {
+		return nil, err
 	}
 	if err := cert.CheckSignature(x509.SHA256WithRSA, message, sig); err != nil {
 		return nil, errs.New(errs.HolderSignatureInvalid, "signature by certificate %s", p.Serial)
@@ -78,6 +82,24 @@ func (d *Desk) CheckCertificateProof(ctx context.Context, certDER []byte, chain 
 		return nil, errs.New(errs.VIDMismatch, "certificate %s", p.Serial)
 	}
 	return p, nil
+}
+
+// otherCAStatus asks another CA whether its certificate is revoked: a revoked one is
+// refused, and so is one whose status nobody could tell (a bank does not bind a
+// certificate it cannot check).
+func (d *Desk) otherCAStatus(cert, issuer *x509.Certificate) error {
+	serial := model.Serial(cert.SerialNumber.Bytes())
+	if d.status == nil {
+		return errs.New(errs.RevocationUnknown, "certificate %s: no revocation checker configured", serial)
+	}
+	switch r := d.status.Check(cert, issuer); r.Status {
+	case revcheck.Good:
+		return nil
+	case revcheck.Revoked:
+		return errs.New(errs.CertRevoked, "certificate %s is revoked (%s, %s)", serial, r.Reason, r.Source)
+	default:
+		return errs.New(errs.RevocationUnknown, "certificate %s: OCSP: %s; CRL: %s", serial, r.OCSPError, r.CRLError)
+	}
 }
 
 // statusErr explains why a certificate that is not valid cannot serve as proof.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"github.com/certcenter/certcenter/internal/revcheck"
 	"time"
 
 	"github.com/certcenter/certcenter/internal/errs"
@@ -37,7 +38,8 @@ type RegisterRequest struct {
 
 // RegistrationView is a registration as the institution sees it, with the
 // certificate's live status: valid, suspended, revoked, replaced or expired for this
-// CA's certificates; "expired" or "unchecked" for other CAs'.
+// CA's certificates (from the store); valid, revoked, expired or "unchecked" (its CA
+// did not answer) for other CAs' (OCSP or CRL, cached until their nextUpdate).
 type RegistrationView struct {
 	ID           string    `json:"id"`
 	CustomerID   string    `json:"customerId"`
@@ -131,13 +133,36 @@ func (d *Desk) Deregister(ctx context.Context, inst model.Institution, id string
 	return notFound(err, errs.RegistrationNotFound, "registration %q", id)
 }
 
+// issuerOf finds the issuer of another CA's registered certificate on the trust list
+// (the chain presented at registration is not kept): the certificate is verified again
+// and the first chain's second element is its issuer.
+func (d *Desk) issuerOf(cert *x509.Certificate) *x509.Certificate {
+	if d.trust.Roots == nil {
+		return nil
+	}
+	chains, err := cert.Verify(x509.VerifyOptions{Roots: d.trust.Roots, Intermediates: d.trust.Intermediates,
+		CurrentTime: d.now(), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+	if err != nil || len(chains[0]) < 2 {
+		return nil
+	}
+	return chains[0][1]
+}
+
 func (d *Desk) registrationView(ctx context.Context, r model.Registration) RegistrationView {
 	v := RegistrationView{ID: r.ID, CustomerID: r.CustomerID, Serial: r.Serial.String(), Issuer: r.Issuer, Subject: r.Subject,
 		NotAfter: r.NotAfter, RegisteredAt: r.CreatedAt, Status: "unchecked"}
-	if own := d.trust.Own; own != nil {
-		if cert, err := x509.ParseCertificate(r.CertDER); err == nil && bytes.Equal(cert.RawIssuer, own.RawSubject) {
-			if c, err := d.store.Certificate(ctx, r.Serial); err == nil {
-				v.Status, v.Institution = string(c.Status), c.InstitutionCode
+	cert, err := x509.ParseCertificate(r.CertDER)
+	if own := d.trust.Own; err == nil && own != nil && bytes.Equal(cert.RawIssuer, own.RawSubject) {
+		if c, err := d.store.Certificate(ctx, r.Serial); err == nil {
+			v.Status, v.Institution = string(c.Status), c.InstitutionCode
+		}
+	} else if err == nil && d.status != nil && !d.now().After(r.NotAfter) {
+		if issuer := d.issuerOf(cert); issuer != nil {
+			switch d.status.Check(cert, issuer).Status {
+			case revcheck.Good:
+				v.Status = string(model.StatusValid)
+			case revcheck.Revoked:
+				v.Status = string(model.StatusRevoked)
 			}
 		}
 	}

@@ -63,3 +63,8 @@ var (
 		Text{"문자 또는 이메일을 보내지 못했습니다.", "잠시 후 다시 시도하세요. 계속되면 운영자에게 알리세요."},
 		Text{"The text message or e-mail could not be sent.", "Try again later; if it persists, tell the operator."})
 )
+
+// RevocationUnknown: another CA's certificate whose status nobody could tell.
+var RevocationUnknown = def("REVOCATION_UNKNOWN", http.StatusServiceUnavailable,
+	Text{"인증서를 발급한 인증기관에서 폐기 여부를 확인할 수 없습니다.", "인증기관의 OCSP 또는 CRL이 응답하지 않습니다. 잠시 후 다시 시도하세요."},
+	Text{"The issuing CA could not tell whether the certificate is revoked.", "Its OCSP responder and CRL did not answer; try again later."})

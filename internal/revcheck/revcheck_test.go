@@ -1,7 +1,6 @@
 package revcheck
 
 import (
-	"bufio"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -9,11 +8,9 @@ import (
 	"encoding/pem"
 	"fmt"
 	"math/big"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,19 +62,9 @@ func (o *otherCA) leaf(t *testing.T, serial int64) *x509.Certificate {
 	return c
 }
 
-func freePort(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
-}
-
-// startOCSP runs `openssl ocsp` as the CA's responder over an index of statuses.
-func (o *otherCA) startOCSP(t *testing.T, port string, index string) {
+// startOCSP runs openssl as the CA's responder.
+func (o *otherCA) startOCSP(t *testing.T, port, index string) {
 	t.Helper()
-	bin := testenv.OpenSSL(t)
 	write := func(name string, b []byte) string {
 		p := filepath.Join(o.dir, name)
 		if err := os.WriteFile(p, b, 0o600); err != nil {
@@ -87,46 +74,16 @@ func (o *otherCA) startOCSP(t *testing.T, port string, index string) {
 	}
 	caPEM := write("ca.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: o.cert.Raw}))
 	keyPEM := write("ca.key", pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(o.key)}))
-	idx := write("index.txt", []byte(index))
-	cmd := exec.Command(bin, "ocsp", "-index", idx, "-port", port, "-rsigner", caPEM, "-rkey", keyPEM, "-CA", caPEM, "-nmin", "10", "-ignore_err")
-	// Wait for its "waiting for OCSP client connections" line rather than probing the
-	// port: the responder serves one connection at a time, and a probe that connects
-	// and says nothing holds it up.
-	out, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout = cmd.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	o.stopOCSP = func() { cmd.Process.Kill(); cmd.Wait() }
-	t.Cleanup(o.stopOCSP)
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(out)
-		signalled := false
-		for sc.Scan() {
-			if !signalled && strings.Contains(sc.Text(), "waiting for OCSP client") {
-				close(ready)
-				signalled = true
-			}
-		}
-	}()
-	select {
-	case <-ready:
-	case <-time.After(10 * time.Second):
-		t.Fatal("openssl ocsp did not start")
-	}
+	o.stopOCSP = testenv.StartOCSP(t, port, index, caPEM, keyPEM, 10).Stop
 }
 
 func indexLine(status string, c *x509.Certificate, revoked string) string {
-	return fmt.Sprintf("%s\t%s\t%s\t%X\tunknown\t/CN=%s\n", status, c.NotAfter.UTC().Format("060102150405Z"), revoked, c.SerialNumber, c.Subject.CommonName)
+	return testenv.IndexLine(status, c.NotAfter, revoked, fmt.Sprintf("%X", c.SerialNumber), "/CN="+c.Subject.CommonName)
 }
 
 func TestCheckAgainstOpenSSLResponder(t *testing.T) {
 	o := newOtherCA(t)
-	port := freePort(t)
+	port := testenv.FreePort(t)
 	o.ocspURL = "http://127.0.0.1:" + port
 	crlSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(o.crl) }))
 	defer crlSrv.Close()
