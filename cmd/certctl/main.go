@@ -6,8 +6,9 @@
 // These commands work offline on local files. copy moves a certificate folder between
 // two devices through the server's relay (end to end encrypted, internal/relay), sign
 // makes CMS signatures and verify checks them (chain, validity at signing time, OCSP or
-// CRL, VID). certctl does not issue, renew or revoke, and it never prints, logs or
-// stores a password or an identity number.
+// CRL, VID). issue, renew, revoke and auto-renew speak CMP to the server (cmp.go,
+// client/cmpclient). certctl never prints, logs or stores a password or an identity
+// number.
 package main
 
 import (
@@ -34,6 +35,13 @@ usage:
   certctl verify --in FILE.p7s [--content FILE] [--trust ROOT | --server URL]
                  [--idn NUMBER [--r HEX]] [--no-cache] [--json]
 
+  certctl issue  --server URL --ref NUMBER --code CODE [--new-password-file F]
+                 [--trust ROOT] [--force] [--npki-dir DIR] [--json]
+  certctl renew  SELECTOR [--server URL] [--password-file F]
+                 [--new-password | --new-password-file F] [--keep-old] [--json]
+  certctl revoke SELECTOR --reason REASON [--yes] [--server URL] [--password-file F] [--json]
+  certctl auto-renew [--password-file F] [--server URL] [--keep-old] [--npki-dir DIR] [--json]
+
 SELECTOR is a list number (1, 2, ...), a serial number in hex, or a unique part of
 the subject name. Passwords are asked without echo, or read from a file with
 --password-file / --new-password-file (- for standard input; one trailing newline is
@@ -48,6 +56,13 @@ copy: the receiving device shows a 12-digit code (valid 5 minutes, once) and bot
 devices show the same confirmation number; the key file crosses still encrypted under
 its password, end to end. --server defaults to $CERTCTL_SERVER. verify caches OCSP
 answers in $CERTCTL_CACHE_DIR (default ~/.cache/certctl).
+
+issue makes the key and R on this device and stores the certificate only once the
+server's answer checked out (MACed with the code, chained to the root it shows).
+renew, revoke and auto-renew go to the server named in the certificate (its AIA),
+or --server, or $CERTCTL_SERVER. renew works in the 30 days before expiry, keeps the
+password unless asked, and replaces the old folder (--keep-old keeps it). auto-renew
+renews every certificate in its window and exits 2 if any renewal failed.
 
 Exit status: 0 success (vid: match; verify: every check passed), 1 vid mismatch or a
 failed verify check, 2 error.
