@@ -1,0 +1,227 @@
+package cmpclient_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"io"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/certcenter/certcenter/client"
+	"github.com/certcenter/certcenter/client/cmpclient"
+	"github.com/certcenter/certcenter/cmp"
+	"github.com/certcenter/certcenter/internal/app"
+	"github.com/certcenter/certcenter/internal/center"
+	"github.com/certcenter/certcenter/internal/config"
+	"github.com/certcenter/certcenter/npki"
+)
+
+// A real certcenter behind a proxy that can tamper with CMP answers, as someone between
+// the device and the server would.
+
+type env struct {
+	t      *testing.T
+	app    *app.App
+	url    string
+	clock  atomic.Int64
+	tamper atomic.Pointer[func(*cmp.Message) []byte] // rewrites an answer; nil passes it
+}
+
+func (e *env) now() time.Time { return time.Unix(0, e.clock.Load()) }
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Database.Driver = "sqlite"
+	srv := httptest.NewUnstartedServer(nil)
+	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, url: cfg.BaseURL}
+	e.clock.Store(time.Now().UnixNano())
+	a, err := app.Open(context.Background(), cfg, app.Options{Now: e.now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatalf("app.Open: %v", err)
+	}
+	e.app = a
+	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f := e.tamper.Load()
+		if f == nil {
+			a.API.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		a.API.ServeHTTP(rec, r)
+		m, err := cmp.Parse(rec.Body.Bytes())
+		if err != nil {
+			t.Errorf("answer does not parse: %v", err)
+			return
+		}
+		w.Header().Set("Content-Type", cmpclient.ContentType)
+		w.Write((*f)(m))
+	})
+	srv.Start()
+	t.Cleanup(func() { srv.Close(); a.Close() })
+	return e
+}
+
+func (e *env) client() *cmpclient.Client {
+	c, err := cmpclient.New(e.url, &cmpclient.Options{Now: e.now})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+func (e *env) enroll() (ref, code string) {
+	e.t.Helper()
+	en, err := e.app.Center.Enroll(context.Background(), center.EnrollRequest{Institution: "901", Name: "홍길동", IDN: "8001011234567",
+		Verification: "in-person", Actor: "test"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return en.Reference, en.AuthCode
+}
+
+var (
+	keysOnce sync.Once
+	keys     [3]*rsa.PrivateKey
+)
+
+func key(i int) *rsa.PrivateKey {
+	keysOnce.Do(func() {
+		for j := range keys {
+			k, err := rsa.GenerateKey(rand.Reader, 2048)
+			if err != nil {
+				panic(err)
+			}
+			keys[j] = k
+		}
+	})
+	return keys[i]
+}
+
+func TestEnrollRenewRevoke(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c := e.client()
+	ref, code := e.enroll()
+	r := bytes.Repeat([]byte{7}, 20)
+	p, err := c.Enroll(ctx, cmpclient.EnrollRequest{Reference: ref, Code: code, Key: key(0), RandomNum: r})
+	if err != nil {
+		t.Fatalf("Enroll: %v", err)
+	}
+	if p.ServerDrewR || !bytes.Equal(p.RandomNum, r) || p.ConfirmBy.IsZero() || len(p.Chain) != 2 {
+		t.Errorf("Enroll = R %x (server %v), confirmBy %v, chain %d", p.RandomNum, p.ServerDrewR, p.ConfirmBy, len(p.Chain))
+	}
+	if !bytes.Equal(p.Chain[1].Raw, e.app.CA.RootDER()) {
+		t.Error("the chain does not end at the server's root")
+	}
+	id, _ := npki.ParseIdentifyDataFromCert(p.Cert)
+	if ok, _ := id.CheckVID("8001011234567", r); !ok {
+		t.Error("the VID was not made from the R sent")
+	}
+	if err := p.Confirm(ctx); err != nil {
+		t.Fatalf("Confirm: %v", err)
+	}
+
+	// Renewal outside the window: the refusal, signed and authenticated, with its code.
+	_, err = c.Renew(ctx, cmpclient.RenewRequest{Cert: p.Cert, Key: key(0), NewKey: key(1)})
+	var rej *cmpclient.Rejection
+	if !errors.As(err, &rej) || rej.Code != "RENEWAL_WINDOW_NOT_OPEN" || !rej.Authenticated || rej.Hint == "" {
+		t.Fatalf("Renew before the window = %v (%+v)", err, rej)
+	}
+	e.clock.Add(int64(p.Cert.NotAfter.Sub(e.now()) - 5*24*time.Hour))
+	// Without R the server draws it and returns it.
+	p2, err := c.Renew(ctx, cmpclient.RenewRequest{Cert: p.Cert, Key: key(0), NewKey: key(1)})
+	if err != nil {
+		t.Fatalf("Renew: %v", err)
+	}
+	if !p2.ServerDrewR || len(p2.RandomNum) != 20 {
+		t.Errorf("Renew without R: R %x, server %v", p2.RandomNum, p2.ServerDrewR)
+	}
+	if err := p2.Confirm(ctx); err != nil {
+		t.Fatalf("Confirm renewal: %v", err)
+	}
+	if err := c.Revoke(ctx, p2.Cert, key(1), 1); err != nil {
+		t.Fatalf("Revoke: %v", err)
+	}
+	if err := c.Revoke(ctx, p2.Cert, key(1), 1); !errors.As(err, &rej) || rej.Code != "CERT_REVOKED" {
+		t.Errorf("Revoke twice = %v", err)
+	}
+	// Another key cannot revoke it.
+	if err := c.Revoke(ctx, p.Cert, key(2), 1); !errors.As(err, &rej) {
+		t.Errorf("Revoke with another key = %v, want a refusal", err)
+	}
+}
+
+// Answers that someone between the device and the server changed are refused.
+func TestTamperedAnswers(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c := e.client()
+
+	// An attacker's CMP identity: a self-made CA and a signer it certified.
+	attKey := key(2)
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "evil CA"}, IsCA: true,
+		BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+		NotBefore: e.now().Add(-time.Hour), NotAfter: e.now().AddDate(5, 0, 0)}
+	caDER, _ := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &attKey.PublicKey, attKey)
+	evilCA, _ := x509.ParseCertificate(caDER)
+	resign := func(m *cmp.Message) []byte {
+		m.ExtraCerts = []*x509.Certificate{evilCA, evilCA}
+		m.Header.SenderKID = nil
+		der, err := m.ProtectSignature(attKey, evilCA, rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return der
+	}
+	flip := func(m *cmp.Message) []byte {
+		m.Protection[0] ^= 1
+		der, _ := m.Marshal()
+		return der
+	}
+
+	ref, code := e.enroll()
+	e.tamper.Store(&flip)
+	if _, err := c.Enroll(ctx, cmpclient.EnrollRequest{Reference: ref, Code: code, Key: key(0)}); !errors.Is(err, cmpclient.ErrBadAnswer) {
+		t.Errorf("Enroll with a broken MAC = %v, want ErrBadAnswer", err)
+	}
+	e.tamper.Store(&resign)
+	ref, code = e.enroll()
+	if _, err := c.Enroll(ctx, cmpclient.EnrollRequest{Reference: ref, Code: code, Key: key(0)}); !errors.Is(err, cmpclient.ErrBadAnswer) {
+		t.Errorf("Enroll answered by a foreign signer = %v, want ErrBadAnswer", err)
+	}
+	e.tamper.Store(nil)
+	ref, code = e.enroll()
+	p, err := c.Enroll(ctx, cmpclient.EnrollRequest{Reference: ref, Code: code, Key: key(0), ImplicitConfirm: true})
+	if err != nil || !p.Implicit {
+		t.Fatalf("Enroll implicitConfirm = %v, %+v", err, p)
+	}
+	e.tamper.Store(&resign)
+	if err := c.Revoke(ctx, p.Cert, key(0), 1); !errors.Is(err, cmpclient.ErrBadAnswer) {
+		t.Errorf("Revoke answered by a foreign signer = %v, want ErrBadAnswer", err)
+	}
+	e.tamper.Store(nil)
+
+	// A server that is down.
+	down, _ := cmpclient.New("http://127.0.0.1:1", nil)
+	var ne *client.NetError
+	if _, err := down.Enroll(ctx, cmpclient.EnrollRequest{Reference: ref, Code: code, Key: key(0)}); !errors.As(err, &ne) {
+		t.Errorf("Enroll, server down = %v, want *client.NetError", err)
+	}
+}
