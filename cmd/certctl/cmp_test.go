@@ -29,7 +29,7 @@ type cmpServer struct {
 	dropConf atomic.Bool // answer certConf with 503, as a server gone down would
 }
 
-func newCMPServer(t *testing.T) *cmpServer {
+func newCMPServer(t testing.TB) *cmpServer {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
@@ -63,7 +63,7 @@ func newCMPServer(t *testing.T) *cmpServer {
 }
 
 // run runs certctl on the server's clock.
-func (s *cmpServer) run(t *testing.T, env map[string]string, stdin string, args ...string) result {
+func (s *cmpServer) run(t testing.TB, env map[string]string, stdin string, args ...string) result {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code := run(args, strings.NewReader(stdin), &out, &errOut, func(k string) string { return env[k] }, s.now)
@@ -71,7 +71,7 @@ func (s *cmpServer) run(t *testing.T, env map[string]string, stdin string, args 
 }
 
 // enroll returns a fresh reference number and authorization code, as the bank hands out.
-func (s *cmpServer) enroll(t *testing.T, name, idn string) (ref, code string) {
+func (s *cmpServer) enroll(t testing.TB, name, idn string) (ref, code string) {
 	t.Helper()
 	en, err := s.app.Center.Enroll(context.Background(), center.EnrollRequest{Institution: "901", Name: name, IDN: idn,
 		Verification: "in-person", Actor: "test"})
@@ -82,7 +82,7 @@ func (s *cmpServer) enroll(t *testing.T, name, idn string) (ref, code string) {
 }
 
 // revokedCount counts the server's revoked certificates.
-func (s *cmpServer) revokedCount(t *testing.T) int {
+func (s *cmpServer) revokedCount(t testing.TB) int {
 	t.Helper()
 	var n int
 	if err := s.app.Store.SQL().QueryRow("SELECT count(*) FROM certificates WHERE status = 'revoked'").Scan(&n); err != nil {

@@ -87,6 +87,9 @@ func (c *cli) cmdIssue(args []string) error {
 	if err != nil {
 		return err
 	}
+	if a := serverFromAIA(p.Cert); a != "" && a != strings.TrimRight(srv, "/") {
+		fmt.Fprintf(c.stderr, "certctl: %s: %s\n", c.lang.tr(msgWarning), c.lang.tr(msgAIADiffers, a, srv))
+	}
 	rootCert := p.Chain[len(p.Chain)-1]
 	fp := sha256.Sum256(rootCert.Raw)
 	view := c.viewOf(*npkiDir, dir, p.Cert)
