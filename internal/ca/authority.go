@@ -59,6 +59,11 @@ type Authority struct {
 	listeners []func(model.Certificate)
 
 	status statusKeys // the OCSP responder key, opened on first use (status.go)
+
+	// The root's key stays closed: it is opened only to sign the root's CRL (rootcrl.go).
+	ks      KeySource
+	rootRef string
+	prof    issuance.Profile
 }
 
 // ParseCertificate parses a DER certificate (re-exported for callers that only need this).
@@ -97,7 +102,7 @@ func Open(st Store, cfg Config, ks KeySource, auths []model.Authority) (*Authori
 		}
 		switch au.Role {
 		case model.RoleRoot:
-			a.root = c
+			a.root, a.rootRef = c, au.KeyRef
 		case model.RoleIssuing:
 			a.issuing, issuingAuth = c, au
 		case model.RoleOCSP:
@@ -118,6 +123,7 @@ func Open(st Store, cfg Config, ks KeySource, auths []model.Authority) (*Authori
 		a.Close()
 		return nil, err
 	}
+	a.ks, a.prof = ks, prof
 	a.iss, err = issuance.New(issuance.Config{ID: issuingAuth.ID, Cert: a.issuing, Signer: signer, Profile: prof})
 	if err != nil {
 		a.Close()

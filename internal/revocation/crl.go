@@ -236,6 +236,7 @@ func (s *Service) runPublish(ctx context.Context) {
 	defer tick.Stop()
 	for {
 		s.publishDue(ctx)
+		s.refreshRootCRL(ctx)
 		select {
 		case <-ctx.Done():
 			return

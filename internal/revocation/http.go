@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/certcenter/certcenter/internal/ca"
 	"io"
 	"net/http"
 	"net/url"
@@ -102,11 +103,18 @@ func writeOCSP(w http.ResponseWriter, der []byte, e *entry, get bool, now time.T
 func (s *Service) ServeCRL(w http.ResponseWriter, r *http.Request) {
 	issuer, file := r.PathValue("issuer"), r.PathValue("file")
 	p, ok := parseCRLFile(file)
-	if issuer != s.issuerID || !ok {
+	root := issuer == ca.RootIssuerID && file == "p0.crl"
+	if (issuer != s.issuerID || !ok) && !root {
 		problem(w, r, errs.New(errs.CRLNotFound, "no CRL %s/%s", issuer, file))
 		return
 	}
-	crl, err := s.CRL(r.Context(), p)
+	var crl model.CRL
+	var err error
+	if root {
+		crl, err = s.RootCRL(r.Context())
+	} else {
+		crl, err = s.CRL(r.Context(), p)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		problem(w, r, errs.New(errs.CRLNotFound, "no CRL %s/%s", issuer, file))
 		return
@@ -116,7 +124,7 @@ func (s *Service) ServeCRL(w http.ResponseWriter, r *http.Request) {
 		problem(w, r, errs.Wrap(errs.CRLUnavailable, err, "partition %d", p))
 		return
 	}
-	etag := fmt.Sprintf(`"%s-%d-%d"`, s.issuerID, p, crl.Number)
+	etag := fmt.Sprintf(`"%s-%d-%d"`, crl.IssuerID, crl.Partition, crl.Number)
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Last-Modified", crl.ThisUpdate.UTC().Format(http.TimeFormat))

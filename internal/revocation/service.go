@@ -26,6 +26,7 @@ type Authority interface {
 	IssuingDER() []byte
 	Partitions() int
 	SignCRL(ca.CRLTemplate) ([]byte, error)
+	SignRootCRL(number int64, thisUpdate, nextUpdate time.Time) ([]byte, error)
 	SignOCSP(ca.OCSPTemplate) ([]byte, error)
 	OnChange(func(model.Certificate))
 }
@@ -140,6 +141,7 @@ type Service struct {
 	queue  chan refreshJob
 
 	crls   crlCache
+	root   rootCRL
 	pubMu  sync.Map // partition -> *sync.Mutex: one publication of a partition at a time
 	leader atomic.Bool
 	pub    publisher
