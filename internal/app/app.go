@@ -42,6 +42,9 @@ type App struct {
 	// Desk is the certificate center's institution side (mount_center_api.go).
 	Desk *center.Desk
 	jobs []Job
+	// closers are released by Close before the authority and the store (keys the
+	// mounted parts opened, such as the CMP identity).
+	closers []io.Closer
 }
 
 // Options adjust Open for tests and tools.
@@ -204,7 +207,12 @@ func OpenCenter(ctx context.Context, cfg config.Config, now func() time.Time) (*
 
 // Close releases the store and the keys.
 func (a *App) Close() error {
-	return errors.Join(a.CA.Close(), a.Store.Close())
+	var errsList []error
+	for _, c := range a.closers {
+		errsList = append(errsList, c.Close())
+	}
+	a.closers = nil
+	return errors.Join(append(errsList, a.CA.Close(), a.Store.Close())...)
 }
 
 // Serve listens until ctx is done, then shuts down gracefully.

@@ -32,6 +32,7 @@ func (a *App) mountCMP(ctx context.Context) error {
 		id.Close()
 		return err
 	}
+	a.closers = append(a.closers, id)
 	a.API.Handle("POST /pkix/", svc.ServeHTTP)
 	a.API.Handle("POST /pkix", svc.ServeHTTP)
 	a.jobs = append(a.jobs, Job{Name: "cmp-confirmations", Run: func(ctx context.Context) {
