@@ -12,11 +12,12 @@ import (
 
 // auto-renew is renew for every certificate of the NPKI roots whose renewal window is
 // open (ca.CheckRenewable's rules: from 00:00 KST 30 days before notAfter until notAfter),
-// for a cron job or a systemd timer. Each certificate goes to its own server (its
-// AIA, or --server); all keys are opened with one password (--password-file, read once;
-// at a terminal the password is asked for each certificate) and the new keys keep it.
-// It reports every certificate (renewed, not due, failed) and exits 2 when any renewal
-// failed, after the others were tried.
+// for a cron job or a systemd timer. Each certificate goes to its own server, named in
+// its AIA, or to --server; certificates whose AIA names none (from another CA) are
+// listed and left alone, $CERTCTL_SERVER is not used for them. All keys are opened with
+// one password (--password-file, read once; at a terminal it is asked for each
+// certificate) and the new keys keep it. It reports every certificate (renewed, not
+// due, failed) and exits 2 when any renewal failed, after the others were tried.
 func (c *cli) cmdAutoRenew(args []string) error {
 	fs := newFlags("auto-renew")
 	server := fs.String("server", "", "certcenter server URL for every certificate (default: each certificate's own)")
@@ -65,6 +66,12 @@ func (c *cli) cmdAutoRenew(args []string) error {
 			continue
 		case now.Before(opens):
 			it.Reason, it.Opens = c.lang.tr(msgAutoNotDue, kstDate(opens)), &opens
+			rep.NotDue = append(rep.NotDue, it)
+			continue
+		case *server == "" && serverFromAIA(e.cert) == "":
+			// Not a certificate of a certcenter server (e.g. one from another CA): not
+			// ours to renew every night.
+			it.Reason = c.lang.tr(msgAutoNoServer)
 			rep.NotDue = append(rep.NotDue, it)
 			continue
 		case !e.hasKey:

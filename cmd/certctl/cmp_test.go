@@ -357,17 +357,22 @@ func TestAutoRenew(t *testing.T) {
 			notAfter = c.NotAfter
 		}
 	}
+	// A certificate from another CA (no AIA), also in its window: left alone.
+	issue(t, npkiDir, testCert{CN: "최타사()0088041202601100000001", Inst: "SHINHAN", Serial: 77,
+		NotBefore: notAfter.AddDate(-1, 0, 0), NotAfter: notAfter})
 	s.advance(notAfter.Sub(s.now()) - 20*24*time.Hour)
 
 	start := time.Now()
 	r := s.run(t, env, "", "auto-renew", "--password-file", pwFile, "--json")
-	t.Logf("auto-renew of 3 certificates (1 renewed): %v", time.Since(start))
+	t.Logf("auto-renew of 4 certificates (1 renewed): %v", time.Since(start))
 	var rep autoReport
 	decodeJSON(t, r, &rep)
-	if r.code != exitError || len(rep.Renewed) != 1 || len(rep.Failed) != 1 || len(rep.NotDue) != 1 {
+	if r.code != exitError || len(rep.Renewed) != 1 || len(rep.Failed) != 1 || len(rep.NotDue) != 2 {
 		t.Fatalf("auto-renew = %d, %s; stderr %q", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(rep.Failed[0].Error, "wrong password") || rep.NotDue[0].Opens == nil || !rep.Renewed[0].OldRemoved {
+	reasons := rep.NotDue[0].Reason + " " + rep.NotDue[1].Reason
+	if !strings.Contains(rep.Failed[0].Error, "wrong password") || !strings.Contains(reasons, "renewal opens") ||
+		!strings.Contains(reasons, "issued elsewhere") || !rep.Renewed[0].OldRemoved {
 		t.Errorf("auto-renew report %s", r.stdout)
 	}
 	if !strings.Contains(r.stderr, "1 of 2 renewals failed") {
@@ -379,13 +384,13 @@ func TestAutoRenew(t *testing.T) {
 	for _, c := range l.Certificates {
 		found = found || c.Serial == rep.Renewed[0].Certificate.Serial
 	}
-	if len(l.Certificates) != 3 || !found {
+	if len(l.Certificates) != 4 || !found {
 		t.Errorf("list after auto-renew = %+v", l)
 	}
 	// Run again in text form: nothing fails but the other password; the renewed one is
 	// not due any more.
 	r = s.run(t, env, "", "auto-renew", "--password-file", pwFile)
-	if r.code != exitError || !strings.Contains(r.stdout, "0 renewed, 1 failed, 2 not due") {
+	if r.code != exitError || !strings.Contains(r.stdout, "0 renewed, 1 failed, 3 not due") {
 		t.Errorf("second auto-renew = %d %q %q", r.code, r.stdout, r.stderr)
 	}
 }

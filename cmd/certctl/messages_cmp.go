@@ -43,6 +43,7 @@ const (
 	msgAutoSummary         = "auto-summary"
 	msgAutoFailures        = "auto-failures"
 	msgAIADiffers          = "aia-differs"
+	msgAutoNoServer        = "auto-no-server"
 )
 
 var cmpMessages = map[msgID]text{
@@ -98,6 +99,8 @@ var cmpMessages = map[msgID]text{
 	msgAutoReplaced:   {"already renewed (a newer certificate replaced it)", "이미 갱신되었습니다 (새 인증서로 대체됨)"},
 	msgAutoSummary:    {"%d renewed, %d failed, %d not due", "갱신 %d건, 실패 %d건, 대상 아님 %d건"},
 	msgAutoFailures:   {"%d of %d renewals failed", "%d건 실패 (갱신 %d건 중)"},
+	msgAutoNoServer: {"issued elsewhere: its AIA names no certcenter server (give --server to renew it here)",
+		"다른 곳에서 발급됨: AIA 에 인증서버 주소가 없습니다 (여기서 갱신하려면 --server 를 주십시오)"},
 	msgAIADiffers: {"the certificate names %s as its server (AIA), not %s: renew and revoke will go there unless given --server",
 		"인증서에 적힌 서버(AIA)는 %s 이며 %s 가 아닙니다: 갱신과 폐기는 --server 를 주지 않으면 그 서버로 갑니다"},
 }
