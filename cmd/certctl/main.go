@@ -38,8 +38,9 @@ usage:
   certctl issue  --server URL --ref NUMBER --code CODE [--new-password-file F]
                  [--trust ROOT] [--force] [--npki-dir DIR] [--json]
   certctl renew  SELECTOR [--server URL] [--password-file F]
-                 [--new-password | --new-password-file F] [--keep-old] [--json]
-  certctl revoke SELECTOR --reason REASON [--yes] [--server URL] [--password-file F] [--json]
+                 [--new-password | --new-password-file F] [--keep-old] [--npki-dir DIR] [--json]
+  certctl revoke SELECTOR --reason REASON [--yes] [--server URL] [--password-file F]
+                 [--npki-dir DIR] [--json]
   certctl auto-renew [--password-file F] [--server URL] [--keep-old] [--npki-dir DIR] [--json]
 
 SELECTOR is a list number (1, 2, ...), a serial number in hex, or a unique part of
