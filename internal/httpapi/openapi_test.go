@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"sort"
 	"strings"
 	"testing"
 
@@ -26,11 +25,14 @@ type openapiDoc struct {
 	} `json:"components"`
 }
 
-// Every route of the API (the core routes and the desk's) is documented in
-// openapi.json, and every documented route exists.
+// Every route of the API (the core routes, the desk's and the relay's) is documented
+// in openapi.json. The other direction, that every documented route exists, needs the
+// whole server (CMP, OCSP and CRLs are mounted by internal/app): internal/app's
+// TestOpenAPICoversTheServer checks it.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
 	s := New(nil, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	s.MountDesk(nil, DeskOptions{Outbox: noOutbox{}})
+	s.MountRelay(nil)
 	var doc openapiDoc
 	if err := json.Unmarshal(openapiJSON, &doc); err != nil {
 		t.Fatalf("openapi.json: %v", err)
@@ -57,16 +59,6 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		if !documented[r] {
 			t.Errorf("route %q is not documented in openapi.json", r)
 		}
-	}
-	var missing []string
-	for d := range documented {
-		if !routes[d] {
-			missing = append(missing, d)
-		}
-	}
-	sort.Strings(missing)
-	for _, d := range missing {
-		t.Errorf("openapi.json documents %q, which is not a route", d)
 	}
 	// Every $ref names a schema.
 	for _, ref := range strings.Split(string(openapiJSON), `"$ref": "#/components/schemas/`)[1:] {
