@@ -124,21 +124,59 @@ func (a *Authority) RevokeUnconfirmed(ctx context.Context) (int, error) {
 		if err != nil || len(list) == 0 {
 			return n, err
 		}
+		progress := false
 		for _, c := range list {
-			err := a.st.ExpireUnconfirmed(ctx, c.Serial, now, model.AuditEvent{Type: "certificate.unconfirmed_revoked",
-				Actor: "system", Institution: c.InstitutionCode, Subject: c.Serial.String()})
+			err := a.withdraw(ctx, c, now, "certificate.unconfirmed_revoked", "system")
 			if errors.Is(err, store.ErrConflict) {
-				continue // confirmed meanwhile
+				continue // confirmed or revoked meanwhile
 			}
 			if err != nil {
-				return n, fmt.Errorf("ca: revoke unconfirmed %s: %w", c.Serial, err)
+				return n, err
 			}
 			n++
-			if cur, err := a.st.Certificate(ctx, c.Serial); err == nil {
-				a.changed(cur)
-			}
+			progress = true
+		}
+		if !progress {
+			return n, nil // everything left changed under us; the next sweep looks again
 		}
 	}
+}
+
+// Withdraw revokes a certificate whose CMP certConf rejected it (RFC 4210 section
+// 5.3.18); a renewal's predecessor is in service again. CERT_NOT_CONFIRMABLE when it was
+// not awaiting confirmation.
+func (a *Authority) Withdraw(ctx context.Context, serial model.Serial, actor string) error {
+	c, err := a.st.Certificate(ctx, serial)
+	if errors.Is(err, store.ErrNotFound) {
+		return errs.New(errs.CertificateNotFound, "serial %s", serial)
+	} else if err != nil {
+		return err
+	}
+	err = a.withdraw(ctx, c, a.cfg.Now(), "certificate.rejected", actor)
+	if errors.Is(err, store.ErrConflict) {
+		return errs.New(errs.CertNotConfirmable, "serial %s", serial)
+	}
+	return err
+}
+
+func (a *Authority) withdraw(ctx context.Context, c model.Certificate, now time.Time, evType, actor string) error {
+	err := a.st.ExpireUnconfirmed(ctx, c.Serial, now, model.AuditEvent{Type: evType, Actor: actor,
+		Institution: c.InstitutionCode, Subject: c.Serial.String()})
+	if err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return err
+		}
+		return fmt.Errorf("ca: withdraw %s: %w", c.Serial, err)
+	}
+	for _, s := range []model.Serial{c.Serial, c.Replaces} {
+		if len(s) == 0 {
+			continue
+		}
+		if cur, err := a.st.Certificate(ctx, s); err == nil {
+			a.changed(cur)
+		}
+	}
+	return nil
 }
 
 // RenewalWindow is when a certificate can be renewed: the 30 days before its notAfter

@@ -73,8 +73,9 @@ func (s *Service) confirm(ctx context.Context, req *cmp.Message) answer {
 		rejected = cs.StatusInfo != nil && cs.StatusInfo.Status == cmp.StatusRejection
 	}
 	if rejected {
-		// The client refused the certificate: it must not stay valid.
-		if _, err := s.cfg.Center.Revoke(ctx, nil, tx.Serial, model.ReasonCessationOfOperation, nil, "subscriber"); err != nil && !errors.Is(err, errs.Sentinel(errs.CertRevoked)) {
+		// The client refused the certificate: it must not stay valid, and a renewal that
+		// did not happen leaves the old certificate in service.
+		if err := s.cfg.CA.Withdraw(ctx, tx.Serial, "subscriber"); err != nil && !errors.Is(err, errs.Sentinel(errs.CertNotConfirmable)) {
 			return s.reject(ctx, req, err, secret)
 		}
 		return answer{body: cmp.PKIConfBody(), secret: secret}

@@ -42,6 +42,7 @@ type Center interface {
 type Authority interface {
 	Certificate(ctx context.Context, serial model.Serial) (model.Certificate, error)
 	Confirm(ctx context.Context, serial model.Serial, actor string) error
+	Withdraw(ctx context.Context, serial model.Serial, actor string) error
 	RevokeUnconfirmed(ctx context.Context) (int, error)
 }
 

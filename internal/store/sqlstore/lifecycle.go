@@ -71,7 +71,13 @@ func (db *DB) changeStatusTx(ctx context.Context, tx *sql.Tx, ch model.StatusCha
 		marks[i] = "?"
 		args = append(args, string(f))
 	}
-	q := db.d.rebind(`UPDATE certificates SET status = ?, revoked_at = ?, reason = ?, invalidity_date = ?, status_at = ?
+	// A revoked certificate no longer awaits a CMP confirmation: confirm_by is cleared so
+	// that the confirmation sweeper does not keep finding it.
+	confirm := ""
+	if ch.To == model.StatusRevoked {
+		confirm = ", confirm_by = NULL"
+	}
+	q := db.d.rebind(`UPDATE certificates SET status = ?, revoked_at = ?, reason = ?, invalidity_date = ?, status_at = ?` + confirm + `
 WHERE serial = ? AND status IN (` + strings.Join(marks, ", ") + `)`)
 	res, err := tx.ExecContext(ctx, q, args...)
 	if err != nil {
@@ -117,7 +123,7 @@ func (db *DB) ConfirmCertificate(ctx context.Context, serial model.Serial, ev mo
 // `before` and that are still awaiting confirmation, oldest first.
 func (db *DB) Unconfirmed(ctx context.Context, before time.Time, limit int) ([]model.Certificate, error) {
 	rows, err := db.r.QueryContext(ctx, db.d.rebind(`SELECT `+certificateColumns+` FROM certificates
-WHERE confirm_by IS NOT NULL AND confirm_by < ? ORDER BY confirm_by LIMIT ?`), micros(before), limit)
+WHERE confirm_by IS NOT NULL AND confirm_by < ? AND status <> 'revoked' ORDER BY confirm_by LIMIT ?`), micros(before), limit)
 	if err != nil {
 		return nil, wrapf(err, "unconfirmed certificates")
 	}
@@ -136,11 +142,18 @@ WHERE confirm_by IS NOT NULL AND confirm_by < ? ORDER BY confirm_by LIMIT ?`), m
 	return out, nil
 }
 
-// ExpireUnconfirmed revokes a certificate whose CMP confirmation never came (RFC 4210
-// section 5.3.18: the CA should revoke it), with reason unspecified, and appends ev, in
-// one transaction. store.ErrConflict when it was confirmed meanwhile.
+// ExpireUnconfirmed withdraws a certificate whose CMP confirmation never came, or was a
+// rejection (RFC 4210 section 5.3.18: the CA should revoke it): it is revoked with reason
+// unspecified, and when it renewed a certificate, that one, marked replaced when this
+// one was stored, is in service again (the renewal did not happen). Both in one
+// transaction with ev. store.ErrConflict when it was confirmed or revoked meanwhile.
 func (db *DB) ExpireUnconfirmed(ctx context.Context, serial model.Serial, at time.Time, ev model.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.d.rebind(`UPDATE certificates SET status = ?, status_at = ?
+WHERE status = ? AND serial = (SELECT replaces FROM certificates WHERE serial = ? AND confirm_by IS NOT NULL AND status <> ?)`),
+			string(model.StatusValid), micros(at), string(model.StatusReplaced), serial.String(), string(model.StatusRevoked)); err != nil {
+			return wrapf(err, "expire unconfirmed %s: restore the renewed certificate", serial)
+		}
 		res, err := tx.ExecContext(ctx, db.d.rebind(`UPDATE certificates SET status = ?, revoked_at = ?, reason = ?, status_at = ?, confirm_by = NULL
 WHERE serial = ? AND confirm_by IS NOT NULL AND status <> ?`), string(model.StatusRevoked), micros(at), int64(model.ReasonUnspecified), micros(at),
 			serial.String(), string(model.StatusRevoked))

@@ -160,5 +160,39 @@ func testConfirmation(t *testing.T, open Opener) {
 	if got, _ := e.s.Unconfirmed(e.ctx, deadline.Add(time.Hour), 10); len(got) != 0 {
 		t.Errorf("Unconfirmed after expiry = %d", len(got))
 	}
+
+	// A certificate awaiting confirmation that is revoked otherwise (an rr, an
+	// institution) no longer awaits it: the sweeper must not keep finding it.
+	d := e.issue("d", func(c *model.Certificate) { c.ConfirmBy = &deadline })
+	kc := model.ReasonKeyCompromise
+	if _, err := e.s.ChangeStatus(e.ctx, model.StatusChange{Serial: d.Serial, From: []model.CertStatus{model.StatusValid},
+		To: model.StatusRevoked, Reason: &kc}, event("certificate.revoked", d.Serial.String())); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := e.s.Certificate(e.ctx, d.Serial); got.ConfirmBy != nil {
+		t.Errorf("revoked certificate still awaits confirmation until %v", got.ConfirmBy)
+	}
+	if got, _ := e.s.Unconfirmed(e.ctx, deadline.Add(time.Hour), 10); len(got) != 0 {
+		t.Errorf("Unconfirmed lists a revoked certificate: %v", got)
+	}
+
+	// An unconfirmed renewal is withdrawn and the certificate it renewed is in service again.
+	old := e.issue("old", nil)
+	ns := serial("renewal")
+	if err := e.s.ReserveSerial(e.ctx, ns, "issuing", t0); err != nil {
+		t.Fatal(err)
+	}
+	rc := certificate(ns, "")
+	rc.ConfirmBy = &deadline
+	if err := e.s.StoreReplacement(e.ctx, rc, "", old.Serial, false, event("certificate.renewed", ns.String())); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "ExpireUnconfirmed(renewal)", e.s.ExpireUnconfirmed(e.ctx, ns, deadline.Add(time.Second), event("certificate.unconfirmed", ns.String())), nil)
+	if got, _ := e.s.Certificate(e.ctx, old.Serial); got.Status != model.StatusValid {
+		t.Errorf("renewed certificate after its renewal was withdrawn: %s, want valid", got.Status)
+	}
+	if got, _ := e.s.Certificate(e.ctx, ns); got.Status != model.StatusRevoked {
+		t.Errorf("withdrawn renewal: %s, want revoked", got.Status)
+	}
 	e.verifyAudit()
 }
