@@ -452,7 +452,7 @@ func TestOCSPRequestsOverHTTP(t *testing.T) {
 		t.Errorf("a request about another CA = %x, want unauthorized", got)
 	}
 	// CRL paths that do not exist.
-	for _, p := range []string{"/crl/issuing/p99.crl", "/crl/issuing/p01.crl", "/crl/root/p0.crl", "/crl/issuing/full.crl", "/crl/issuing/x.crl"} {
+	for _, p := range []string{"/crl/issuing/p99.crl", "/crl/issuing/p01.crl", "/crl/root/p1.crl", "/crl/other/p0.crl", "/crl/issuing/full.crl", "/crl/issuing/x.crl"} {
 		resp, err := e.client.Get(e.srv.URL + p)
 		if err != nil {
 			t.Fatal(err)
