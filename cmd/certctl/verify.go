@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/certcenter/certcenter/internal/revcheck"
 	"net/http"
 	"strings"
 	"time"
@@ -176,9 +177,9 @@ func (c *cli) cmdVerify(args []string) error {
 		}
 		sf.p7.Content = content
 	}
-	f := &fetcher{hc: &http.Client{Timeout: fetchTimout}, now: c.now()}
+	f := &revcheck.Checker{HTTP: &http.Client{Timeout: fetchTimeout}, Now: c.now}
 	if !*noCache {
-		f.cacheDir = c.cacheDir()
+		f.CacheDir = c.cacheDir()
 	}
 	roots := x509.NewCertPool()
 	switch {
@@ -199,7 +200,7 @@ func (c *cli) cmdVerify(args []string) error {
 		if u == "" {
 			u = c.env("CERTCTL_SERVER")
 		}
-		b, err := f.get(strings.TrimRight(u, "/")+"/pki/root.crt", maxFetched)
+		b, err := f.Get(strings.TrimRight(u, "/")+"/pki/root.crt", maxFetched)
 		if err != nil {
 			return errf(msgServerDown, u).wrap(err).withHint(msgHintServerDown)
 		}
@@ -229,7 +230,7 @@ func (c *cli) cmdVerify(args []string) error {
 // errVerifyFailed: the report says which check failed; exit 1.
 var errVerifyFailed = fmt.Errorf("%w: a check failed", errMismatch)
 
-func (c *cli) verifyChecks(sf *signedFile, rep *verifyReport, f *fetcher, roots *x509.CertPool, idn string, r []byte) {
+func (c *cli) verifyChecks(sf *signedFile, rep *verifyReport, f *revcheck.Checker, roots *x509.CertPool, idn string, r []byte) {
 	ee := sf.signer
 	v := newCertView(&entry{cert: ee}, c.now(), c.lang)
 	rep.Signer.Name, rep.Signer.Subject, rep.Signer.Serial = v.Name, dnString(ee.RawSubject), serialHex(ee)
@@ -272,7 +273,7 @@ func (c *cli) verifyChecks(sf *signedFile, rep *verifyReport, f *fetcher, roots 
 	chains, err := ee.Verify(opts)
 	var unknown x509.UnknownAuthorityError
 	for cert, depth := ee, 0; err != nil && errors.As(err, &unknown) && depth < 3; depth++ {
-		got, used, ferr := f.caIssuers(cert)
+		got, used, ferr := f.CAIssuers(cert)
 		rep.Chain.Fetched = append(rep.Chain.Fetched, used...)
 		if len(got) == 0 {
 			if ferr != nil {
@@ -301,7 +302,7 @@ func (c *cli) verifyChecks(sf *signedFile, rep *verifyReport, f *fetcher, roots 
 
 	if issuer != nil {
 		stop := c.startSpinner(c.lang.tr(msgCheckingRevocation))
-		rep.Revocation = f.revocation(ee, issuer)
+		rep.Revocation = f.Check(ee, issuer)
 		stop()
 	} else {
 		rep.Revocation = revocationResult{Status: revUnknown, OCSPError: c.lang.tr(msgNoIssuer)}

@@ -76,7 +76,8 @@ func (c *Checker) now() time.Time {
 	return time.Now()
 }
 
-func (c *Checker) get(url string, limit int64) ([]byte, error) {
+// Get fetches url, refusing answers over limit bytes and statuses other than 200.
+func (c *Checker) Get(url string, limit int64) ([]byte, error) {
 	resp, err := c.HTTP.Get(url)
 	if err != nil {
 		return nil, err
@@ -198,7 +199,7 @@ func (c *Checker) CAIssuers(cert *x509.Certificate) ([]*x509.Certificate, []stri
 				}
 			}
 		}
-		b, err := c.get(u, MaxFetched)
+		b, err := c.Get(u, MaxFetched)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -316,7 +317,7 @@ func (c *Checker) crlStatus(cert, issuer *x509.Certificate) (Result, error) {
 	}
 	var errs []error
 	for _, u := range cert.CRLDistributionPoints {
-		b, err := c.get(u, MaxCRL)
+		b, err := c.Get(u, MaxCRL)
 		if err != nil {
 			errs = append(errs, err)
 			continue
