@@ -239,13 +239,9 @@ func (a *Authority) Issue(ctx context.Context, req IssueRequest) (*Issued, error
 		}
 		return nil, keyError(err)
 	}
-	der, err := a.iss.Sign(prepared)
+	der, cert, err := a.iss.SignParsed(prepared)
 	if err != nil {
 		return nil, fmt.Errorf("ca: sign: %w", err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, fmt.Errorf("ca: parse issued certificate: %w", err)
 	}
 	rec := model.Certificate{
 		Serial: serial, IssuerID: a.iss.ID(), InstitutionCode: req.Institution.Code,

@@ -296,6 +296,12 @@ func (i *Issuer) Sign(p *Prepared) ([]byte, error) {
 	return i.door.sign(p)
 }
 
+// SignParsed is Sign that also returns the certificate as crypto/x509 parsed it for the
+// checks, so that the caller need not parse it again.
+func (i *Issuer) SignParsed(p *Prepared) ([]byte, *x509.Certificate, error) {
+	return i.door.signParsed(p)
+}
+
 // prepare encodes f, lints the exact bytes with lintFn, and returns the Prepared.
 // selfSigned tells the linters what the dummy
 // signature cannot show: zcrypto marks a certificate self-signed only when its
@@ -324,32 +330,38 @@ func (d *door) prepare(f *tbsFields, selfSigned bool, lintFn func(*zx509.Certifi
 
 // sign is the one call to the CA key.
 func (d *door) sign(p *Prepared) ([]byte, error) {
+	der, _, err := d.signParsed(p)
+	return der, err
+}
+
+// signParsed is sign that also returns the parsed certificate it checked.
+func (d *door) signParsed(p *Prepared) ([]byte, *x509.Certificate, error) {
 	if p == nil || p.owner != d {
-		return nil, errors.New("issuance: Sign: the certificate was not prepared by this issuer")
+		return nil, nil, errors.New("issuance: Sign: the certificate was not prepared by this issuer")
 	}
 	if !p.signed.CompareAndSwap(false, true) {
-		return nil, ErrAlreadySigned
+		return nil, nil, ErrAlreadySigned
 	}
 	// The bytes signed are the bytes linted: the digest was taken right after linting.
 	h := d.alg.hash.New()
 	h.Write(p.tbs)
 	if !bytes.Equal(h.Sum(nil), p.digest) {
-		return nil, errors.New("issuance: Sign: the TBSCertificate changed after linting")
+		return nil, nil, errors.New("issuance: Sign: the TBSCertificate changed after linting")
 	}
 	sig, err := d.key.Sign(rand.Reader, p.digest, d.alg.hash)
 	if err != nil {
-		return nil, fmt.Errorf("issuance: sign: %w", err)
+		return nil, nil, fmt.Errorf("issuance: sign: %w", err)
 	}
 	if err := verifySignature(d.pub, d.alg.hash, p.digest, sig); err != nil {
-		return nil, fmt.Errorf("issuance: the CA key returned a signature that does not verify: %w", err)
+		return nil, nil, fmt.Errorf("issuance: the CA key returned a signature that does not verify: %w", err)
 	}
 	der := assemble(p.tbs, d.alg.der, sig)
 	c, err := x509.ParseCertificate(der)
 	if err != nil {
-		return nil, fmt.Errorf("issuance: the signed certificate does not parse: %w", err)
+		return nil, nil, fmt.Errorf("issuance: the signed certificate does not parse: %w", err)
 	}
 	if !bytes.Equal(c.RawTBSCertificate, p.tbs) {
-		return nil, errors.New("issuance: the signed certificate's TBSCertificate is not the linted one")
+		return nil, nil, errors.New("issuance: the signed certificate's TBSCertificate is not the linted one")
 	}
-	return der, nil
+	return der, c, nil
 }

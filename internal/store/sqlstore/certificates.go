@@ -33,7 +33,7 @@ WHERE reference = ? AND used_at IS NULL AND claimed_until IS NOT NULL`
 // a zero CreatedAt as the store's clock.
 func (db *DB) StoreCertificate(ctx context.Context, c model.Certificate, redeemRef string, ev model.AuditEvent) error {
 	now := db.clock()
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := db.storeCertificateTx(ctx, tx, c, redeemRef, now); err != nil {
 			return err
 		}

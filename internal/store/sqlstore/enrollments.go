@@ -28,7 +28,7 @@ func (db *DB) CreateEnrollment(ctx context.Context, e model.Enrollment, ev model
 	if len(e.Replaces) > 0 {
 		replaces = sql.NullString{String: e.Replaces.String(), Valid: true}
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		n, err := execTx(ctx, tx, db.st.insertEnrollment, e.Reference, e.InstitutionCode, e.Name, e.IDNCipher, e.AuthCodeCipher,
 			string(e.Kind), string(e.Usage), e.Verification, e.TellerID, micros(e.CreatedAt), micros(e.ExpiresAt),
 			e.FailedTries, e.Locked, nullMicros(e.UsedAt), nullMicros(e.ClaimedUntil), issued, replaces)
@@ -93,11 +93,12 @@ AND (claimed_until IS NULL OR claimed_until < ?)`
 // unlocked, not expired and not claimed (ClaimedUntil empty or before now); otherwise it
 // returns store.ErrConflict, or store.ErrNotFound when ref does not exist.
 func (db *DB) ClaimEnrollment(ctx context.Context, ref string, now, until time.Time) error {
-	res, err := db.st.claimEnrollment.ExecContext(ctx, micros(until), ref, micros(now), micros(now))
-	if err != nil {
-		return wrapf(err, "claim enrollment %s", ref)
-	}
-	n, err := res.RowsAffected()
+	var n int64
+	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		n, err = execTx(ctx, tx, db.st.claimEnrollment, micros(until), ref, micros(now), micros(now))
+		return err
+	})
 	if err != nil {
 		return wrapf(err, "claim enrollment %s", ref)
 	}

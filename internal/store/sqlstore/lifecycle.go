@@ -26,7 +26,7 @@ func (db *DB) StoreReplacement(ctx context.Context, c model.Certificate, redeemR
 		ch.To, ch.Reason = model.StatusRevoked, &r
 	}
 	c.Replaces = old
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := db.changeStatusTx(ctx, tx, ch); err != nil {
 			return err
 		}
@@ -42,7 +42,7 @@ func (db *DB) StoreReplacement(ctx context.Context, c model.Certificate, redeemR
 // serial; store.ErrConflict, naming the current status, when it is not in ch.From.
 func (db *DB) ChangeStatus(ctx context.Context, ch model.StatusChange, ev model.AuditEvent) (model.Certificate, error) {
 	var out model.Certificate
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if out, err = db.changeStatusTx(ctx, tx, ch); err != nil {
 			return err

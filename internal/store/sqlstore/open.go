@@ -14,6 +14,8 @@ type DB struct {
 	r   *sql.DB // plain reads; on PostgreSQL the same pool as w
 	now func() time.Time
 	st  stmts
+
+	batch batcher // group commit of the hot write paths (batch.go)
 }
 
 // Option configures Open.
