@@ -191,6 +191,7 @@ func (c *cli) copyReceive(args []string) error {
 		return c.event(map[string]any{"event": "received", "folder": dir, "certificate": view})
 	}
 	fmt.Fprintln(c.stdout, c.lang.tr(msgCopyReceived, dir))
+	c.numbered(*npkiDir, &view)
 	c.printSummary(c.stdout, &view)
 	return nil
 }

@@ -110,6 +110,7 @@ func (c *cli) cmdIssue(args []string) error {
 	}
 	fmt.Fprintln(c.stdout, c.lang.tr(msgIssuedInto, view.Name, dir))
 	fmt.Fprintln(c.stdout, c.lang.tr(msgIssuedRoot, dnString(rootCert.RawSubject), fingerprint(fp[:])))
+	c.numbered(*npkiDir, &view)
 	c.printSummary(c.stdout, &view)
 	return nil
 }

@@ -84,6 +84,24 @@ type brokenView struct {
 	Error  string `json:"error"`
 }
 
+// numbered sets the list number of a certificate just written (issue, renew, copy), so
+// that the summary tells which number selects it; it stays 0 when not found.
+func (c *cli) numbered(npkiDir string, v *certView) {
+	roots, err := c.npkiRoots(npkiDir)
+	if err != nil {
+		return
+	}
+	entries, err := loadAll(roots)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if e.dir == v.Folder {
+			v.Index = e.index
+		}
+	}
+}
+
 // printSummary prints the few lines list shows for one certificate:
 //
 //  1. HKD — INITECH, yessign — expired
@@ -93,7 +111,11 @@ type brokenView struct {
 //     folder /home/u/NPKI/yessign/USER/cn=...
 func (c *cli) printSummary(w io.Writer, v *certView) {
 	l := c.lang
-	fmt.Fprintf(w, "%d. %s — %s, %s — %s\n", v.Index, v.Name, c.institutionText(v), v.CA, l.statusText(v.Status))
+	number := "-"
+	if v.Index > 0 {
+		number = fmt.Sprintf("%d.", v.Index)
+	}
+	fmt.Fprintf(w, "%s %s — %s, %s — %s\n", number, v.Name, c.institutionText(v), v.CA, l.statusText(v.Status))
 	fmt.Fprintf(w, "   %s\n", c.kindUsageText(v))
 	fmt.Fprintf(w, "   %s %s\n", l.tr(msgLabelSerial), v.Serial)
 	fmt.Fprintf(w, "   %s\n", l.tr(msgValidity, kstTime(v.NotBefore), kstTime(v.NotAfter), l.daysText(v)))

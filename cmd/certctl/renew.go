@@ -95,6 +95,7 @@ func (c *cli) cmdRenew(args []string) error {
 	default:
 		fmt.Fprintln(c.stdout, c.lang.tr(msgOldKept, res.OldFolder))
 	}
+	c.numbered(*npkiDir, &res.Certificate)
 	c.printSummary(c.stdout, &res.Certificate)
 	return nil
 }

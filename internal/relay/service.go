@@ -338,9 +338,17 @@ func (s *Service) Send(ctx context.Context, id, token string, ciphertext []byte)
 	return s.stateErr(err, id, "the receiver has not revealed its key yet, or the payload was sent already")
 }
 
-// Delete ends a session: the receiver after receiving, either party to cancel.
+// ExpiredGrace is how long an expired session stays before the sweep removes it, so
+// that a code typed late is answered "expired" rather than "wrong". Expired sessions
+// serve nothing: every operation on them is refused.
+const ExpiredGrace = time.Minute
+
+// Delete ends a session: the receiver after receiving, either party to cancel. An
+// expired session is left to the sweep (ExpiredGrace).
 func (s *Service) Delete(ctx context.Context, id, token string) error {
-	if _, _, err := s.session(ctx, id, token); err != nil && !errors.Is(err, errs.Sentinel(errs.RelayCodeExpired)) {
+	if _, _, err := s.session(ctx, id, token); errors.Is(err, errs.Sentinel(errs.RelayCodeExpired)) {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	err := s.store.DeleteRelaySession(ctx, id)
@@ -360,9 +368,9 @@ func (s *Service) stateErr(err error, id, why string) error {
 	return err
 }
 
-// Sweep deletes the expired sessions and returns how many.
+// Sweep deletes the sessions expired more than ExpiredGrace ago and returns how many.
 func (s *Service) Sweep(ctx context.Context) (int64, error) {
-	return s.store.DeleteExpiredRelaySessions(ctx, s.now())
+	return s.store.DeleteExpiredRelaySessions(ctx, s.now().Add(-ExpiredGrace))
 }
 
 // RunSweeper sweeps every interval until ctx is done: the cleanup job.

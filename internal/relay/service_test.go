@@ -149,6 +149,16 @@ func TestExpiry(t *testing.T) {
 	wantCode(t, "Claim(expired)", err, errs.RelayCodeExpired)
 	_, err = e.svc.Status(e.ctx, o.ID, o.Token, "", 0)
 	wantCode(t, "Status(expired)", err, errs.RelayCodeExpired)
+	// Within the grace the sweep keeps it (a late code is told "expired"); after it, gone.
+	if n, err := e.svc.Sweep(e.ctx); err != nil || n != 0 {
+		t.Errorf("Sweep() within the grace = %d, %v, want 0", n, err)
+	}
+	if err := e.svc.Delete(e.ctx, o.ID, o.Token); err != nil {
+		t.Errorf("Delete(expired) = %v, want nil (left to the sweep)", err)
+	}
+	_, err = e.svc.Claim(e.ctx, o.Code, s.Public())
+	wantCode(t, "Claim(expired, deleted by the receiver)", err, errs.RelayCodeExpired)
+	e.clock.Advance(relay.ExpiredGrace)
 	n, err := e.svc.Sweep(e.ctx)
 	if err != nil || n != 1 {
 		t.Errorf("Sweep() = %d, %v, want 1", n, err)
