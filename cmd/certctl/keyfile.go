@@ -48,3 +48,22 @@ func keyMatches(key crypto.Signer, cert *x509.Certificate) bool {
 
 // sameR reports whether two keys carry the same R (both none counts as same).
 func sameR(a, b *npki.PrivateKey) bool { return bytes.Equal(a.RandomNum, b.RandomNum) }
+
+// unlock reads e's key file and decrypts it with the password asked for at the
+// terminal (or read from pwFile). The caller clears the returned password when done.
+func (c *cli) unlock(e *entry, pwFile string) (*npki.PrivateKey, []byte, error) {
+	der, err := readKeyFile(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	pw, err := c.readPassword(pwFile, msgPromptPassword, displayName(e.cert.Subject.CommonName))
+	if err != nil {
+		return nil, nil, err
+	}
+	k, err := decryptKey(der, pw, e.keyPath(), e.cert)
+	if err != nil {
+		clear(pw)
+		return nil, nil, err
+	}
+	return k, pw, nil
+}

@@ -57,19 +57,11 @@ func (c *cli) cmdRenew(args []string) error {
 	if err != nil {
 		return err
 	}
-	der, err := readKeyFile(e)
-	if err != nil {
-		return err
-	}
-	pw, err := c.readPassword(*pwFile, msgPromptPassword, displayName(e.cert.Subject.CommonName))
+	k, pw, err := c.unlock(e, *pwFile)
 	if err != nil {
 		return err
 	}
 	defer clear(pw)
-	k, err := decryptKey(der, pw, e.keyPath(), e.cert)
-	if err != nil {
-		return err
-	}
 	next, existing := pw, true
 	if *newPw || *newPwFile != "" {
 		if next, err = c.readNewPassword(*newPwFile); err != nil {

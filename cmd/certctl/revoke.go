@@ -66,19 +66,11 @@ func (c *cli) cmdRevoke(args []string) error {
 			return errf(msgRevokeCancelled)
 		}
 	}
-	der, err := readKeyFile(e)
-	if err != nil {
-		return err
-	}
-	pw, err := c.readPassword(*pwFile, msgPromptPassword, name)
+	k, pw, err := c.unlock(e, *pwFile)
 	if err != nil {
 		return err
 	}
 	defer clear(pw)
-	k, err := decryptKey(der, pw, e.keyPath(), e.cert)
-	if err != nil {
-		return err
-	}
 	stop := c.startSpinner(c.lang.tr(msgAskingServer, srv))
 	err = cl.Revoke(context.Background(), e.cert, k.Key, int(reason))
 	stop()

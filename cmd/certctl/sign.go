@@ -55,19 +55,11 @@ func (c *cli) cmdSign(args []string) error {
 	if err != nil {
 		return err
 	}
-	der, err := readKeyFile(e)
-	if err != nil {
-		return err
-	}
-	pw, err := c.readPassword(*pwFile, msgPromptPassword, displayName(e.cert.Subject.CommonName))
+	k, pw, err := c.unlock(e, *pwFile)
 	if err != nil {
 		return err
 	}
 	defer clear(pw)
-	k, err := decryptKey(der, pw, e.keyPath(), e.cert)
-	if err != nil {
-		return err
-	}
 	var cfg pkcs7.SignerInfoConfig
 	if *includeR {
 		if len(k.RandomNum) == 0 {

@@ -43,19 +43,11 @@ func (c *cli) cmdVID(args []string) error {
 	case err != nil:
 		return errf(msgBadVID, serialHex(e.cert)).wrap(err)
 	}
-	der, err := readKeyFile(e)
-	if err != nil {
-		return err
-	}
-	pw, err := c.readPassword(*pwFile, msgPromptPassword, displayName(e.cert.Subject.CommonName))
+	k, pw, err := c.unlock(e, *pwFile)
 	if err != nil {
 		return err
 	}
 	defer clear(pw)
-	k, err := decryptKey(der, pw, e.keyPath(), e.cert)
-	if err != nil {
-		return err
-	}
 	if len(k.RandomNum) == 0 {
 		return errf(msgNoRandomNum, e.keyPath())
 	}
