@@ -258,6 +258,9 @@ type certView struct {
 	Folder      string    `json:"folder"`
 	KeyFile     bool      `json:"key_file"`
 	KMPair      bool      `json:"km_pair,omitempty"`
+	// Revocation is the live status from the certificate's OCSP responder or CRL
+	// (list --check).
+	Revocation *revocationResult `json:"revocation,omitempty"`
 
 	// show only.
 	VID         *vidView `json:"vid,omitempty"`

@@ -233,6 +233,24 @@ func TestIssueRenewRevokeVerify(t *testing.T) {
 	if r.code != exitMismatch || rep.Revocation.Status != revRevoked || rep.Revocation.Source != "ocsp" || !rep.Signature.OK {
 		t.Errorf("verify after revoke = %d, revocation %+v, signature %+v", r.code, rep.Revocation, rep.Signature)
 	}
+	// list --check asks the CA (issuer from the AIA, then OCSP) about every certificate.
+	r = s.run(t, env, "", "list", "--check", "--json")
+	var listed listJSON
+	decodeJSON(t, r, &listed)
+	found := false
+	for _, v := range listed.Certificates {
+		if v.Serial == oldSerial {
+			found = true
+			if v.Revocation == nil || v.Revocation.Status != revRevoked || v.Revocation.Reason != "keyCompromise" {
+				t.Errorf("list --check of the revoked certificate: %+v", v.Revocation)
+			}
+		} else if v.Revocation == nil || v.Revocation.Status != revGood {
+			t.Errorf("list --check of %s: %+v, want good", v.Serial, v.Revocation)
+		}
+	}
+	if !found {
+		t.Errorf("list --check does not show %s: %s", oldSerial, r.stdout)
+	}
 
 	// The renewed certificate renews no more (already in its first year) and revokes with
 	// its own key; the old folder can go.

@@ -1,15 +1,20 @@
 package main
 
 import (
+	"crypto/x509"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
+
+	"github.com/certcenter/certcenter/internal/revcheck"
 )
 
 func (c *cli) cmdList(args []string) error {
 	fs := newFlags("list")
 	npkiDir := fs.String("npki-dir", "", "NPKI folder")
 	asJSON := fs.Bool("json", false, "JSON output")
+	check := fs.Bool("check", false, "ask each certificate's OCSP responder (or CRL) whether it is revoked")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -34,6 +39,9 @@ func (c *cli) cmdList(args []string) error {
 			continue
 		}
 		v := newCertView(e, now, c.lang)
+		if *check {
+			v.Revocation = c.checkRevocation(e.cert)
+		}
 		views = append(views, listItem{View: &v})
 	}
 	if *asJSON {
@@ -120,6 +128,38 @@ func (c *cli) printSummary(w io.Writer, v *certView) {
 	fmt.Fprintf(w, "   %s %s\n", l.tr(msgLabelSerial), v.Serial)
 	fmt.Fprintf(w, "   %s\n", l.tr(msgValidity, kstTime(v.NotBefore), kstTime(v.NotAfter), l.daysText(v)))
 	fmt.Fprintf(w, "   %s %s\n", l.tr(msgLabelFolder), v.Folder)
+	if r := v.Revocation; r != nil {
+		switch r.Status {
+		case revGood:
+			fmt.Fprintf(w, "   %s\n", l.tr(msgCheckGood, r.Source, r.URL))
+		case revRevoked:
+			at := ""
+			if r.RevokedAt != nil {
+				at = kstTime(*r.RevokedAt)
+			}
+			fmt.Fprintf(w, "   %s\n", l.tr(msgCheckRevoked, at, r.Reason, r.Source, r.URL))
+		default:
+			fmt.Fprintf(w, "   %s\n", l.tr(msgCheckUnknown, r.OCSPError, r.CRLError))
+		}
+	}
+}
+
+// checkRevocation asks the certificate's CA about it: the issuer comes from the AIA
+// caIssuers URL (cached), then OCSP with CRL fallback (internal/revcheck).
+func (c *cli) checkRevocation(cert *x509.Certificate) *revocationResult {
+	f := &revcheck.Checker{HTTP: &http.Client{Timeout: fetchTimeout}, Now: c.now, CacheDir: c.cacheDir()}
+	issuers, _, err := f.CAIssuers(cert)
+	for _, is := range issuers {
+		if cert.CheckSignatureFrom(is) == nil {
+			r := f.Check(cert, is)
+			return &r
+		}
+	}
+	why := "the issuing CA's certificate could not be fetched from the AIA"
+	if err != nil {
+		why += ": " + err.Error()
+	}
+	return &revocationResult{Status: revUnknown, OCSPError: why, CRLError: why}
 }
 
 // institutionText is the institution OU, with the bank named by the CN's code.

@@ -20,7 +20,7 @@ import (
 const usage = `certctl: the user's joint-certificate manager (NPKI folder)
 
 usage:
-  certctl list   [--npki-dir DIR] [--json]
+  certctl list   [--npki-dir DIR] [--check] [--json]
   certctl show   SELECTOR [--npki-dir DIR] [--json]
   certctl import FILE.pfx [--password-file F] [--force] [--npki-dir DIR] [--json]
   certctl export SELECTOR --out FILE.pfx [--modern] [--force]

@@ -92,6 +92,9 @@ const (
 	msgLabelKMPair      = "label-km-pair"
 	msgLabelSHA256      = "label-sha256"
 	msgLabelFolder      = "label-folder"
+	msgCheckGood        = "check-good"
+	msgCheckRevoked     = "check-revoked"
+	msgCheckUnknown     = "check-unknown"
 	msgLabelError       = "label-error"
 	msgValidity         = "validity"
 	msgUnknown          = "unknown"
@@ -222,6 +225,9 @@ var messages = map[msgID]text{
 	msgLabelKMPair:      {"km pair", "km 키 쌍"},
 	msgLabelSHA256:      {"SHA-256", "SHA-256"},
 	msgLabelFolder:      {"folder", "폴더"},
+	msgCheckGood:        {"revocation: not revoked (%s, %s)", "폐기 여부: 폐기되지 않음 (%s, %s)"},
+	msgCheckRevoked:     {"revocation: REVOKED on %s, %s (%s, %s)", "폐기 여부: %s에 폐기됨, 사유 %s (%s, %s)"},
+	msgCheckUnknown:     {"revocation: unknown (OCSP: %s; CRL: %s)", "폐기 여부: 확인할 수 없음 (OCSP: %s; CRL: %s)"},
 	msgLabelError:       {"error", "오류"},
 	msgValidity:         {"valid %s to %s (%s)", "유효기간 %s ~ %s (%s)"},
 	msgUnknown:          {"unknown", "알 수 없음"},
