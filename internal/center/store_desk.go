@@ -32,6 +32,9 @@ type DeskStore interface {
 	CustomerByIDNHash(ctx context.Context, institution string, hash []byte) (model.Customer, error)
 
 	CreateVerification(ctx context.Context, v model.Verification, ev model.AuditEvent) error
+	// CountVerifications counts a customer's verifications of a method since a time;
+	// status "" counts every status.
+	CountVerifications(ctx context.Context, customerID, method string, status model.VerificationStatus, since time.Time) (int, error)
 	Verification(ctx context.Context, id string) (model.Verification, error)
 	CompleteVerification(ctx context.Context, id string, now time.Time, evidence string, ev model.AuditEvent) error
 	FailVerification(ctx context.Context, id string, max int, final bool, ev model.AuditEvent) (int, model.VerificationStatus, error)

@@ -105,12 +105,47 @@ func (d *Desk) StartVerification(ctx context.Context, inst model.Institution, cu
 	if err != nil {
 		return VerificationView{}, err
 	}
+	if err := d.throttle(ctx, c, method); err != nil {
+		return VerificationView{}, err
+	}
 	id := newID("ver_")
 	b, err := vf.Begin(ctx, c, id, ev)
 	if err != nil {
 		return VerificationView{}, err
 	}
 	return d.record(ctx, inst, c, id, method, ev.TellerID, b)
+}
+
+// Limits on guessing and on sending messages, per customer: an account PIN is locked
+// after MaxAccountFailures wrong answers in a day (the customer verifies another way, in
+// person for instance), and at most MaxSMSPerHour one-time codes are sent in an hour.
+const (
+	MaxAccountFailures = 5
+	MaxSMSPerHour      = 5
+)
+
+// throttle refuses a verification the customer's recent attempts forbid.
+func (d *Desk) throttle(ctx context.Context, c *CustomerRecord, method string) error {
+	now := d.now()
+	switch method {
+	case "account":
+		n, err := d.st.CountVerifications(ctx, c.ID, method, model.VerificationFailed, now.Add(-24*time.Hour))
+		if err != nil {
+			return err
+		}
+		if n >= MaxAccountFailures {
+			return errs.New(errs.AccountCheckLocked, "%d wrong account answers in the last day for customer %s", n, c.ID)
+		}
+	case "sms":
+		n, err := d.st.CountVerifications(ctx, c.ID, method, "", now.Add(-time.Hour))
+		if err != nil {
+			return err
+		}
+		if n >= MaxSMSPerHour {
+			return errs.New(errs.VerificationRateLimited, "%d one-time codes sent in the last hour to customer %s", n, c.ID)
+		}
+	}
+	return nil
 }
 
 func (d *Desk) record(ctx context.Context, inst model.Institution, c *CustomerRecord, id, method, teller string, b Begun) (VerificationView, error) {

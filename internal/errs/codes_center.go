@@ -68,3 +68,13 @@ var (
 var RevocationUnknown = def("REVOCATION_UNKNOWN", http.StatusServiceUnavailable,
 	Text{"인증서를 발급한 인증기관에서 폐기 여부를 확인할 수 없습니다.", "인증기관의 OCSP 또는 CRL이 응답하지 않습니다. 잠시 후 다시 시도하세요."},
 	Text{"The issuing CA could not tell whether the certificate is revoked.", "Its OCSP responder and CRL did not answer; try again later."})
+
+// VerificationRateLimited: too many one-time codes sent to one customer.
+var VerificationRateLimited = def("VERIFICATION_RATE_LIMITED", http.StatusTooManyRequests,
+	Text{"짧은 시간에 인증번호를 너무 많이 요청했습니다.", "한 시간에 5번까지 보낼 수 있습니다. 잠시 후 다시 시도하거나 다른 방법으로 본인확인을 하세요."},
+	Text{"Too many one-time codes were requested in a short time.", "At most 5 an hour; try again later or verify another way."})
+
+// AccountCheckLocked: too many wrong account answers for one customer.
+var AccountCheckLocked = def("ACCOUNT_CHECK_LOCKED", http.StatusForbidden,
+	Text{"계좌 확인을 5회 잘못하여 하루 동안 계좌로 본인확인을 할 수 없습니다.", "영업점 방문이나 휴대폰 인증 등 다른 방법으로 본인확인을 하세요."},
+	Text{"Account checks are locked for a day after 5 wrong answers.", "Verify another way: at a branch, or by a one-time code to the phone on record."})

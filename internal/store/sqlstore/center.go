@@ -522,3 +522,19 @@ FROM outbox WHERE institution_code = ? ORDER BY id DESC LIMIT ?`), institution, 
 	}
 	return out, wrapRowsErr(rows.Err(), "outbox")
 }
+
+// CountVerifications counts the customer's verifications of method created at or after
+// since; status "" counts every status.
+func (db *DB) CountVerifications(ctx context.Context, customerID, method string, status model.VerificationStatus, since time.Time) (int, error) {
+	q := `SELECT COUNT(*) FROM verifications WHERE customer_id = ? AND method = ? AND created_at >= ?`
+	args := []any{customerID, method, micros(since)}
+	if status != "" {
+		q += ` AND status = ?`
+		args = append(args, string(status))
+	}
+	var n int
+	if err := db.r.QueryRowContext(ctx, db.d.rebind(q), args...).Scan(&n); err != nil {
+		return 0, wrapf(err, "count verifications")
+	}
+	return n, nil
+}
