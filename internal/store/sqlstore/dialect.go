@@ -79,6 +79,9 @@ func (d dialect) open(ctx context.Context, dsn string, maxConns int) (w, r *sql.
 // Other processes (the `certcenter enroll` CLI) wait up to busy_timeout for the lock.
 // WAL lets readers proceed during writes; synchronous=NORMAL is durable across process
 // crashes and loses at most the last transactions on power loss, the usual WAL choice.
+// wal_autocheckpoint is raised from 1,000 to 10,000 pages (40 MB of WAL): checkpoints
+// copy pages back into the database file while holding the writer, and fewer, larger
+// ones cost issuance about 10% less (BenchmarkStoreCertificate).
 // The writer's page cache (cache_size, a cap in KiB, not an allocation) holds the
 // random-key B-trees issuance writes into (serials, the certificates' serial index) so
 // that issuance does not slow as they grow to millions of rows; readers need less.
@@ -90,7 +93,7 @@ func openSQLite(ctx context.Context, path string, maxConns int) (w, r *sql.DB, e
 	}
 	uri := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(strings.TrimPrefix(path, "file:"))
 	w, err = sql.Open("sqlite", uri+"?"+sqliteCommon+
-		"&_pragma=cache_size(-262144)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate")
+		"&_pragma=cache_size(-262144)&_pragma=wal_autocheckpoint(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate")
 	if err != nil {
 		return nil, nil, wrapf(err, "sqlite: open %s", path)
 	}
