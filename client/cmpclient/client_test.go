@@ -8,8 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
-	"io"
-	"log/slog"
+	"github.com/certcenter/certcenter/internal/apptest"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -21,9 +20,7 @@ import (
 	"github.com/certcenter/certcenter/client"
 	"github.com/certcenter/certcenter/client/cmpclient"
 	"github.com/certcenter/certcenter/cmp"
-	"github.com/certcenter/certcenter/internal/app"
 	"github.com/certcenter/certcenter/internal/center"
-	"github.com/certcenter/certcenter/internal/config"
 	"github.com/certcenter/certcenter/npki"
 )
 
@@ -31,55 +28,39 @@ import (
 // the device and the server would.
 
 type env struct {
-	t      *testing.T
-	app    *app.App
-	url    string
-	clock  atomic.Int64
+	t *testing.T
+	*apptest.Server
 	tamper atomic.Pointer[func(*cmp.Message) []byte] // rewrites an answer; nil passes it
 }
 
-func (e *env) now() time.Time { return time.Unix(0, e.clock.Load()) }
+func (e *env) now() time.Time { return e.Clock.Now() }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	cfg.Database.Driver = "sqlite"
-	srv := httptest.NewUnstartedServer(nil)
-	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, url: cfg.BaseURL}
-	e.clock.Store(time.Now().UnixNano())
-	a, err := app.Open(context.Background(), cfg, app.Options{Now: e.now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatalf("app.Open: %v", err)
-	}
-	e.app = a
-	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f := e.tamper.Load()
-		if f == nil {
-			a.API.ServeHTTP(w, r)
-			return
-		}
-		rec := httptest.NewRecorder()
-		a.API.ServeHTTP(rec, r)
-		m, err := cmp.Parse(rec.Body.Bytes())
-		if err != nil {
-			t.Errorf("answer does not parse: %v", err)
-			return
-		}
-		w.Header().Set("Content-Type", cmpclient.ContentType)
-		w.Write((*f)(m))
-	})
-	srv.Start()
-	t.Cleanup(func() { srv.Close(); a.Close() })
+	e := &env{t: t}
+	e.Server = apptest.Start(t, apptest.Options{Wrap: func(api http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			f := e.tamper.Load()
+			if f == nil {
+				api.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			api.ServeHTTP(rec, r)
+			m, err := cmp.Parse(rec.Body.Bytes())
+			if err != nil {
+				t.Errorf("answer does not parse: %v", err)
+				return
+			}
+			w.Header().Set("Content-Type", cmpclient.ContentType)
+			w.Write((*f)(m))
+		})
+	}})
 	return e
 }
 
 func (e *env) client() *cmpclient.Client {
-	c, err := cmpclient.New(e.url, &cmpclient.Options{Now: e.now})
+	c, err := cmpclient.New(e.URL, &cmpclient.Options{Now: e.now})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -88,7 +69,7 @@ func (e *env) client() *cmpclient.Client {
 
 func (e *env) enroll() (ref, code string) {
 	e.t.Helper()
-	en, err := e.app.Center.Enroll(context.Background(), center.EnrollRequest{Institution: "901", Name: "홍길동", IDN: "8001011234567",
+	en, err := e.App.Center.Enroll(context.Background(), center.EnrollRequest{Institution: "901", Name: "홍길동", IDN: "8001011234567",
 		Verification: "in-person", Actor: "test"})
 	if err != nil {
 		e.t.Fatal(err)
@@ -127,7 +108,7 @@ func TestEnrollRenewRevoke(t *testing.T) {
 	if p.ServerDrewR || !bytes.Equal(p.RandomNum, r) || p.ConfirmBy.IsZero() || len(p.Chain) != 2 {
 		t.Errorf("Enroll = R %x (server %v), confirmBy %v, chain %d", p.RandomNum, p.ServerDrewR, p.ConfirmBy, len(p.Chain))
 	}
-	if !bytes.Equal(p.Chain[1].Raw, e.app.CA.RootDER()) {
+	if !bytes.Equal(p.Chain[1].Raw, e.App.CA.RootDER()) {
 		t.Error("the chain does not end at the server's root")
 	}
 	id, _ := npki.ParseIdentifyDataFromCert(p.Cert)
@@ -144,7 +125,7 @@ func TestEnrollRenewRevoke(t *testing.T) {
 	if !errors.As(err, &rej) || rej.Code != "RENEWAL_WINDOW_NOT_OPEN" || !rej.Authenticated || rej.Hint == "" {
 		t.Fatalf("Renew before the window = %v (%+v)", err, rej)
 	}
-	e.clock.Add(int64(p.Cert.NotAfter.Sub(e.now()) - 5*24*time.Hour))
+	e.Clock.Advance(p.Cert.NotAfter.Sub(e.now()) - 5*24*time.Hour)
 	// Without R the server draws it and returns it.
 	p2, err := c.Renew(ctx, cmpclient.RenewRequest{Cert: p.Cert, Key: key(0), NewKey: key(1)})
 	if err != nil {

@@ -4,10 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/certcenter/certcenter/internal/apptest"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,9 +15,7 @@ import (
 	"time"
 
 	"github.com/certcenter/certcenter/cmp"
-	"github.com/certcenter/certcenter/internal/app"
 	"github.com/certcenter/certcenter/internal/center"
-	"github.com/certcenter/certcenter/internal/config"
 )
 
 // cmpServer is certcenter behind httptest with every route real: CMP at /pkix/, OCSP
@@ -31,34 +28,20 @@ type cmpServer struct {
 
 func newCMPServer(t testing.TB) *cmpServer {
 	t.Helper()
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	cfg.Database.Driver = "sqlite"
-	srv := httptest.NewUnstartedServer(nil)
-	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	s := &cmpServer{testServer: &testServer{srv: srv, URL: cfg.BaseURL}}
-	s.clock.Store(time.Now().UnixNano())
-	a, err := app.Open(context.Background(), cfg, app.Options{Now: s.now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatalf("app.Open: %v", err)
-	}
-	s.app = a
-	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/pkix") && s.dropConf.Load() {
-			body, _ := io.ReadAll(r.Body)
-			if m, err := cmp.Parse(body); err == nil && m.Body.Type == cmp.BodyCertConf {
-				http.Error(w, "down", http.StatusServiceUnavailable)
-				return
+	s := &cmpServer{testServer: &testServer{}}
+	s.Server = apptest.Start(t, apptest.Options{Wrap: func(api http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/pkix") && s.dropConf.Load() {
+				body, _ := io.ReadAll(r.Body)
+				if m, err := cmp.Parse(body); err == nil && m.Body.Type == cmp.BodyCertConf {
+					http.Error(w, "down", http.StatusServiceUnavailable)
+					return
+				}
+				r.Body = io.NopCloser(bytes.NewReader(body))
 			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
-		}
-		a.API.ServeHTTP(w, r)
-	})
-	srv.Start()
-	t.Cleanup(func() { srv.Close(); a.Close() })
+			api.ServeHTTP(w, r)
+		})
+	}})
 	return s
 }
 
@@ -73,7 +56,7 @@ func (s *cmpServer) run(t testing.TB, env map[string]string, stdin string, args 
 // enroll returns a fresh reference number and authorization code, as the bank hands out.
 func (s *cmpServer) enroll(t testing.TB, name, idn string) (ref, code string) {
 	t.Helper()
-	en, err := s.app.Center.Enroll(context.Background(), center.EnrollRequest{Institution: "901", Name: name, IDN: idn,
+	en, err := s.App.Center.Enroll(context.Background(), center.EnrollRequest{Institution: "901", Name: name, IDN: idn,
 		Verification: "in-person", Actor: "test"})
 	if err != nil {
 		t.Fatalf("Enroll: %v", err)
@@ -85,7 +68,7 @@ func (s *cmpServer) enroll(t testing.TB, name, idn string) (ref, code string) {
 func (s *cmpServer) revokedCount(t testing.TB) int {
 	t.Helper()
 	var n int
-	if err := s.app.Store.SQL().QueryRow("SELECT count(*) FROM certificates WHERE status = 'revoked'").Scan(&n); err != nil {
+	if err := s.App.Store.SQL().QueryRow("SELECT count(*) FROM certificates WHERE status = 'revoked'").Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -286,7 +269,7 @@ func TestIssueFailures(t *testing.T) {
 			t.Errorf("issue, wrong code = %d %q", r.code, r.stderr)
 		}
 		// With the root pinned, the server's signed refusal is authenticated.
-		root := writeTemp(t, "root.der", string(s.app.CA.RootDER()))
+		root := writeTemp(t, "root.der", string(s.App.CA.RootDER()))
 		r = issue(dir, s.URL, ref, "000000000000", "--trust", root)
 		if r.code != exitError || !strings.Contains(r.stderr, "AUTH_CODE_INVALID") || strings.Contains(r.stderr, "could not be authenticated") {
 			t.Errorf("issue, wrong code, root pinned = %d %q", r.code, r.stderr)
@@ -317,7 +300,7 @@ func TestIssueFailures(t *testing.T) {
 		// RevokeUnconfirmed loop (it stays in Unconfirmed with confirm_by set, and
 		// ExpireUnconfirmed skips revoked ones), a server bug reported with this work.
 		s.advance(6 * time.Minute)
-		if n, err := s.app.CA.RevokeUnconfirmed(context.Background()); err != nil || n != 1 {
+		if n, err := s.App.CA.RevokeUnconfirmed(context.Background()); err != nil || n != 1 {
 			t.Errorf("RevokeUnconfirmed = %d, %v, want the unconfirmed certificate", n, err)
 		}
 	})

@@ -136,7 +136,7 @@ func TestCopyBetweenFolders(t *testing.T) {
 		}
 	}
 	var n int
-	if err := s.app.Store.SQL().QueryRow("SELECT count(*) FROM relay_sessions").Scan(&n); err != nil || n != 0 {
+	if err := s.App.Store.SQL().QueryRow("SELECT count(*) FROM relay_sessions").Scan(&n); err != nil || n != 0 {
 		t.Errorf("relay_sessions holds %d rows after the copy (%v), want 0", n, err)
 	}
 }

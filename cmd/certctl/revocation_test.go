@@ -60,7 +60,7 @@ func (s *testServer) serveOCSP(w http.ResponseWriter, r *http.Request) {
 		single.Status, single.RevokedAt, single.Reason = ca.OCSPRevoked, at, &reason
 	}
 	s.mu.Unlock()
-	der, err := s.app.CA.SignOCSP(ca.OCSPTemplate{ProducedAt: now, Responses: []ca.OCSPSingle{single}})
+	der, err := s.App.CA.SignOCSP(ca.OCSPTemplate{ProducedAt: now, Responses: []ca.OCSPSingle{single}})
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
@@ -92,7 +92,7 @@ func (s *testServer) serveCRL(w http.ResponseWriter, r *http.Request) {
 		t.Entries = append(t.Entries, ca.CRLEntry{Serial: model.Serial(b.Bytes()), RevokedAt: at.UTC().Truncate(time.Second), Reason: model.RevocationReason(1)})
 	}
 	s.mu.Unlock()
-	der, err := s.app.CA.SignCRL(t)
+	der, err := s.App.CA.SignCRL(t)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return

@@ -4,20 +4,17 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"github.com/certcenter/certcenter/internal/apptest"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/certcenter/certcenter/internal/app"
 	"github.com/certcenter/certcenter/internal/center"
-	"github.com/certcenter/certcenter/internal/config"
 	"github.com/certcenter/certcenter/npki"
 )
 
@@ -25,10 +22,7 @@ import (
 // folder behind httptest, with its own settable clock.
 
 type testServer struct {
-	app   *app.App
-	srv   *httptest.Server
-	URL   string
-	clock atomic.Int64 // unix nanoseconds
+	*apptest.Server
 
 	mu       sync.Mutex
 	traffic  [][]byte // every relay request and answer body, when recording
@@ -38,29 +32,13 @@ type testServer struct {
 	ocspHits int
 }
 
-func (s *testServer) now() time.Time          { return time.Unix(0, s.clock.Load()) }
-func (s *testServer) advance(d time.Duration) { s.clock.Add(int64(d)) }
+func (s *testServer) now() time.Time          { return s.Clock.Now() }
+func (s *testServer) advance(d time.Duration) { s.Clock.Advance(d) }
 
 func newTestServer(t testing.TB) *testServer {
 	t.Helper()
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	cfg.Database.Driver = "sqlite"
-	srv := httptest.NewUnstartedServer(nil)
-	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	s := &testServer{srv: srv, URL: cfg.BaseURL}
-	s.clock.Store(time.Now().UnixNano())
-	a, err := app.Open(context.Background(), cfg, app.Options{Now: s.now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatalf("app.Open: %v", err)
-	}
-	s.app = a
-	srv.Config.Handler = http.HandlerFunc(s.serve)
-	srv.Start()
-	t.Cleanup(func() { srv.Close(); a.Close() })
+	s := &testServer{}
+	s.Server = apptest.Start(t, apptest.Options{Wrap: func(http.Handler) http.Handler { return http.HandlerFunc(s.serve) }})
 	return s
 }
 
@@ -75,13 +53,13 @@ func (s *testServer) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(r.URL.Path) < len("/api/v1/relay/") || r.URL.Path[:len("/api/v1/relay/")] != "/api/v1/relay/" {
-		s.app.API.ServeHTTP(w, r)
+		s.App.API.ServeHTTP(w, r)
 		return
 	}
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytesReader(body))
 	rec := httptest.NewRecorder()
-	s.app.API.ServeHTTP(rec, r)
+	s.App.API.ServeHTTP(rec, r)
 	s.mu.Lock()
 	s.traffic = append(s.traffic, body, rec.Body.Bytes())
 	s.mu.Unlock()
@@ -123,13 +101,13 @@ type issued struct {
 func (s *testServer) issue(t testing.TB, name, idn string, i int) issued {
 	t.Helper()
 	ctx := context.Background()
-	en, err := s.app.Center.Enroll(ctx, center.EnrollRequest{Institution: "901", Name: name, IDN: idn,
+	en, err := s.App.Center.Enroll(ctx, center.EnrollRequest{Institution: "901", Name: name, IDN: idn,
 		Verification: "in-person", Actor: "test"})
 	if err != nil {
 		t.Fatalf("Enroll: %v", err)
 	}
 	key := testKey(i)
-	out, err := s.app.Center.IssueWithCode(ctx, en.Reference, en.AuthCode, key.Public(), nil)
+	out, err := s.App.Center.IssueWithCode(ctx, en.Reference, en.AuthCode, key.Public(), nil)
 	if err != nil {
 		t.Fatalf("IssueWithCode: %v", err)
 	}
