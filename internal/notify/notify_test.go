@@ -22,12 +22,13 @@ import (
 // smtpServer is a tiny SMTP server on loopback that records one conversation: enough
 // of RFC 5321 for net/smtp (EHLO, MAIL, RCPT, DATA, QUIT).
 type smtpServer struct {
-	ln   net.Listener
-	mu   sync.Mutex
-	from string
-	rcpt []string
-	data string
-	done chan struct{}
+	rejectRcpt bool // answer RCPT with a 550 that repeats the address, as real servers do
+	ln         net.Listener
+	mu         sync.Mutex
+	from       string
+	rcpt       []string
+	data       string
+	done       chan struct{}
 }
 
 func newSMTPServer(t *testing.T) *smtpServer {
@@ -67,8 +68,14 @@ func (s *smtpServer) serve() {
 			tp.PrintfLine("250 ok")
 		case strings.HasPrefix(cmd, "RCPT TO:"):
 			s.mu.Lock()
-			s.rcpt = append(s.rcpt, strings.Trim(line[len("RCPT TO:"):], "<> "))
+			addr := strings.Trim(line[len("RCPT TO:"):], "<> ")
+			s.rcpt = append(s.rcpt, addr)
+			reject := s.rejectRcpt
 			s.mu.Unlock()
+			if reject {
+				tp.PrintfLine("550 5.1.1 <%s>: Recipient address rejected", addr)
+				continue
+			}
 			tp.PrintfLine("250 ok")
 		case cmd == "DATA":
 			tp.PrintfLine("354 go ahead")
@@ -189,5 +196,19 @@ func TestMaskRecipient(t *testing.T) {
 		if got := MaskRecipient(in); got != want {
 			t.Errorf("MaskRecipient(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestSMTPErrorsCarryNoAddress: a server's refusal that repeats the recipient's address
+// reaches the caller (and the log) with its code only.
+func TestSMTPErrorsCarryNoAddress(t *testing.T) {
+	srv := newSMTPServer(t)
+	srv.mu.Lock()
+	srv.rejectRcpt = true
+	srv.mu.Unlock()
+	s := &SMTP{Addr: srv.ln.Addr().String(), From: "certcenter@example.kr"}
+	err := s.Send(context.Background(), Message{Channel: Email, To: "hong.gildong@example.kr", Subject: "x", Body: "y"})
+	if err == nil || !strings.Contains(err.Error(), "550") || strings.Contains(err.Error(), "hong.gildong") {
+		t.Errorf("Send to a rejected address = %v, want the code 550 and no address", err)
 	}
 }

@@ -3,10 +3,12 @@ package notify
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"mime"
 	"net"
 	"net/smtp"
+	"net/textproto"
 	"strings"
 	"time"
 )
@@ -45,12 +47,23 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	select {
 	case err := <-done:
 		if err != nil {
-			return fmt.Errorf("notify: smtp %s: %w", s.Addr, err)
+			return fmt.Errorf("notify: smtp %s: %w", s.Addr, redact(err))
 		}
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("notify: smtp %s: %w", s.Addr, ctx.Err())
 	}
+}
+
+// redact drops an SMTP server's reply text, which often repeats the recipient's
+// address ("550 <hong@example.kr>: no such user"), keeping its status code: errors are
+// logged, and addresses are personal data.
+func redact(err error) error {
+	var tp *textproto.Error
+	if errors.As(err, &tp) {
+		return fmt.Errorf("the server answered %d", tp.Code)
+	}
+	return err
 }
 
 // buildMail writes an RFC 5322 message with a UTF-8 subject (RFC 2047) and a base64
