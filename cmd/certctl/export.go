@@ -48,14 +48,11 @@ func (c *cli) cmdExport(args []string) error {
 		return err
 	}
 	defer clear(pw)
-	pfxPw, existing := pw, true
-	if *newPw || *newPwFile != "" {
-		if pfxPw, err = c.readNewPassword(*newPwFile); err != nil {
-			return err
-		}
-		defer clear(pfxPw)
-		existing = false
+	pfxPw, existing, clearNew, err := c.nextPassword(pw, *newPw, *newPwFile)
+	if err != nil {
+		return err
 	}
+	defer clearNew()
 	opts := &npki.PFXOptions{ExistingPassword: existing}
 	if *modern {
 		opts.Form = npki.PFXModern

@@ -67,3 +67,18 @@ func (c *cli) unlock(e *entry, pwFile string) (*npki.PrivateKey, []byte, error) 
 	}
 	return k, pw, nil
 }
+
+// nextPassword is the password a rewritten key goes under: the current one, unless a
+// new one is asked for (--new-password or --new-password-file), which must pass the
+// policy. existing reports that it is the current one (already accepted once). When
+// the password is new, clearNew clears it; otherwise it does nothing.
+func (c *cli) nextPassword(current []byte, askNew bool, newPwFile string) (pw []byte, existing bool, clearNew func(), err error) {
+	if !askNew && newPwFile == "" {
+		return current, true, func() {}, nil
+	}
+	pw, err = c.readNewPassword(newPwFile)
+	if err != nil {
+		return nil, false, func() {}, err
+	}
+	return pw, false, func() { clear(pw) }, nil
+}

@@ -62,14 +62,11 @@ func (c *cli) cmdRenew(args []string) error {
 		return err
 	}
 	defer clear(pw)
-	next, existing := pw, true
-	if *newPw || *newPwFile != "" {
-		if next, err = c.readNewPassword(*newPwFile); err != nil {
-			return err
-		}
-		defer clear(next)
-		existing = false
+	next, existing, clearNew, err := c.nextPassword(pw, *newPw, *newPwFile)
+	if err != nil {
+		return err
 	}
+	defer clearNew()
 	res, err := c.renewOne(context.Background(), cl, srv, e, k, next, existing, *keepOld)
 	if err != nil {
 		return err
