@@ -121,12 +121,15 @@ func openBase(ctx context.Context, cfg config.Config) (*sqlstore.DB, *sealer.Sea
 	return st, seal, nil
 }
 
-// caConfig maps the configuration onto the authority's.
-func caConfig(cfg config.Config, now func() time.Time) ca.Config {
+// caConfig maps the configuration onto the authority's. The authority's tags of stored
+// TBSCertificates are MACs under the secrets key, which the database does not hold.
+func caConfig(cfg config.Config, now func() time.Time, seal *sealer.Sealer, log *slog.Logger) ca.Config {
 	return ca.Config{
 		Organization: cfg.CA.Organization, RootName: cfg.CA.RootName, IssuingName: cfg.CA.IssuingName,
 		PolicyArc: cfg.CA.PolicyArc, CPSURI: cfg.CA.CPSURI, BaseURL: cfg.BaseURL,
 		Partitions: cfg.CA.CRLPartitions, Now: now,
+		Tag:     func(data ...[]byte) []byte { return seal.MAC("ca", data...) },
+		OnError: func(err error) { log.Warn("certificate authority", "err", err) },
 	}
 }
 
@@ -164,7 +167,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	ccfg := caConfig(cfg, opts.Now)
+	ccfg := caConfig(cfg, opts.Now, seal, opts.Log)
 	auths, err := bootstrap(ctx, cfg, st, ccfg, ks, opts)
 	if err != nil {
 		st.Close()
@@ -174,6 +177,14 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	if err != nil {
 		st.Close()
 		return nil, err
+	}
+	// Certificates a crash left without their DER are signed again before serving.
+	if n, err := authority.RepairPending(ctx, 0); err != nil {
+		authority.Close()
+		st.Close()
+		return nil, fmt.Errorf("complete pending certificates: %w", err)
+	} else if n > 0 {
+		opts.Log.Warn("completed certificates left pending by a crash", "count", n)
 	}
 	cen := center.New(st, seal, authority, opts.Now)
 	ready := func(ctx context.Context) error { return st.SQL().PingContext(ctx) }

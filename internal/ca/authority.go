@@ -8,7 +8,6 @@
 package ca
 
 import (
-	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/x509"
@@ -25,8 +24,6 @@ import (
 	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/issuance"
 	"github.com/certcenter/certcenter/internal/model"
-	"github.com/certcenter/certcenter/internal/store"
-	"github.com/certcenter/certcenter/npki"
 )
 
 // Config names the authority and its profile.
@@ -39,6 +36,12 @@ type Config struct {
 	BaseURL      string // public URL of this server, without trailing slash
 	Partitions   int    // CRL partitions
 	Now          func() time.Time
+	// Tag authenticates what the authority keeps in the store to sign later: a keyed
+	// hash (HMAC) of data under a key the database does not hold. Required.
+	Tag func(data ...[]byte) []byte
+	// OnError, when not nil, learns of background failures that are retried (the
+	// writes of finished certificates).
+	OnError func(error)
 }
 
 // KeySource is where the authority keeps its keys (files or a PKCS#11 token).
@@ -53,6 +56,7 @@ type Authority struct {
 	ocsp    *x509.Certificate
 	iss     *issuance.Issuer
 	res     *reserver
+	fin     *finisher // DERs of first issuances, written behind the answer (pending.go)
 	closers []io.Closer
 
 	mu        sync.RWMutex
@@ -93,7 +97,11 @@ func Open(st Store, cfg Config, ks KeySource, auths []model.Authority) (*Authori
 	if cfg.Partitions < 1 {
 		cfg.Partitions = 1
 	}
-	a := &Authority{st: st, cfg: cfg}
+	if cfg.Tag == nil {
+		return nil, errors.New("ca: Config.Tag is required (it authenticates stored TBSCertificates)")
+	}
+	a := &Authority{st: st, cfg: cfg, fin: newFinisher(st)}
+	a.fin.onError = cfg.OnError
 	var issuingAuth model.Authority
 	for _, au := range auths {
 		c, err := x509.ParseCertificate(au.CertDER)
@@ -133,9 +141,9 @@ func Open(st Store, cfg Config, ks KeySource, auths []model.Authority) (*Authori
 	return a, nil
 }
 
-// Close releases the keys.
+// Close writes the DERs still queued, then releases the keys.
 func (a *Authority) Close() error {
-	errsList := []error{a.status.close()}
+	errsList := []error{a.fin.close(), a.status.close()}
 	for _, c := range a.closers {
 		if c != nil {
 			errsList = append(errsList, c.Close())
@@ -149,11 +157,6 @@ func (a *Authority) RootDER() []byte { return a.root.Raw }
 
 // IssuingDER is the issuing CA certificate.
 func (a *Authority) IssuingDER() []byte { return a.issuing.Raw }
-
-// Certificate returns a stored certificate (store.ErrNotFound if unknown).
-func (a *Authority) Certificate(ctx context.Context, serial model.Serial) (model.Certificate, error) {
-	return a.st.Certificate(ctx, serial)
-}
 
 // NewSerial draws a 20-byte serial: positive, minimal DER, 159 random bits
 // (RFC 5280 section 4.1.2.2; at least 64 bits of entropy, CA/B BR 7.1).
@@ -177,113 +180,6 @@ func partitionOf(s model.Serial, n int) int {
 
 // RandomNumSize is the size of R that the authority draws (KOREAN-PKI.md section 5).
 const RandomNumSize = 20
-
-// Issue issues one subscriber certificate: reserve a serial, compute the VID, prepare
-// and lint, sign exactly once, store with its audit entry (and the enrollment's
-// redemption) in one transaction. A failure after the reservation leaves the serial
-// reserved and unused: never reused, and no certificate exists that the store lacks.
-func (a *Authority) Issue(ctx context.Context, req IssueRequest) (*Issued, error) {
-	r := req.RandomNum
-	if r == nil {
-		r = make([]byte, RandomNumSize)
-		if _, err := rand.Read(r); err != nil {
-			return nil, err
-		}
-	} else if len(r) < 16 || len(r) > 64 {
-		return nil, errs.New(errs.RandomNumInvalid, "randomNum is %d bytes (want 16 to 64; 20 is usual)", len(r))
-	}
-	vid, err := npki.VID(crypto.SHA256, req.IDN, r)
-	if err != nil {
-		return nil, errs.Wrap(errs.InvalidIDN, err, "VID")
-	}
-	now := a.cfg.Now()
-	notBefore, notAfter := issuance.ValidityFrom(now, 1)
-	if req.Replaces != nil {
-		switch req.Mode {
-		case Renewal:
-			notAfter = issuance.RenewalNotAfter(req.Replaces.NotAfter, 1)
-		case Reissue:
-			notAfter = req.Replaces.NotAfter
-		default:
-			return nil, errors.New("ca: a replacement needs Mode Renewal or Reissue")
-		}
-		if !notAfter.After(notBefore) {
-			return nil, errs.New(errs.CertExpired, "certificate %s expired", req.Replaces.Serial).With("date", kstDate(req.Replaces.NotAfter))
-		}
-	}
-	// Key problems are the requester's fault: check before reserving anything.
-	if err := issuance.CheckSubscriberKey(req.PublicKey); err != nil {
-		return nil, keyError(err)
-	}
-	// The serial is reserved before the one signature: a crash after this point leaves a
-	// reserved, unused serial and no certificate.
-	serial, err := a.res.serial(ctx, now)
-	if err != nil {
-		return nil, fmt.Errorf("ca: reserve serial: %w", err)
-	}
-	ireq := issuance.Request{
-		Serial: serial, PublicKey: req.PublicKey, Kind: req.Kind, Usage: req.Usage,
-		Name: req.Name, InstitutionCode: req.Institution.Code, InstitutionOU: req.Institution.ShortName,
-		VID: vid, NotBefore: notBefore, NotAfter: notAfter, Partition: partitionOf(serial, a.cfg.Partitions),
-	}
-	day := issuance.IssueDay(now).Format("20060102")
-	seq, err := a.res.sequence(ctx, req.Institution.Code, day)
-	if err != nil {
-		return nil, fmt.Errorf("ca: sequence: %w", err)
-	}
-	ireq.Sequence = int(seq % 10_000_000)
-	prepared, err := a.iss.Prepare(ireq)
-	if err != nil {
-		if errors.Is(err, issuance.ErrLint) {
-			return nil, errs.Wrap(errs.LintFailed, err, "serial %s", serial)
-		}
-		return nil, keyError(err)
-	}
-	der, cert, err := a.iss.SignParsed(prepared)
-	if err != nil {
-		return nil, fmt.Errorf("ca: sign: %w", err)
-	}
-	rec := model.Certificate{
-		Serial: serial, IssuerID: a.iss.ID(), InstitutionCode: req.Institution.Code,
-		EnrollmentRef: req.EnrollmentRef, CommonName: prepared.CommonName(),
-		Kind: req.Kind, Usage: req.Usage, NotBefore: notBefore, NotAfter: notAfter,
-		Partition: ireq.Partition, DER: der, Status: model.StatusValid, CreatedAt: now, StatusAt: now,
-		ConfirmBy: req.ConfirmBy,
-	}
-	evType := map[Mode]string{New: "certificate.issued", Renewal: "certificate.renewed", Reissue: "certificate.reissued"}[req.Mode]
-	ev := model.AuditEvent{Type: evType, Actor: req.Actor, Institution: req.Institution.Code,
-		Subject: serial.String(), Details: map[string]string{
-			"kind": string(req.Kind), "usage": string(req.Usage), "partition": strconv.Itoa(ireq.Partition),
-			"notAfter": notAfter.UTC().Format(time.RFC3339),
-		}}
-	if req.EnrollmentRef != "" {
-		ev.Details["enrollment"] = req.EnrollmentRef
-	}
-	// A first issuance and a reissue redeem their enrollment; a renewal only links to the
-	// enrollment the certificate line started from.
-	redeem := req.EnrollmentRef
-	if req.Mode == Renewal {
-		redeem = ""
-	}
-	if req.Replaces != nil {
-		rec.Replaces = req.Replaces.Serial
-		ev.Details["replaces"] = req.Replaces.Serial.String()
-		err = a.st.StoreReplacement(ctx, rec, redeem, req.Replaces.Serial, req.Mode == Reissue, ev)
-		if errors.Is(err, store.ErrConflict) {
-			// The old certificate left service meanwhile (revoked, suspended, already renewed).
-			if cur, err2 := a.st.Certificate(ctx, req.Replaces.Serial); err2 == nil && cur.Status != model.StatusValid {
-				return nil, statusError(cur)
-			}
-		}
-	} else {
-		err = a.st.StoreCertificate(ctx, rec, redeem, ev)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("ca: store certificate %s: %w", serial, err)
-	}
-	a.changed(rec)
-	return &Issued{Record: rec, Cert: cert, RandomNum: r, Chain: [][]byte{a.issuing.Raw, a.root.Raw}}, nil
-}
 
 func keyError(err error) error {
 	switch {

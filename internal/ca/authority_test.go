@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,11 +14,20 @@ import (
 	"github.com/certcenter/certcenter/internal/store/sqlstore"
 )
 
-// crashingStore fails StoreCertificate as a crash between signing and storage would.
+// crashingStore fails StoreCertificate as a crash between signing and storage would,
+// and, with lostDER, FinishCertificates as a crash after the commit of an issuance.
 type crashingStore struct {
 	*sqlstore.DB
 	crash      bool
+	lostDER    bool
 	lastSerial model.Serial
+}
+
+func (s *crashingStore) FinishCertificates(ctx context.Context, done []model.SignedCertificate, ev *model.AuditEvent) ([]model.Serial, error) {
+	if s.lostDER {
+		return nil, errCrash
+	}
+	return s.DB.FinishCertificates(ctx, done, ev)
 }
 
 var errCrash = errors.New("injected crash before the certificate is stored")
@@ -34,31 +42,9 @@ func (s *crashingStore) StoreCertificate(ctx context.Context, c model.Certificat
 
 func openAuthority(t *testing.T) (*ca.Authority, *crashingStore) {
 	t.Helper()
-	dir := t.TempDir()
-	db, err := sqlstore.Open(context.Background(), "sqlite", filepath.Join(dir, "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	t.Setenv("CA_PASSPHRASE", "test passphrase for the CA keys")
-	ks := ca.KeySource{Kind: "file", Dir: dir, Passphrase: "env:CA_PASSPHRASE"}
-	cfg := ca.Config{Organization: "certcenter", RootName: "Test Root", IssuingName: "Test CA",
-		PolicyArc: "1.2.410.200005.1.1", BaseURL: "http://127.0.0.1:1", Partitions: 16, Now: time.Now}
-	auths, err := ca.Bootstrap(context.Background(), cfg, ks, "t1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst := model.Institution{Code: "901", Name: "데모은행", ShortName: "DEMOBANK", APIKeyHash: []byte("h")}
-	if err := db.Bootstrap(context.Background(), model.Bootstrap{Authorities: auths, Institutions: []model.Institution{inst}}, model.AuditEvent{Type: "test", Subject: "b"}); err != nil {
-		t.Fatal(err)
-	}
-	st := &crashingStore{DB: db}
-	a, err := ca.Open(st, cfg, ks, auths)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	return a, st
+	w := newWorld(t)
+	st := &crashingStore{DB: w.db}
+	return w.open(t, st, time.Now), st
 }
 
 func TestCrashBetweenReservationAndStorage(t *testing.T) {

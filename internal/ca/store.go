@@ -21,6 +21,12 @@ import (
 // not in service. ChangeStatus applies a conditional transition (store.ErrConflict when
 // the current status is not in From, store.ErrNotFound for an unknown serial).
 // Certificate returns store.ErrNotFound for an unknown serial.
+// StoreCertificate also takes a pending certificate (TBS and TBSTag, no DER), which
+// FinishCertificates completes: it writes each DER whose certificate is still pending
+// and returns the others' serials, all in one transaction, with ev (when not nil) if it
+// finished any. PendingCertificates lists pending certificates created before a time,
+// oldest first. AbandonCertificate deletes a pending certificate and un-redeems its
+// enrollment (store.ErrConflict when it is not pending or the enrollment not its own).
 type Store interface {
 	ReserveSerials(ctx context.Context, serials []model.Serial, issuerID string, at time.Time) error
 	NextSequenceBlock(ctx context.Context, institution, day string, n int) (int64, error)
@@ -31,4 +37,7 @@ type Store interface {
 	ConfirmCertificate(ctx context.Context, serial model.Serial, ev model.AuditEvent) error
 	Unconfirmed(ctx context.Context, before time.Time, limit int) ([]model.Certificate, error)
 	ExpireUnconfirmed(ctx context.Context, serial model.Serial, at time.Time, ev model.AuditEvent) error
+	FinishCertificates(ctx context.Context, done []model.SignedCertificate, ev *model.AuditEvent) (notPending []model.Serial, err error)
+	PendingCertificates(ctx context.Context, before time.Time, limit int) ([]model.Certificate, error)
+	AbandonCertificate(ctx context.Context, serial model.Serial, redeemRef string, ev model.AuditEvent) error
 }

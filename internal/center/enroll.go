@@ -39,6 +39,8 @@ const (
 // Authority is what the center needs from the CA.
 type Authority interface {
 	Issue(ctx context.Context, req ca.IssueRequest) (*ca.Issued, error)
+	// Certificate is the store's, with the DER of a certificate still being written.
+	Certificate(ctx context.Context, serial model.Serial) (model.Certificate, error)
 	Revoke(ctx context.Context, serial model.Serial, reason model.RevocationReason, invalidity *time.Time, actor, institution string) (model.Certificate, error)
 	Suspend(ctx context.Context, serial model.Serial, actor, institution string) (model.Certificate, error)
 	Resume(ctx context.Context, serial model.Serial, actor, institution string) (model.Certificate, error)

@@ -15,7 +15,11 @@ import (
 // certificate loads a certificate, mapping absence to CERTIFICATE_NOT_FOUND. When inst
 // is not nil, the certificate must belong to that institution.
 func (s *Service) certificate(ctx context.Context, serial model.Serial, inst *model.Institution) (model.Certificate, error) {
-	c, err := s.store.Certificate(ctx, serial)
+	get := s.store.Certificate
+	if s.ca != nil {
+		get = s.ca.Certificate // completes a certificate whose DER is still being written
+	}
+	c, err := get(ctx, serial)
 	if errors.Is(err, store.ErrNotFound) {
 		return c, errs.New(errs.CertificateNotFound, "serial %s", serial)
 	} else if err != nil {

@@ -197,6 +197,10 @@ func (p *Prepared) Serial() model.Serial { return p.serial }
 // Validity returns notBefore and notAfter in UTC.
 func (p *Prepared) Validity() (notBefore, notAfter time.Time) { return p.notBefore, p.notAfter }
 
+// TBS returns a copy of the linted TBSCertificate: what Sign will sign, for a caller that
+// stores it before the signature is done (SignStored signs it again after a crash).
+func (p *Prepared) TBS() []byte { return bytes.Clone(p.tbs) }
+
 // Prepare builds the subscriber TBSCertificate, lints it (zlint RFC 5280 and the
 // Korean-profile lints) without touching the CA key, and returns it for Sign.
 // Errors: ErrKeyTooWeak, ErrKeyUnsupported, ErrBadSerial, ErrLint (a *LintError), or a
@@ -288,6 +292,36 @@ func (i *Issuer) Issue(req Request) ([]byte, error) {
 	return i.Sign(p)
 }
 
+// Deterministic reports whether the CA key's signatures are a function of the signed
+// bytes alone (RSA PKCS#1 v1.5, RFC 8017 section 8.2): signing a stored TBSCertificate
+// again then reproduces the very certificate. ECDSA signatures are not.
+func (i *Issuer) Deterministic() bool { return !i.door.alg.ecdsa }
+
+// SignStored signs a TBSCertificate that Prepare built earlier and that the caller
+// stored while the first signature was written, when the process ended before the
+// certificate's DER was stored (internal/ca repairs such certificates). The bytes are
+// checked as Prepare checks them: they must name this CA as the issuer with its
+// signature algorithm, and pass the same lints; then they are signed once. With a
+// deterministic key (Deterministic) the result is the certificate the first signature
+// made, byte for byte. The caller authenticates where the bytes come from.
+func (i *Issuer) SignStored(tbs []byte) ([]byte, *x509.Certificate, error) {
+	if err := checkStoredTBS(tbs, i.door.alg.der); err != nil {
+		return nil, nil, err
+	}
+	p, lc, err := i.door.lint(bytes.Clone(tbs), false, func(c *zx509.Certificate) []Finding {
+		return append(i.linter.runSubscriber(c), runKoreanLints(c, &i.profile)...)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if !bytes.Equal(lc.RawIssuer, i.cert.RawSubject) {
+		return nil, nil, errors.New("issuance: SignStored: the TBSCertificate names another issuer")
+	}
+	p.notBefore, p.notAfter, p.serial = lc.NotBefore.UTC(), lc.NotAfter.UTC(), model.Serial(lc.SerialNumber.Bytes())
+	p.commonName = lc.Subject.CommonName
+	return i.door.signParsed(p)
+}
+
 // Sign signs the prepared TBSCertificate exactly once with the CA key, verifies the
 // signature against the issuer's public key, parses the result and returns its DER.
 // A Prepared is signed at most once (ErrAlreadySigned) and only by the Issuer that
@@ -311,21 +345,29 @@ func (d *door) prepare(f *tbsFields, selfSigned bool, lintFn func(*zx509.Certifi
 	if err != nil {
 		return nil, err
 	}
+	p, _, err := d.lint(tbs, selfSigned, lintFn)
+	if err != nil {
+		return nil, err
+	}
+	p.notBefore, p.notAfter, p.serial = f.notBefore, f.notAfter, f.serial
+	return p, nil
+}
+
+// lint lints the exact bytes tbs with lintFn and returns them as a Prepared, with the
+// lint copy as zcrypto parsed it.
+func (d *door) lint(tbs []byte, selfSigned bool, lintFn func(*zx509.Certificate) []Finding) (*Prepared, *zx509.Certificate, error) {
 	lc, err := zx509.ParseCertificate(lintCopy(tbs, d.alg))
 	if err != nil {
-		return nil, fmt.Errorf("issuance: the lint copy does not parse: %w", err)
+		return nil, nil, fmt.Errorf("issuance: the lint copy does not parse: %w", err)
 	}
 	lc.SelfSigned = selfSigned
 	findings := lintFn(lc)
 	if fail := failures(findings); len(fail) > 0 {
-		return nil, &LintError{Findings: fail}
+		return nil, nil, &LintError{Findings: fail}
 	}
 	h := d.alg.hash.New()
 	h.Write(tbs)
-	return &Prepared{
-		owner: d, tbs: tbs, digest: h.Sum(nil), findings: findings,
-		notBefore: f.notBefore, notAfter: f.notAfter, serial: f.serial,
-	}, nil
+	return &Prepared{owner: d, tbs: tbs, digest: h.Sum(nil), findings: findings}, lc, nil
 }
 
 // sign is the one call to the CA key.

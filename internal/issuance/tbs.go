@@ -209,3 +209,32 @@ func marshalSPKI(pub crypto.PublicKey) ([]byte, error) {
 	}
 	return der, nil
 }
+
+// maxStoredTBS bounds a stored TBSCertificate handed to SignStored: a Korean-profile
+// subscriber TBSCertificate is about 1 kB.
+const maxStoredTBS = 16 << 10
+
+// checkStoredTBS checks that tbs is exactly one DER SEQUENCE, version v3, whose
+// signature AlgorithmIdentifier is sigAlgDER (RFC 5280 section 4.1.2.3: it must match
+// the certificate's signatureAlgorithm, which the CA writes).
+func checkStoredTBS(tbs []byte, sigAlgDER []byte) error {
+	if len(tbs) == 0 || len(tbs) > maxStoredTBS {
+		return fmt.Errorf("issuance: SignStored: TBSCertificate of %d bytes (want 1 to %d)", len(tbs), maxStoredTBS)
+	}
+	in := cryptobyte.String(tbs)
+	var seq cryptobyte.String
+	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() {
+		return errors.New("issuance: SignStored: the TBSCertificate is not one DER SEQUENCE")
+	}
+	var version int64
+	var serial cryptobyte.String
+	var alg cryptobyte.String
+	if !seq.ReadOptionalASN1Integer(&version, cbasn1.Tag(0).Constructed().ContextSpecific(), int64(0)) || version != 2 ||
+		!seq.ReadASN1(&serial, cbasn1.INTEGER) || !seq.ReadASN1Element(&alg, cbasn1.SEQUENCE) {
+		return errors.New("issuance: SignStored: the TBSCertificate is not a v3 TBSCertificate")
+	}
+	if string(alg) != string(sigAlgDER) {
+		return errors.New("issuance: SignStored: the TBSCertificate's signature algorithm is not this CA's")
+	}
+	return nil
+}

@@ -203,6 +203,21 @@ type Certificate struct {
 	ConfirmBy *time.Time
 	// StatusAt is when the status last changed (issue, revoke, suspend, resume).
 	StatusAt time.Time
+	// TBS is set, and DER empty, while the certificate is being signed: the authority
+	// stores the linted TBSCertificate before the signature leaves it and writes the
+	// DER right after (internal/ca, issue.go). TBSTag authenticates TBS (an HMAC under
+	// the authority's key) so that it can be signed again after a crash.
+	TBS    []byte
+	TBSTag []byte
+}
+
+// Pending reports whether the certificate is stored but its DER not yet written.
+func (c Certificate) Pending() bool { return len(c.DER) == 0 && len(c.TBS) > 0 }
+
+// SignedCertificate completes a pending certificate with its DER.
+type SignedCertificate struct {
+	Serial Serial
+	DER    []byte
 }
 
 // StatusChange is a conditional status transition: it applies only when the certificate

@@ -19,8 +19,8 @@ const useSerialSQL = `UPDATE serials SET used = TRUE WHERE serial = ? AND issuer
 
 const insertCertificateSQL = `INSERT INTO certificates (serial, issuer_id, institution_code, enrollment_ref, common_name,
 kind, usage, not_before, not_after, crl_partition, der, status, revoked_at, reason, created_at,
-replaces, invalidity_date, confirm_by, status_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+replaces, invalidity_date, confirm_by, status_at, tbs, tbs_tag)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // redeemEnrollmentSQL marks a claimed, unused enrollment used by a certificate.
 const redeemEnrollmentSQL = `UPDATE enrollments SET used_at = ?, claimed_until = NULL, issued_serial = ?
@@ -30,7 +30,8 @@ WHERE reference = ? AND used_at IS NULL AND claimed_until IS NOT NULL`
 // (when not empty) and appends ev, in one transaction. It returns store.ErrConflict,
 // having written nothing, when c's serial was not reserved by c.IssuerID or is already
 // used, or when redeemRef is not claimed-and-unused. An empty Status stores as valid and
-// a zero CreatedAt as the store's clock.
+// a zero CreatedAt as the store's clock. A pending c (TBS set, DER empty) is completed
+// later by FinishCertificates.
 func (db *DB) StoreCertificate(ctx context.Context, c model.Certificate, redeemRef string, ev model.AuditEvent) error {
 	now := db.clock()
 	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -68,10 +69,17 @@ func (db *DB) storeCertificateTx(ctx context.Context, tx *sql.Tx, c model.Certif
 	if n == 0 {
 		return fmt.Errorf("sqlstore: store certificate %s: serial not reserved by %q or already used: %w", serial, c.IssuerID, store.ErrConflict)
 	}
+	if (len(c.DER) == 0) == (len(c.TBS) == 0) {
+		return fmt.Errorf("sqlstore: store certificate %s: want either its DER or, while it is signed, its TBSCertificate", serial)
+	}
+	der, tbs, tag := c.DER, nullBytes(c.TBS), nullBytes(c.TBSTag)
+	if der == nil {
+		der = []byte{} // NOT NULL: empty until FinishCertificates
+	}
 	if _, err := execTx(ctx, tx, db.st.insertCertificate, serial, c.IssuerID, c.InstitutionCode, c.EnrollmentRef, c.CommonName,
-		string(c.Kind), string(c.Usage), micros(c.NotBefore), micros(c.NotAfter), c.Partition, c.DER, string(c.Status),
+		string(c.Kind), string(c.Usage), micros(c.NotBefore), micros(c.NotAfter), c.Partition, der, string(c.Status),
 		nullMicros(c.RevokedAt), reason, micros(c.CreatedAt), replaces, nullMicros(c.InvalidityDate),
-		nullMicros(c.ConfirmBy), micros(c.StatusAt)); err != nil {
+		nullMicros(c.ConfirmBy), micros(c.StatusAt), tbs, tag); err != nil {
 		return db.conflictOr(err, "store certificate %s", serial)
 	}
 	if redeemRef != "" {
@@ -88,7 +96,7 @@ func (db *DB) storeCertificateTx(ctx context.Context, tx *sql.Tx, c model.Certif
 
 const certificateColumns = `serial, issuer_id, institution_code, enrollment_ref, common_name, kind, usage,
 not_before, not_after, crl_partition, der, status, revoked_at, reason, created_at,
-replaces, invalidity_date, confirm_by, status_at`
+replaces, invalidity_date, confirm_by, status_at, tbs, tbs_tag`
 
 func scanCertificate(sc interface{ Scan(...any) error }) (model.Certificate, error) {
 	var (
@@ -101,7 +109,7 @@ func scanCertificate(sc interface{ Scan(...any) error }) (model.Certificate, err
 	)
 	if err := sc.Scan(&serial, &c.IssuerID, &c.InstitutionCode, &c.EnrollmentRef, &c.CommonName, &kind, &usage,
 		&notBefore, &notAfter, &c.Partition, &c.DER, &status, &revokedAt, &reason, &createdAt,
-		&replaces, &invalidity, &confirmBy, &statusAt); err != nil {
+		&replaces, &invalidity, &confirmBy, &statusAt, &c.TBS, &c.TBSTag); err != nil {
 		return model.Certificate{}, err
 	}
 	s, err := hex.DecodeString(serial)
@@ -109,6 +117,9 @@ func scanCertificate(sc interface{ Scan(...any) error }) (model.Certificate, err
 		return model.Certificate{}, fmt.Errorf("stored serial %q is not hex: %w", serial, err)
 	}
 	c.Serial = s
+	if len(c.DER) == 0 {
+		c.DER = nil // pending: PostgreSQL gives an empty slice, SQLite nil
+	}
 	c.Kind, c.Usage, c.Status = model.Kind(kind), model.Usage(usage), model.CertStatus(status)
 	c.NotBefore, c.NotAfter, c.CreatedAt = fromMicros(notBefore), fromMicros(notAfter), fromMicros(createdAt)
 	c.RevokedAt = fromNullMicros(revokedAt)

@@ -15,6 +15,7 @@ type stmts struct {
 	nextSequence      *sql.Stmt
 	useSerial         *sql.Stmt
 	insertCertificate *sql.Stmt
+	finishCertificate *sql.Stmt
 	redeemEnrollment  *sql.Stmt
 	insertEnrollment  *sql.Stmt
 	claimEnrollment   *sql.Stmt
@@ -37,6 +38,7 @@ func (s *stmts) prepare(ctx context.Context, db *sql.DB, d dialect) error {
 		{&s.nextSequence, nextSequenceSQL},
 		{&s.useSerial, useSerialSQL},
 		{&s.insertCertificate, insertCertificateSQL},
+		{&s.finishCertificate, finishCertificateSQL},
 		{&s.redeemEnrollment, redeemEnrollmentSQL},
 		{&s.insertEnrollment, insertEnrollmentSQL},
 		{&s.claimEnrollment, claimEnrollmentSQL},

@@ -56,6 +56,11 @@ type Store interface {
 	ConfirmCertificate(ctx context.Context, serial model.Serial, ev model.AuditEvent) error
 	Unconfirmed(ctx context.Context, before time.Time, limit int) ([]model.Certificate, error)
 	ExpireUnconfirmed(ctx context.Context, serial model.Serial, at time.Time, ev model.AuditEvent) error
+
+	// Pending certificates: stored while the CA key signs, finished with their DER.
+	FinishCertificates(ctx context.Context, done []model.SignedCertificate, ev *model.AuditEvent) ([]model.Serial, error)
+	PendingCertificates(ctx context.Context, before time.Time, limit int) ([]model.Certificate, error)
+	AbandonCertificate(ctx context.Context, serial model.Serial, redeemRef string, ev model.AuditEvent) error
 }
 
 // Opener returns a new, empty store whose clock is now. The store must be closed when
@@ -86,6 +91,8 @@ func Run(t *testing.T, open Opener) {
 		{"StoreReplacement", testStoreReplacement},
 		{"ChangeStatus", testChangeStatus},
 		{"Confirmation", testConfirmation},
+		{"PendingCertificate", testPendingCertificate},
+		{"AbandonCertificate", testAbandonCertificate},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}

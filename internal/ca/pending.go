@@ -1,0 +1,241 @@
+package ca
+
+import (
+	"context"
+	"crypto/hmac"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/certcenter/certcenter/internal/errs"
+	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/internal/store"
+)
+
+// Pending certificates: stored with their linted TBSCertificate before the signature
+// leaves the authority, completed with their DER right after (see Issue).
+
+// PendingGrace is how long a pending certificate is left to the process that signed it:
+// its DER normally follows within milliseconds. Past it, the certificate is taken as
+// orphaned by a crash, and any node signs its stored TBSCertificate again.
+const PendingGrace = 2 * time.Second
+
+// tbsTagPurpose separates the tags of stored TBSCertificates from other uses of the key.
+const tbsTagPurpose = "certcenter ca: pending TBSCertificate v1"
+
+// tbsTag authenticates a pending TBSCertificate with a key the database does not hold,
+// so that write access to the database is not a way to have the CA key sign something.
+func (a *Authority) tbsTag(serial model.Serial, tbs []byte) []byte {
+	return a.cfg.Tag([]byte(tbsTagPurpose), serial, tbs)
+}
+
+// Certificate returns a stored certificate (store.ErrNotFound if unknown), with its DER:
+// a certificate still pending is completed from this process's memory, waited for while
+// another node writes it, or repaired when its signer died (RepairPending).
+func (a *Authority) Certificate(ctx context.Context, serial model.Serial) (model.Certificate, error) {
+	c, err := a.st.Certificate(ctx, serial)
+	if err != nil || !c.Pending() {
+		return c, err
+	}
+	if der, ok := a.fin.lookup(serial); ok {
+		return finished(c, der), nil
+	}
+	// Another process signed it: its DER is on the way, unless that process died.
+	wait := PendingGrace - a.cfg.Now().Sub(c.CreatedAt)
+	for deadline := time.Now().Add(min(wait, PendingGrace)); time.Now().Before(deadline); {
+		t := time.NewTimer(5 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return c, ctx.Err()
+		case <-t.C:
+		}
+		if c, err = a.st.Certificate(ctx, serial); err != nil || !c.Pending() {
+			return c, err
+		}
+	}
+	return a.repair(ctx, c)
+}
+
+func finished(c model.Certificate, der []byte) model.Certificate {
+	c.DER, c.TBS, c.TBSTag = der, nil, nil
+	return c
+}
+
+// RepairPending signs again the stored TBSCertificates of certificates pending for
+// longer than olderThan (at least PendingGrace) whose signer is not this process, and
+// stores their DER: the recovery of a crash between the commit of an issuance and the
+// write of its DER. It runs at start and then now and then on every node; two nodes
+// repairing the same certificate store it once. It returns how many it completed.
+func (a *Authority) RepairPending(ctx context.Context, olderThan time.Duration) (int, error) {
+	olderThan = max(olderThan, PendingGrace)
+	n := 0
+	for {
+		list, err := a.st.PendingCertificates(ctx, a.cfg.Now().Add(-olderThan), 100)
+		if err != nil {
+			return n, err
+		}
+		progress := false
+		for _, c := range list {
+			if _, ok := a.fin.lookup(c.Serial); ok {
+				continue // this process holds its DER and is writing it
+			}
+			if _, err := a.repair(ctx, c); err != nil {
+				return n, err
+			}
+			n++
+			progress = true
+		}
+		if len(list) < 100 || !progress {
+			return n, nil
+		}
+	}
+}
+
+// repair signs a pending certificate's stored TBSCertificate after checking its tag,
+// and stores the DER with an audit entry.
+func (a *Authority) repair(ctx context.Context, c model.Certificate) (model.Certificate, error) {
+	if c.IssuerID != a.iss.ID() {
+		return c, fmt.Errorf("ca: pending certificate %s of issuer %q is not this authority's (%q)", c.Serial, c.IssuerID, a.iss.ID())
+	}
+	if !hmac.Equal(c.TBSTag, a.tbsTag(c.Serial, c.TBS)) {
+		return c, errs.New(errs.Internal, "pending certificate %s: its stored TBSCertificate fails its tag; it is not signed", c.Serial)
+	}
+	der, cert, err := a.iss.SignStored(c.TBS)
+	if err != nil {
+		return c, fmt.Errorf("ca: repair %s: %w", c.Serial, err)
+	}
+	if model.Serial(cert.SerialNumber.Bytes()).String() != c.Serial.String() {
+		return c, fmt.Errorf("ca: repair %s: the stored TBSCertificate has serial %x", c.Serial, cert.SerialNumber)
+	}
+	ev := model.AuditEvent{Type: "certificate.signature_restored", Actor: "system", Institution: c.InstitutionCode,
+		Subject: c.Serial.String()}
+	notPending, err := a.st.FinishCertificates(ctx, []model.SignedCertificate{{Serial: c.Serial, DER: der}}, &ev)
+	if err != nil {
+		return c, fmt.Errorf("ca: repair %s: %w", c.Serial, err)
+	}
+	if len(notPending) > 0 { // finished meanwhile by another writer: what it stored stands
+		return a.st.Certificate(ctx, c.Serial)
+	}
+	return finished(c, der), nil
+}
+
+// finishNow stores a DER at once. It returns the DER stored by another writer when the
+// certificate was finished meanwhile (a repair), or nil when this one was stored.
+func (a *Authority) finishNow(ctx context.Context, s model.SignedCertificate) ([]byte, error) {
+	notPending, err := a.st.FinishCertificates(context.WithoutCancel(ctx), []model.SignedCertificate{s}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("ca: store certificate %s: %w", s.Serial, err)
+	}
+	if len(notPending) == 0 {
+		return nil, nil
+	}
+	c, err := a.st.Certificate(ctx, s.Serial)
+	if err != nil {
+		return nil, fmt.Errorf("ca: stored certificate %s: %w", s.Serial, err)
+	}
+	if c.Pending() {
+		return nil, fmt.Errorf("ca: store certificate %s: %w", s.Serial, store.ErrConflict)
+	}
+	return c.DER, nil
+}
+
+// finisher writes the DER of certificates this process signed, in the background and in
+// batches, and holds each in memory until it is stored.
+type finisher struct {
+	st      Store
+	mu      sync.Mutex
+	held    map[string][]byte // serial (hex) → DER, until stored
+	queue   []model.SignedCertificate
+	running bool
+	closing bool
+	wg      sync.WaitGroup
+	// onError learns of failed writes (they are retried).
+	onError func(error)
+}
+
+// maxFinishBatch bounds one transaction of DER writes.
+const maxFinishBatch = 256
+
+func newFinisher(st Store) *finisher {
+	return &finisher{st: st, held: map[string][]byte{}}
+}
+
+func (f *finisher) lookup(serial model.Serial) ([]byte, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	der, ok := f.held[serial.String()]
+	return der, ok
+}
+
+// add queues a DER for writing; a writer goroutine runs while the queue is not empty.
+func (f *finisher) add(s model.SignedCertificate) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.held[s.Serial.String()] = s.DER
+	f.queue = append(f.queue, s)
+	if !f.running {
+		f.running = true
+		f.wg.Add(1)
+		go f.drain()
+	}
+}
+
+func (f *finisher) drain() {
+	defer f.wg.Done()
+	backoff := 10 * time.Millisecond
+	for {
+		f.mu.Lock()
+		if len(f.queue) == 0 {
+			f.running = false
+			f.mu.Unlock()
+			return
+		}
+		batch := append([]model.SignedCertificate(nil), f.queue[:min(len(f.queue), maxFinishBatch)]...)
+		f.queue = f.queue[len(batch):]
+		f.mu.Unlock()
+
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_, err := f.st.FinishCertificates(ctx, batch, nil)
+		cancel()
+		f.mu.Lock()
+		if err != nil {
+			if f.onError != nil {
+				f.onError(err)
+			}
+			if f.closing {
+				// Shutting down: what is left stays pending; RepairPending completes it.
+				f.queue, f.running = nil, false
+				f.mu.Unlock()
+				return
+			}
+			f.queue = append(batch, f.queue...)
+			f.mu.Unlock()
+			time.Sleep(backoff)
+			backoff = min(2*backoff, 5*time.Second)
+			continue
+		}
+		backoff = 10 * time.Millisecond
+		for _, s := range batch {
+			delete(f.held, s.Serial.String())
+		}
+		f.mu.Unlock()
+	}
+}
+
+// close waits until the queued DERs are written (or one write fails).
+func (f *finisher) close() error {
+	f.mu.Lock()
+	f.closing = true
+	f.mu.Unlock()
+	f.wg.Wait()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.held) > 0 {
+		return fmt.Errorf("ca: %d certificates left pending at close (RepairPending completes them): %w", len(f.held), errPendingAtClose)
+	}
+	return nil
+}
+
+var errPendingAtClose = errors.New("ca: pending certificates at close")

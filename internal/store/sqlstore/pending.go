@@ -1,0 +1,103 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/internal/store"
+)
+
+// Pending certificates: stored with their TBSCertificate while the CA key signs, the
+// DER written right after (internal/ca, issue.go).
+
+const finishCertificateSQL = `UPDATE certificates SET der = ?, tbs = NULL, tbs_tag = NULL WHERE serial = ? AND tbs IS NOT NULL`
+
+// FinishCertificates writes the DER of pending certificates in one transaction, with ev
+// (when not nil) if it finished any. Serials that are not pending (unknown, or finished
+// meanwhile by another writer) change nothing and are returned in notPending.
+func (db *DB) FinishCertificates(ctx context.Context, done []model.SignedCertificate, ev *model.AuditEvent) (notPending []model.Serial, err error) {
+	if len(done) == 0 {
+		return nil, nil
+	}
+	err = db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		notPending = notPending[:0]
+		for _, d := range done {
+			if len(d.DER) == 0 {
+				return fmt.Errorf("sqlstore: finish certificate %s: empty DER", d.Serial)
+			}
+			n, err := execTx(ctx, tx, db.st.finishCertificate, d.DER, d.Serial.String())
+			if err != nil {
+				return wrapf(err, "finish certificate %s", d.Serial)
+			}
+			if n == 0 {
+				notPending = append(notPending, d.Serial)
+			}
+		}
+		if ev != nil && len(notPending) < len(done) {
+			return db.appendAudit(ctx, tx, *ev)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return notPending, nil
+}
+
+// PendingCertificates lists up to limit pending certificates created before `before`,
+// oldest first.
+func (db *DB) PendingCertificates(ctx context.Context, before time.Time, limit int) ([]model.Certificate, error) {
+	rows, err := db.r.QueryContext(ctx, db.d.rebind(`SELECT `+certificateColumns+` FROM certificates
+WHERE tbs IS NOT NULL AND created_at < ? ORDER BY created_at LIMIT ?`), micros(before), limit)
+	if err != nil {
+		return nil, wrapf(err, "pending certificates")
+	}
+	defer rows.Close()
+	var out []model.Certificate
+	for rows.Next() {
+		c, err := scanCertificate(rows)
+		if err != nil {
+			return nil, wrapf(err, "pending certificates")
+		}
+		out = append(out, c)
+	}
+	return out, wrapRowsErr(rows.Err(), "pending certificates")
+}
+
+// AbandonCertificate removes a pending certificate whose signature failed, and gives
+// its enrollment redeemRef (when not empty) back to the customer, with ev, in one
+// transaction. Its serial stays used: it is never issued again. store.ErrConflict, having
+// written nothing, when serial is not pending or redeemRef was not redeemed by it.
+func (db *DB) AbandonCertificate(ctx context.Context, serial model.Serial, redeemRef string, ev model.AuditEvent) error {
+	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.d.rebind(`DELETE FROM certificates WHERE serial = ? AND tbs IS NOT NULL`), serial.String())
+		if err != nil {
+			return wrapf(err, "abandon certificate %s", serial)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("sqlstore: abandon certificate %s: not pending: %w", serial, store.ErrConflict)
+		}
+		if redeemRef != "" {
+			res, err := tx.ExecContext(ctx, db.d.rebind(`UPDATE enrollments SET used_at = NULL, issued_serial = NULL
+WHERE reference = ? AND issued_serial = ?`), redeemRef, serial.String())
+			if err != nil {
+				return wrapf(err, "abandon certificate %s: enrollment %s", serial, redeemRef)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return fmt.Errorf("sqlstore: abandon certificate %s: enrollment %s was not redeemed by it: %w", serial, redeemRef, store.ErrConflict)
+			}
+		}
+		return db.appendAudit(ctx, tx, ev)
+	})
+}
+
+// nullBytes stores an empty byte slice as NULL.
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
