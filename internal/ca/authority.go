@@ -137,12 +137,15 @@ func Open(st Store, cfg Config, ks KeySource, auths []model.Authority) (*Authori
 		a.Close()
 		return nil, err
 	}
-	a.res = newReserver(st, a.iss.ID())
+	a.res = newReserver(st, a.iss.ID(), cfg.Now, cfg.OnError)
 	return a, nil
 }
 
 // Close writes the DERs still queued, then releases the keys.
 func (a *Authority) Close() error {
+	if a.res != nil {
+		a.res.close()
+	}
 	errsList := []error{a.fin.close(), a.status.close()}
 	for _, c := range a.closers {
 		if c != nil {

@@ -10,27 +10,56 @@ import (
 
 // Serials and common-name sequence numbers are reserved in batches, ahead of need: a
 // serial is still reserved in the database before anything is signed with it, but one
-// transaction reserves many, so an issuance pays for none on its way to the signature. A
-// batch left unused by a crash stays reserved forever: never reused, never a certificate.
+// transaction reserves many, and the next batch is reserved in the background while
+// half of the current one is left, so an issuance pays for none on its way to the
+// signature. A batch left unused by a crash stays reserved forever: never reused, never
+// a certificate; sequence numbers only get a gap.
 const (
-	serialBatch   = 32
-	sequenceBatch = 16
+	serialBatch   = 64
+	sequenceBatch = 32
 )
 
 // reserver hands out reserved serials and sequence numbers.
 type reserver struct {
 	st       Store
 	issuerID string
+	now      func() time.Time
+	onError  func(error)
 
-	mu      sync.Mutex
-	serials []model.Serial
-	seqs    map[string]*seqBlock // institution/day → the rest of a block
+	mu        sync.Mutex
+	serials   []model.Serial
+	refilling bool                 // a background reservation of serials is running
+	seqs      map[string]*seqQueue // institution/day → reserved numbers
+	wg        sync.WaitGroup
+	closed    bool
+}
+
+// seqQueue is the reserved numbers of one institution and day: blocks in order.
+type seqQueue struct {
+	blocks    []seqBlock
+	refilling bool
 }
 
 type seqBlock struct{ next, end int64 }
 
-func newReserver(st Store, issuerID string) *reserver {
-	return &reserver{st: st, issuerID: issuerID, seqs: map[string]*seqBlock{}}
+func (q *seqQueue) left() int64 {
+	var n int64
+	for _, b := range q.blocks {
+		n += b.end - b.next
+	}
+	return n
+}
+
+func newReserver(st Store, issuerID string, now func() time.Time, onError func(error)) *reserver {
+	return &reserver{st: st, issuerID: issuerID, now: now, onError: onError, seqs: map[string]*seqQueue{}}
+}
+
+func newSerialBatch() []model.Serial {
+	batch := make([]model.Serial, serialBatch)
+	for i := range batch {
+		batch[i] = NewSerial()
+	}
+	return batch
 }
 
 // serial returns a serial reserved for the issuer.
@@ -38,18 +67,37 @@ func (r *reserver) serial(ctx context.Context, now time.Time) (model.Serial, err
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.serials) == 0 {
-		batch := make([]model.Serial, serialBatch)
-		for i := range batch {
-			batch[i] = NewSerial()
-		}
+		// Nothing left (the first call, or faster use than the background refill).
+		batch := newSerialBatch()
 		if err := r.st.ReserveSerials(ctx, batch, r.issuerID, now); err != nil {
 			return nil, err
 		}
-		r.serials = batch
+		r.serials = append(r.serials, batch...)
 	}
 	s := r.serials[len(r.serials)-1]
 	r.serials = r.serials[:len(r.serials)-1]
+	if len(r.serials) <= serialBatch/2 && !r.refilling && !r.closed {
+		r.refilling = true
+		r.wg.Add(1)
+		go r.refillSerials()
+	}
 	return s, nil
+}
+
+func (r *reserver) refillSerials() {
+	defer r.wg.Done()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	batch := newSerialBatch()
+	err := r.st.ReserveSerials(ctx, batch, r.issuerID, r.now())
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.refilling = false
+	if err != nil {
+		r.report(err) // the next serial call reserves in line
+		return
+	}
+	r.serials = append(batch, r.serials...)
 }
 
 // sequence returns the next number of the institution's sequence for day.
@@ -57,19 +105,60 @@ func (r *reserver) sequence(ctx context.Context, institution, day string) (int64
 	key := institution + "/" + day
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	b := r.seqs[key]
-	if b == nil || b.next >= b.end {
+	q := r.seqs[key]
+	if q == nil {
+		if len(r.seqs) > 1024 { // old days and institutions: forget their remainders
+			r.seqs = map[string]*seqQueue{}
+		}
+		q = &seqQueue{}
+		r.seqs[key] = q
+	}
+	if len(q.blocks) == 0 {
 		first, err := r.st.NextSequenceBlock(ctx, institution, day, sequenceBatch)
 		if err != nil {
 			return 0, err
 		}
-		if len(r.seqs) > 1024 { // old days and institutions: forget their remainders
-			r.seqs = map[string]*seqBlock{}
-		}
-		b = &seqBlock{next: first, end: first + sequenceBatch}
-		r.seqs[key] = b
+		q.blocks = append(q.blocks, seqBlock{next: first, end: first + sequenceBatch})
 	}
+	b := &q.blocks[0]
 	n := b.next
-	b.next++
+	if b.next++; b.next >= b.end {
+		q.blocks = q.blocks[1:]
+	}
+	if q.left() <= sequenceBatch/2 && !q.refilling && !r.closed {
+		q.refilling = true
+		r.wg.Add(1)
+		go r.refillSequence(q, institution, day)
+	}
 	return n, nil
+}
+
+func (r *reserver) refillSequence(q *seqQueue, institution, day string) {
+	defer r.wg.Done()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	first, err := r.st.NextSequenceBlock(ctx, institution, day, sequenceBatch)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	q.refilling = false
+	if err != nil {
+		r.report(err)
+		return
+	}
+	// Numbers need only be unique within the day, not handed out in order.
+	q.blocks = append(q.blocks, seqBlock{next: first, end: first + sequenceBatch})
+}
+
+func (r *reserver) report(err error) {
+	if r.onError != nil {
+		r.onError(err)
+	}
+}
+
+// close waits for background reservations.
+func (r *reserver) close() {
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
+	r.wg.Wait()
 }

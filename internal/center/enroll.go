@@ -52,6 +52,7 @@ type Service struct {
 	seal  *sealer.Sealer
 	ca    Authority
 	now   func() time.Time
+	insts institutionCache
 }
 
 // New returns a center. now is the clock (time.Now in production).
@@ -132,7 +133,7 @@ func CheckName(name string) error {
 
 // Enroll records an enrollment and returns its reference number and authorization code.
 func (s *Service) Enroll(ctx context.Context, req EnrollRequest) (*Enrolled, error) {
-	inst, err := s.store.Institution(ctx, req.Institution)
+	inst, err := s.institution(ctx, req.Institution)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errs.New(errs.InstitutionUnknown, "institution %q", req.Institution)
 	} else if err != nil {

@@ -27,7 +27,7 @@ func (s *Service) IssueWithCode(ctx context.Context, ref, code string, pub crypt
 // released so the customer can try again with the same code.
 func (s *Service) IssueRedeemed(ctx context.Context, red *Redeemed, pub crypto.PublicKey, r []byte) (*ca.Issued, error) {
 	e := red.Enrollment
-	inst, err := s.store.Institution(ctx, e.InstitutionCode)
+	inst, err := s.institution(ctx, e.InstitutionCode)
 	if err != nil {
 		s.release(e.Reference)
 		return nil, err

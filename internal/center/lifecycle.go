@@ -55,7 +55,7 @@ func (s *Service) Renew(ctx context.Context, serial model.Serial, pub crypto.Pub
 	if err != nil {
 		return nil, err
 	}
-	inst, err := s.store.Institution(ctx, old.InstitutionCode)
+	inst, err := s.institution(ctx, old.InstitutionCode)
 	if err != nil {
 		return nil, err
 	}

@@ -160,21 +160,28 @@ func (l *Linter) runSubscriber(c *zx509.Certificate) []Finding { return l.runSet
 func (l *Linter) runSet(set []*lint.CertificateLint, c *zx509.Certificate) []Finding {
 	var out []Finding
 	for _, zl := range set {
-		r := zl.Execute(c, l.cfg)
-		var lv Level
-		switch r.Status {
-		case lint.Notice:
-			lv = Notice
-		case lint.Warn:
-			lv = Warning
-		case lint.Error, lint.Fatal:
-			lv = Failure
-		default:
-			continue
+		if f, ok := l.runOne(zl, c); ok {
+			out = append(out, f)
 		}
-		out = append(out, Finding{Lint: zl.Name, Level: lv, Detail: r.Details})
 	}
 	return out
+}
+
+// runOne runs one lint; ok is false when it passed or did not apply.
+func (l *Linter) runOne(zl *lint.CertificateLint, c *zx509.Certificate) (Finding, bool) {
+	r := zl.Execute(c, l.cfg)
+	var lv Level
+	switch r.Status {
+	case lint.Notice:
+		lv = Notice
+	case lint.Warn:
+		lv = Warning
+	case lint.Error, lint.Fatal:
+		lv = Failure
+	default:
+		return Finding{}, false
+	}
+	return Finding{Lint: zl.Name, Level: lv, Detail: r.Details}, true
 }
 
 // failures returns the error-level findings.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"time"
 
 	"github.com/certcenter/certcenter/internal/audit"
 	"github.com/certcenter/certcenter/internal/model"
@@ -25,29 +26,64 @@ func (db *DB) AppendAudit(ctx context.Context, ev model.AuditEvent) error {
 
 // appendAudit appends ev to its chain inside tx, stamped with the store's clock.
 func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, ev model.AuditEvent) error {
-	chain := audit.ChainFor(ev)
-	at := db.clock()
-	details, err := json.Marshal(ev.Details)
+	a, err := db.draftAudit(ev)
 	if err != nil {
-		return wrapf(err, "audit %s: details", ev.Type)
+		return err
 	}
 	var (
 		seq  int64
 		prev []byte
 	)
-	if err := tx.StmtContext(ctx, db.st.auditAdvance).QueryRowContext(ctx, chain, audit.Genesis).Scan(&seq, &prev); err != nil {
-		return wrapf(err, "audit %s: advance chain %d", ev.Type, chain)
+	if err := tx.StmtContext(ctx, db.st.auditAdvance).QueryRowContext(ctx, a.chain, audit.Genesis).Scan(&seq, &prev); err != nil {
+		return a.advanceErr(err)
 	}
-	hash := audit.Hash(chain, seq, at, ev, prev)
-	if _, err := execTx(ctx, tx, db.st.auditInsert, chain, seq, micros(at), ev.Type, ev.Actor, ev.Institution, ev.Subject, string(details), prev, hash); err != nil {
-		return wrapf(err, "audit %s: insert chain %d entry %d", ev.Type, chain, seq)
+	row, hash := a.row(seq, prev)
+	if _, err := execTx(ctx, tx, db.st.auditInsert, row[:]...); err != nil {
+		return a.insertErr(err, seq)
 	}
 	if db.st.auditSetHead != nil {
-		if _, err := execTx(ctx, tx, db.st.auditSetHead, hash, chain); err != nil {
-			return wrapf(err, "audit %s: head of chain %d", ev.Type, chain)
+		if _, err := execTx(ctx, tx, db.st.auditSetHead, hash, a.chain); err != nil {
+			return wrapf(err, "audit %s: head of chain %d", ev.Type, a.chain)
 		}
 	}
 	return nil
+}
+
+// auditDraft is an audit entry before its place in the chain is known: everything its
+// hash covers except seq and the previous hash. appendAudit and the pipelined
+// PostgreSQL path (pgpipeline.go) both build entries from it, so the chain cannot tell
+// them apart.
+type auditDraft struct {
+	ev      model.AuditEvent
+	chain   int
+	at      time.Time
+	details string
+}
+
+// draftAudit stamps ev with the store's clock.
+func (db *DB) draftAudit(ev model.AuditEvent) (auditDraft, error) {
+	a := auditDraft{ev: ev, chain: audit.ChainFor(ev), at: db.clock()}
+	details, err := json.Marshal(ev.Details)
+	if err != nil {
+		return a, wrapf(err, "audit %s: details", ev.Type)
+	}
+	a.details = string(details)
+	return a, nil
+}
+
+// row returns the arguments of auditInsert for the entry at seq after prev, and its
+// hash. An array rather than a slice, so that it stays on the caller's stack.
+func (a auditDraft) row(seq int64, prev []byte) (row [10]any, hash []byte) {
+	hash = audit.Hash(a.chain, seq, a.at, a.ev, prev)
+	return [10]any{a.chain, seq, micros(a.at), a.ev.Type, a.ev.Actor, a.ev.Institution, a.ev.Subject, a.details, prev, hash}, hash
+}
+
+func (a auditDraft) advanceErr(err error) error {
+	return wrapf(err, "audit %s: advance chain %d", a.ev.Type, a.chain)
+}
+
+func (a auditDraft) insertErr(err error, seq int64) error {
+	return wrapf(err, "audit %s: insert chain %d entry %d", a.ev.Type, a.chain, seq)
 }
 
 // WalkAudit calls fn with every audit entry, chain by chain in seq order, streaming

@@ -33,6 +33,9 @@ WHERE reference = ? AND used_at IS NULL AND claimed_until IS NOT NULL`
 // a zero CreatedAt as the store's clock. A pending c (TBS set, DER empty) is completed
 // later by FinishCertificates.
 func (db *DB) StoreCertificate(ctx context.Context, c model.Certificate, redeemRef string, ev model.AuditEvent) error {
+	if db.d.name == "postgres" {
+		return db.pgStoreCertificate(ctx, c, redeemRef, ev) // two round trips instead of seven: pgpipeline.go
+	}
 	now := db.clock()
 	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := db.storeCertificateTx(ctx, tx, c, redeemRef, now); err != nil {
@@ -45,6 +48,37 @@ func (db *DB) StoreCertificate(ctx context.Context, c model.Certificate, redeemR
 // storeCertificateTx is StoreCertificate's work inside tx, without the audit entry.
 func (db *DB) storeCertificateTx(ctx context.Context, tx *sql.Tx, c model.Certificate, redeemRef string, now time.Time) error {
 	serial := c.Serial.String()
+	row, ok := certificateRow(c, serial, now)
+	n, err := execTx(ctx, tx, db.st.useSerial, serial, c.IssuerID)
+	if err != nil {
+		return wrapf(err, "store certificate %s: serial", serial)
+	}
+	if n == 0 {
+		return errSerialNotReserved(serial, c.IssuerID)
+	}
+	if !ok {
+		return errDERorTBS(serial)
+	}
+	if _, err := execTx(ctx, tx, db.st.insertCertificate, row[:]...); err != nil {
+		return db.conflictOr(err, "store certificate %s", serial)
+	}
+	if redeemRef != "" {
+		n, err := execTx(ctx, tx, db.st.redeemEnrollment, micros(now), serial, redeemRef)
+		if err != nil {
+			return wrapf(err, "store certificate %s: redeem enrollment %s", serial, redeemRef)
+		}
+		if n == 0 {
+			return errNotRedeemable(serial, redeemRef)
+		}
+	}
+	return nil
+}
+
+// certificateRow returns the arguments of insertCertificateSQL for c, whose serial is
+// serial, with its defaults filled in, and whether c carries exactly one of its DER and
+// its TBSCertificate (callers report that after the serial check, as they always have).
+// An array rather than a slice, so that it stays on the caller's stack.
+func certificateRow(c model.Certificate, serial string, now time.Time) (row [21]any, ok bool) {
 	if c.Status == "" {
 		c.Status = model.StatusValid
 	}
@@ -62,36 +96,28 @@ func (db *DB) storeCertificateTx(ctx context.Context, tx *sql.Tx, c model.Certif
 	if len(c.Replaces) > 0 {
 		replaces = sql.NullString{String: c.Replaces.String(), Valid: true}
 	}
-	n, err := execTx(ctx, tx, db.st.useSerial, serial, c.IssuerID)
-	if err != nil {
-		return wrapf(err, "store certificate %s: serial", serial)
-	}
-	if n == 0 {
-		return fmt.Errorf("sqlstore: store certificate %s: serial not reserved by %q or already used: %w", serial, c.IssuerID, store.ErrConflict)
-	}
-	if (len(c.DER) == 0) == (len(c.TBS) == 0) {
-		return fmt.Errorf("sqlstore: store certificate %s: want either its DER or, while it is signed, its TBSCertificate", serial)
-	}
 	der, tbs, tag := c.DER, nullBytes(c.TBS), nullBytes(c.TBSTag)
 	if der == nil {
 		der = []byte{} // NOT NULL: empty until FinishCertificates
 	}
-	if _, err := execTx(ctx, tx, db.st.insertCertificate, serial, c.IssuerID, c.InstitutionCode, c.EnrollmentRef, c.CommonName,
+	return [21]any{serial, c.IssuerID, c.InstitutionCode, c.EnrollmentRef, c.CommonName,
 		string(c.Kind), string(c.Usage), micros(c.NotBefore), micros(c.NotAfter), c.Partition, der, string(c.Status),
 		nullMicros(c.RevokedAt), reason, micros(c.CreatedAt), replaces, nullMicros(c.InvalidityDate),
-		nullMicros(c.ConfirmBy), micros(c.StatusAt), tbs, tag); err != nil {
-		return db.conflictOr(err, "store certificate %s", serial)
-	}
-	if redeemRef != "" {
-		n, err := execTx(ctx, tx, db.st.redeemEnrollment, micros(now), serial, redeemRef)
-		if err != nil {
-			return wrapf(err, "store certificate %s: redeem enrollment %s", serial, redeemRef)
-		}
-		if n == 0 {
-			return fmt.Errorf("sqlstore: store certificate %s: enrollment %s is not claimed, or already used, or unknown: %w", serial, redeemRef, store.ErrConflict)
-		}
-	}
-	return nil
+		nullMicros(c.ConfirmBy), micros(c.StatusAt), tbs, tag}, (len(c.DER) == 0) != (len(c.TBS) == 0)
+}
+
+// StoreCertificate's refusals, shared by both paths so that they read the same.
+
+func errSerialNotReserved(serial, issuerID string) error {
+	return fmt.Errorf("sqlstore: store certificate %s: serial not reserved by %q or already used: %w", serial, issuerID, store.ErrConflict)
+}
+
+func errDERorTBS(serial string) error {
+	return fmt.Errorf("sqlstore: store certificate %s: want either its DER or, while it is signed, its TBSCertificate", serial)
+}
+
+func errNotRedeemable(serial, ref string) error {
+	return fmt.Errorf("sqlstore: store certificate %s: enrollment %s is not claimed, or already used, or unknown: %w", serial, ref, store.ErrConflict)
 }
 
 const certificateColumns = `serial, issuer_id, institution_code, enrollment_ref, common_name, kind, usage,

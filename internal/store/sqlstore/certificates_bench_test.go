@@ -241,7 +241,7 @@ func insertRows(ctx context.Context, db *sqlstore.DB, table string, cols []strin
 
 // prepareIssuances reserves n serials and creates n enrollments, claimed when claim is
 // set, for the timed loop; names continue from *next across rounds.
-func prepareIssuances(b *testing.B, db *sqlstore.DB, n int, claim bool, next *int, r *rand.Rand) ([]model.Serial, []string) {
+func prepareIssuances(b testing.TB, db *sqlstore.DB, n int, claim bool, next *int, r *rand.Rand) ([]model.Serial, []string) {
 	b.Helper()
 	ctx := context.Background()
 	serials := make([]model.Serial, n)

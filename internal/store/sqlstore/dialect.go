@@ -1,8 +1,9 @@
 package sqlstore
 
-// This file holds every difference between PostgreSQL and SQLite: driver names, DSNs and
+// This file holds the differences between PostgreSQL and SQLite: driver names, DSNs and
 // connection pools, placeholders, error classification, goose settings, and the one
-// statement PostgreSQL can fold into a single round trip. Everything else is shared SQL.
+// statement PostgreSQL can fold into a single round trip. Everything else is shared SQL,
+// except the issuance writes PostgreSQL pipelines (pgpipeline.go).
 
 import (
 	"context"

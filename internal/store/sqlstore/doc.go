@@ -7,7 +7,8 @@
 // Every change that touches more than one row, and every change that records an audit
 // event, is one transaction: either all of it is stored or none. Timestamps are stored as
 // BIGINT unix microseconds in both databases and returned in UTC. The differences between
-// the two databases live in dialect.go and nowhere else.
+// the two databases live in dialect.go, and in pgpipeline.go for the issuance writes that
+// PostgreSQL pipelines through pgx's native API.
 //
 // sqlstore does not decide policy: it does not choose serials, validity or CRL partitions,
 // verify identities, or encrypt anything (enrollment secrets arrive already sealed). It

@@ -22,11 +22,14 @@ func (db *DB) FinishCertificates(ctx context.Context, done []model.SignedCertifi
 	if len(done) == 0 {
 		return nil, nil
 	}
+	if db.d.name == "postgres" {
+		return db.pgFinishCertificates(ctx, done, ev) // one round trip without ev: pgpipeline.go
+	}
 	err = db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		notPending = notPending[:0]
 		for _, d := range done {
 			if len(d.DER) == 0 {
-				return fmt.Errorf("sqlstore: finish certificate %s: empty DER", d.Serial)
+				return errEmptyDER(d.Serial)
 			}
 			n, err := execTx(ctx, tx, db.st.finishCertificate, d.DER, d.Serial.String())
 			if err != nil {
@@ -45,6 +48,10 @@ func (db *DB) FinishCertificates(ctx context.Context, done []model.SignedCertifi
 		return nil, err
 	}
 	return notPending, nil
+}
+
+func errEmptyDER(serial model.Serial) error {
+	return fmt.Errorf("sqlstore: finish certificate %s: empty DER", serial)
 }
 
 // PendingCertificates lists up to limit pending certificates created before `before`,
