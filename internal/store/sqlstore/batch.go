@@ -106,20 +106,20 @@ func (db *DB) commitBatch(batch []batchOp) {
 		return
 	}
 	for i, op := range batch {
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT batch_op"); err != nil {
+		if _, err := tx.StmtContext(ctx, db.st.savepoint).ExecContext(ctx); err != nil {
 			tx.Rollback()
 			failAll(wrapf(err, "savepoint"))
 			return
 		}
 		if err := op.fn(ctx, tx); err != nil {
 			results[i] = err
-			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT batch_op"); rerr != nil {
+			if _, rerr := tx.StmtContext(ctx, db.st.rollbackToSavepoint).ExecContext(ctx); rerr != nil {
 				tx.Rollback()
 				failAll(fmt.Errorf("sqlstore: roll back a failed operation: %w (after: %w)", rerr, err))
 				return
 			}
 		}
-		if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT batch_op"); err != nil {
+		if _, err := tx.StmtContext(ctx, db.st.releaseSavepoint).ExecContext(ctx); err != nil {
 			tx.Rollback()
 			failAll(wrapf(err, "release savepoint"))
 			return

@@ -124,6 +124,8 @@ const certificateColumns = `serial, issuer_id, institution_code, enrollment_ref,
 not_before, not_after, crl_partition, der, status, revoked_at, reason, created_at,
 replaces, invalidity_date, confirm_by, status_at, tbs, tbs_tag`
 
+const certificateSQL = `SELECT ` + certificateColumns + ` FROM certificates WHERE serial = ?`
+
 func scanCertificate(sc interface{ Scan(...any) error }) (model.Certificate, error) {
 	var (
 		c                               model.Certificate
@@ -168,7 +170,7 @@ func scanCertificate(sc interface{ Scan(...any) error }) (model.Certificate, err
 
 // Certificate returns the certificate with serial, or store.ErrNotFound.
 func (db *DB) Certificate(ctx context.Context, serial model.Serial) (model.Certificate, error) {
-	c, err := scanCertificate(db.r.QueryRowContext(ctx, db.d.rebind(`SELECT `+certificateColumns+` FROM certificates WHERE serial = ?`), serial.String()))
+	c, err := scanCertificate(db.st.certificate.QueryRowContext(ctx, serial.String()))
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.Certificate{}, fmt.Errorf("sqlstore: certificate %s: %w", serial, store.ErrNotFound)
 	}

@@ -42,6 +42,11 @@ func (db *DB) CreateEnrollment(ctx context.Context, e model.Enrollment, ev model
 	})
 }
 
+const enrollmentSQL = `SELECT reference, institution_code, name, idn_cipher, auth_code_cipher,
+kind, usage, verification, teller_id, created_at, expires_at, failed_tries, locked, used_at, claimed_until, issued_serial,
+replaces_serial
+FROM enrollments WHERE reference = ?`
+
 // Enrollment returns the enrollment with reference number ref, or store.ErrNotFound.
 func (db *DB) Enrollment(ctx context.Context, ref string) (model.Enrollment, error) {
 	var (
@@ -51,10 +56,7 @@ func (db *DB) Enrollment(ctx context.Context, ref string) (model.Enrollment, err
 		usedAt, claimedUntil sql.NullInt64
 		issued, replaces     sql.NullString
 	)
-	err := db.r.QueryRowContext(ctx, db.d.rebind(`SELECT reference, institution_code, name, idn_cipher, auth_code_cipher,
-kind, usage, verification, teller_id, created_at, expires_at, failed_tries, locked, used_at, claimed_until, issued_serial,
-replaces_serial
-FROM enrollments WHERE reference = ?`), ref).Scan(&e.Reference, &e.InstitutionCode, &e.Name, &e.IDNCipher, &e.AuthCodeCipher,
+	err := db.st.enrollment.QueryRowContext(ctx, ref).Scan(&e.Reference, &e.InstitutionCode, &e.Name, &e.IDNCipher, &e.AuthCodeCipher,
 		&kind, &usage, &e.Verification, &e.TellerID, &created, &expires, &e.FailedTries, &e.Locked, &usedAt, &claimedUntil, &issued,
 		&replaces)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -51,7 +51,7 @@ func Open(ctx context.Context, driver, dsn string, opts ...Option) (*DB, error) 
 		return nil, err
 	}
 	db := &DB{d: d, w: w, r: r, now: o.now}
-	if err := db.st.prepare(ctx, w, d); err != nil {
+	if err := db.st.prepare(ctx, w, r, d); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -25,15 +25,23 @@ type stmts struct {
 	auditInsert       *sql.Stmt
 	auditSetHead      *sql.Stmt // nil on PostgreSQL, where auditInsert moves the head too
 
+	// Group commit's savepoints (SQLite only: batch.go).
+	savepoint, releaseSavepoint, rollbackToSavepoint *sql.Stmt
+
+	// Reads of the issuance path, prepared on the read pool (each of its connections
+	// compiles a statement once, on first use).
+	enrollment, certificate *sql.Stmt
+
 	all []*sql.Stmt
 }
 
-func (s *stmts) prepare(ctx context.Context, db *sql.DB, d dialect) error {
+func (s *stmts) prepare(ctx context.Context, db, r *sql.DB, d dialect) error {
 	auditInsert, auditSetHead := d.auditWriteSQL()
-	list := []struct {
-		dst **sql.Stmt
-		q   string
-	}{
+	sp := [3]string{}
+	if d.name == "sqlite" {
+		sp = [3]string{"SAVEPOINT batch_op", "RELEASE SAVEPOINT batch_op", "ROLLBACK TO SAVEPOINT batch_op"}
+	}
+	list := []stmt{
 		{&s.reserveSerial, reserveSerialSQL},
 		{&s.nextSequence, nextSequenceSQL},
 		{&s.useSerial, useSerialSQL},
@@ -47,7 +55,27 @@ func (s *stmts) prepare(ctx context.Context, db *sql.DB, d dialect) error {
 		{&s.auditAdvance, auditAdvanceSQL},
 		{&s.auditInsert, auditInsert},
 		{&s.auditSetHead, auditSetHead},
+		{&s.savepoint, sp[0]},
+		{&s.releaseSavepoint, sp[1]},
+		{&s.rollbackToSavepoint, sp[2]},
 	}
+	reads := []stmt{
+		{&s.enrollment, enrollmentSQL},
+		{&s.certificate, certificateSQL},
+	}
+	if err := s.prepareOn(ctx, db, d, list); err != nil {
+		return err
+	}
+	return s.prepareOn(ctx, r, d, reads)
+}
+
+// stmt is a statement to prepare into dst.
+type stmt struct {
+	dst **sql.Stmt
+	q   string
+}
+
+func (s *stmts) prepareOn(ctx context.Context, db *sql.DB, d dialect, list []stmt) error {
 	for _, p := range list {
 		if p.q == "" {
 			continue
