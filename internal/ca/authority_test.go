@@ -20,6 +20,7 @@ type crashingStore struct {
 	*sqlstore.DB
 	crash      bool
 	lostDER    bool
+	slowDER    time.Duration // FinishCertificates waits this long first
 	lastSerial model.Serial
 }
 
@@ -27,6 +28,7 @@ func (s *crashingStore) FinishCertificates(ctx context.Context, done []model.Sig
 	if s.lostDER {
 		return nil, errCrash
 	}
+	time.Sleep(s.slowDER)
 	return s.DB.FinishCertificates(ctx, done, ev)
 }
 

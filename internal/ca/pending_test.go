@@ -222,6 +222,33 @@ func TestCrashBeforeTheDERIsWrittenIsRepaired(t *testing.T) {
 	}
 }
 
+// Another node asked for a certificate whose DER the issuing node is still writing
+// waits for that DER: it does not sign the certificate a second time.
+func TestAnotherNodeWaitsForThePendingDER(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	a1 := w.open(t, &crashingStore{DB: w.db, slowDER: 300 * time.Millisecond}, time.Now)
+	a2 := w.open(t, w.db, time.Now)
+	is, err := a1.Issue(ctx, issueReq(t, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := w.db.Certificate(ctx, is.Record.Serial); err != nil || !c.Pending() {
+		t.Fatalf("right after Issue: %v pending %v; want pending (the DER is slow to come)", err, c.Pending())
+	}
+	start := time.Now()
+	c, err := a2.Certificate(ctx, is.Record.Serial)
+	if err != nil || !bytes.Equal(c.DER, is.Record.DER) {
+		t.Fatalf("Certificate on another node: %v, DER identical %v", err, bytes.Equal(c.DER, is.Record.DER))
+	}
+	if waited := time.Since(start); waited < 100*time.Millisecond || waited > ca.PendingGrace {
+		t.Errorf("the other node waited %v; want until the DER was written (about 300ms)", waited)
+	}
+	if types := auditTypes(t, w.db, is.Record.Serial.String()); contains(types, "certificate.signature_restored") {
+		t.Errorf("audit %v: the waiting node repaired a certificate that was being written", types)
+	}
+}
+
 // Write access to the database is not a way to have the CA key sign: a stored
 // TBSCertificate that was changed, or whose tag is not the authority's, stays unsigned.
 func TestRepairRefusesATamperedTBS(t *testing.T) {
@@ -329,5 +356,54 @@ func TestSignatureFailureAfterTheCommitIsUndone(t *testing.T) {
 	}
 	if got.Record.Serial.String() == failed.String() {
 		t.Error("the retry reused the abandoned serial")
+	}
+}
+
+// Serials and CN sequence numbers are reserved ahead in the background: under
+// concurrent issuance every certificate still gets its own of each, every serial used
+// was reserved, and the reserve left over is bounded.
+func TestConcurrentIssuesReserveAhead(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	a := w.open(t, w.db, time.Now)
+	const workers, each = 8, 25
+	var (
+		mu      sync.Mutex
+		serials = map[string]bool{}
+		cns     = map[string]bool{}
+		wg      sync.WaitGroup
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				is, err := a.Issue(ctx, issueReq(t, ""))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				if serials[is.Record.Serial.String()] || cns[is.Record.CommonName] {
+					t.Errorf("serial %s or CN %s handed out twice", is.Record.Serial, is.Record.CommonName)
+				}
+				serials[is.Record.Serial.String()], cns[is.Record.CommonName] = true, true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var used, unused int
+	if err := w.db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE used), COUNT(*) FILTER (WHERE NOT used) FROM serials WHERE issuer_id = 'issuing'`).Scan(&used, &unused); err != nil {
+		t.Fatal(err)
+	}
+	if used != workers*each || unused > 2*64 {
+		t.Errorf("serials: %d used (want %d), %d reserved and unused (want at most two batches)", used, workers*each, unused)
+	}
+	if list, err := w.db.PendingCertificates(ctx, time.Now().Add(time.Hour), 10); err != nil || len(list) != 0 {
+		t.Errorf("pending after Close: %d, %v", len(list), err)
 	}
 }
