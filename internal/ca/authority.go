@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/certcenter/certcenter/internal/errs"
@@ -57,7 +58,9 @@ type Authority struct {
 	iss     *issuance.Issuer
 	res     *reserver
 	fin     *finisher // DERs of first issuances, written behind the answer (pending.go)
-	closers []io.Closer
+	// inflight counts the issuances in progress: a lone one stores behind its signature.
+	inflight atomic.Int32
+	closers  []io.Closer
 
 	mu        sync.RWMutex
 	listeners []func(model.Certificate)

@@ -2,6 +2,7 @@ package ca
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,6 +39,7 @@ type reserver struct {
 type seqQueue struct {
 	blocks    []seqBlock
 	refilling bool
+	used      bool // taken from since the last top-up: worth refilling
 }
 
 type seqBlock struct{ next, end int64 }
@@ -76,12 +78,31 @@ func (r *reserver) serial(ctx context.Context, now time.Time) (model.Serial, err
 	}
 	s := r.serials[len(r.serials)-1]
 	r.serials = r.serials[:len(r.serials)-1]
-	if len(r.serials) <= serialBatch/2 && !r.refilling && !r.closed {
+	return s, nil
+}
+
+// topUp starts the background reservations that are due. The authority calls it when
+// an issuance is done rather than when it takes a number: a refill started mid-issuance
+// would hold SQLite's single writer just when that issuance's own transaction needs it.
+func (r *reserver) topUp() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return
+	}
+	if len(r.serials) <= serialBatch/2 && !r.refilling {
 		r.refilling = true
 		r.wg.Add(1)
 		go r.refillSerials()
 	}
-	return s, nil
+	for key, q := range r.seqs {
+		if q.left() <= sequenceBatch/2 && !q.refilling && q.used {
+			q.refilling = true
+			institution, day, _ := strings.Cut(key, "/")
+			r.wg.Add(1)
+			go r.refillSequence(q, institution, day)
+		}
+	}
 }
 
 func (r *reserver) refillSerials() {
@@ -125,11 +146,7 @@ func (r *reserver) sequence(ctx context.Context, institution, day string) (int64
 	if b.next++; b.next >= b.end {
 		q.blocks = q.blocks[1:]
 	}
-	if q.left() <= sequenceBatch/2 && !q.refilling && !r.closed {
-		q.refilling = true
-		r.wg.Add(1)
-		go r.refillSequence(q, institution, day)
-	}
+	q.used = true
 	return n, nil
 }
 
@@ -140,7 +157,7 @@ func (r *reserver) refillSequence(q *seqQueue, institution, day string) {
 	first, err := r.st.NextSequenceBlock(ctx, institution, day, sequenceBatch)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	q.refilling = false
+	q.refilling, q.used = false, false
 	if err != nil {
 		r.report(err)
 		return
