@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"sync"
+	"time"
+
+	"github.com/certcenter/certcenter/internal/ca"
 )
 
 // Job is a background task of a running server (CRL publication, reminders, the CMP
@@ -20,7 +23,31 @@ func (a *App) mount(ctx context.Context) error {
 			return err
 		}
 	}
+	a.jobs = append(a.jobs, Job{Name: "pending-certificates", Run: a.repairPending})
 	return nil
+}
+
+// pendingSweep is how often a node looks for certificates that another node left
+// pending when it died (Open already completed this node's own).
+const pendingSweep = 30 * time.Second
+
+// repairPending completes, now and then, the certificates whose signer died between
+// the commit of their issuance and the write of their DER (ca.Authority.RepairPending).
+func (a *App) repairPending(ctx context.Context) {
+	t := time.NewTicker(pendingSweep)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := a.CA.RepairPending(ctx, ca.PendingGrace); err != nil && ctx.Err() == nil {
+			a.Log.Warn("complete pending certificates", "err", err)
+		} else if n > 0 {
+			a.Log.Warn("completed certificates left pending by a crash", "count", n)
+		}
+	}
 }
 
 // StartJobs runs the background jobs until ctx is done and returns a function that
