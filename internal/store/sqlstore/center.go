@@ -359,22 +359,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (serial) DO NOTHING`), b.Serial.Stri
 // Unbilled lists up to limit universal certificates that have no billing record yet,
 // oldest first.
 func (db *DB) Unbilled(ctx context.Context, limit int) ([]model.Certificate, error) {
-	rows, err := db.r.QueryContext(ctx, db.d.rebind(`SELECT `+prefixed("c.", certificateColumns)+` FROM certificates c
+	return db.certificates(ctx, "unbilled certificates", `SELECT `+prefixed("c.", certificateColumns)+` FROM certificates c
 WHERE c.usage = ? AND NOT EXISTS (SELECT 1 FROM billing b WHERE b.serial = c.serial)
-ORDER BY c.created_at LIMIT ?`), string(model.Universal), limit)
-	if err != nil {
-		return nil, wrapf(err, "unbilled certificates")
-	}
-	defer rows.Close()
-	var out []model.Certificate
-	for rows.Next() {
-		c, err := scanCertificate(rows)
-		if err != nil {
-			return nil, wrapf(err, "unbilled certificates")
-		}
-		out = append(out, c)
-	}
-	return out, wrapRowsErr(rows.Err(), "unbilled certificates")
+ORDER BY c.created_at LIMIT ?`, string(model.Universal), limit)
 }
 
 func prefixed(p, cols string) string {

@@ -180,6 +180,25 @@ func (db *DB) Certificate(ctx context.Context, serial model.Serial) (model.Certi
 	return c, nil
 }
 
+// certificates runs a query of certificateColumns on the read pool and scans every row;
+// what names the list in errors.
+func (db *DB) certificates(ctx context.Context, what, q string, args ...any) ([]model.Certificate, error) {
+	rows, err := db.r.QueryContext(ctx, db.d.rebind(q), args...)
+	if err != nil {
+		return nil, wrapf(err, "%s", what)
+	}
+	defer rows.Close()
+	var out []model.Certificate
+	for rows.Next() {
+		c, err := scanCertificate(rows)
+		if err != nil {
+			return nil, wrapf(err, "%s", what)
+		}
+		out = append(out, c)
+	}
+	return out, wrapRowsErr(rows.Err(), what)
+}
+
 // CountCertificates returns the number of stored certificates.
 func (db *DB) CountCertificates(ctx context.Context) (int64, error) {
 	var n int64

@@ -122,24 +122,8 @@ func (db *DB) ConfirmCertificate(ctx context.Context, serial model.Serial, ev mo
 // Unconfirmed lists up to limit certificates whose confirmation time passed before
 // `before` and that are still awaiting confirmation, oldest first.
 func (db *DB) Unconfirmed(ctx context.Context, before time.Time, limit int) ([]model.Certificate, error) {
-	rows, err := db.r.QueryContext(ctx, db.d.rebind(`SELECT `+certificateColumns+` FROM certificates
-WHERE confirm_by IS NOT NULL AND confirm_by < ? AND status <> 'revoked' ORDER BY confirm_by LIMIT ?`), micros(before), limit)
-	if err != nil {
-		return nil, wrapf(err, "unconfirmed certificates")
-	}
-	defer rows.Close()
-	var out []model.Certificate
-	for rows.Next() {
-		c, err := scanCertificate(rows)
-		if err != nil {
-			return nil, wrapf(err, "unconfirmed certificates")
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrapf(err, "unconfirmed certificates")
-	}
-	return out, nil
+	return db.certificates(ctx, "unconfirmed certificates", `SELECT `+certificateColumns+` FROM certificates
+WHERE confirm_by IS NOT NULL AND confirm_by < ? AND status <> 'revoked' ORDER BY confirm_by LIMIT ?`, micros(before), limit)
 }
 
 // ExpireUnconfirmed withdraws a certificate whose CMP confirmation never came, or was a

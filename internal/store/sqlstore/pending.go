@@ -57,21 +57,8 @@ func errEmptyDER(serial model.Serial) error {
 // PendingCertificates lists up to limit pending certificates created before `before`,
 // oldest first.
 func (db *DB) PendingCertificates(ctx context.Context, before time.Time, limit int) ([]model.Certificate, error) {
-	rows, err := db.r.QueryContext(ctx, db.d.rebind(`SELECT `+certificateColumns+` FROM certificates
-WHERE tbs IS NOT NULL AND created_at < ? ORDER BY created_at LIMIT ?`), micros(before), limit)
-	if err != nil {
-		return nil, wrapf(err, "pending certificates")
-	}
-	defer rows.Close()
-	var out []model.Certificate
-	for rows.Next() {
-		c, err := scanCertificate(rows)
-		if err != nil {
-			return nil, wrapf(err, "pending certificates")
-		}
-		out = append(out, c)
-	}
-	return out, wrapRowsErr(rows.Err(), "pending certificates")
+	return db.certificates(ctx, "pending certificates", `SELECT `+certificateColumns+` FROM certificates
+WHERE tbs IS NOT NULL AND created_at < ? ORDER BY created_at LIMIT ?`, micros(before), limit)
 }
 
 // AbandonCertificate removes a pending certificate whose signature failed, and gives
