@@ -178,11 +178,11 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	// Certificates a crash left without their DER are signed again before serving.
+	// Certificates a crash left without their DER are signed again before serving. One
+	// that cannot be (its key unavailable, its stored TBSCertificate tampered with) is
+	// reported and left pending; it does not keep the server from starting.
 	if n, err := authority.RepairPending(ctx, 0); err != nil {
-		authority.Close()
-		st.Close()
-		return nil, fmt.Errorf("complete pending certificates: %w", err)
+		opts.Log.Error("complete pending certificates", "completed", n, "err", err)
 	} else if n > 0 {
 		opts.Log.Warn("completed certificates left pending by a crash", "count", n)
 	}

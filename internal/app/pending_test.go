@@ -78,3 +78,32 @@ func TestCrashBeforeTheDERIsWrittenIsRepairedAtStart(t *testing.T) {
 		}
 	})
 }
+
+// A pending certificate that cannot be completed (here its stored TBSCertificate is not
+// the authority's: tampered with) is reported and left pending; the server still starts.
+func TestUnrepairablePendingDoesNotStopTheStart(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	ctx := context.Background()
+	db := e.app.Store.SQL()
+	const serial = "4a0102030405060708090a0b0c0d0e0f10111213"
+	for _, q := range []string{
+		`INSERT INTO serials (serial, issuer_id, reserved_at, used) VALUES ('` + serial + `', 'issuing', 0, 1)`,
+		`INSERT INTO certificates (serial, issuer_id, institution_code, enrollment_ref, common_name, kind, usage,
+		   not_before, not_after, crl_partition, der, status, created_at, tbs, tbs_tag)
+		 VALUES ('` + serial + `', 'issuing', '901', '', 'x', 'personal', 'banking', 0, 1, 0, x'', 'valid', 0, x'3000', x'00')`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.app.Close()
+	a2, err := app.Open(ctx, e.cfg, app.Options{Now: e.clock.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatalf("app.Open with an unrepairable pending certificate = %v, want a server that starts", err)
+	}
+	defer a2.Close()
+	s, _ := model.ParseSerial(serial)
+	if c, err := a2.Store.Certificate(ctx, s); err != nil || !c.Pending() {
+		t.Fatalf("the unrepairable certificate: %v pending %v; want left pending", err, c.Pending())
+	}
+}

@@ -67,28 +67,41 @@ func finished(c model.Certificate, der []byte) model.Certificate {
 // longer than olderThan (at least PendingGrace) whose signer is not this process, and
 // stores their DER: the recovery of a crash between the commit of an issuance and the
 // write of its DER. It runs at start and then now and then on every node; two nodes
-// repairing the same certificate store it once. It returns how many it completed.
+// repairing the same certificate store it once. It returns how many it completed, and
+// the failures joined: one certificate that cannot be completed (a tag that does not
+// match is a sign of tampering) does not keep the others from being completed.
 func (a *Authority) RepairPending(ctx context.Context, olderThan time.Duration) (int, error) {
 	olderThan = max(olderThan, PendingGrace)
+	const page = 100
 	n := 0
+	var failed []error
+	skip := map[string]bool{} // failed or held here: not asked again in this sweep
+	before := a.cfg.Now().Add(-olderThan)
 	for {
-		list, err := a.st.PendingCertificates(ctx, a.cfg.Now().Add(-olderThan), 100)
+		list, err := a.st.PendingCertificates(ctx, before, page+len(skip))
 		if err != nil {
-			return n, err
+			return n, errors.Join(append(failed, err)...)
 		}
 		progress := false
 		for _, c := range list {
+			key := c.Serial.String()
+			if skip[key] {
+				continue
+			}
 			if _, ok := a.fin.lookup(c.Serial); ok {
-				continue // this process holds its DER and is writing it
+				skip[key] = true // this process holds its DER and is writing it
+				continue
 			}
 			if _, err := a.repair(ctx, c); err != nil {
-				return n, err
+				skip[key] = true
+				failed = append(failed, err)
+				continue
 			}
 			n++
 			progress = true
 		}
-		if len(list) < 100 || !progress {
-			return n, nil
+		if len(list) < page+len(skip) || !progress {
+			return n, errors.Join(failed...)
 		}
 	}
 }

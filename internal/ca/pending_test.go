@@ -274,6 +274,10 @@ func TestRepairRefusesATamperedTBS(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			good, err := a1.Issue(ctx, issueReq(t, ""))
+			if err != nil {
+				t.Fatal(err)
+			}
 			a1.Close()
 			serial := is.Record.Serial.String()
 			var b []byte
@@ -283,9 +287,13 @@ func TestRepairRefusesATamperedTBS(t *testing.T) {
 			if _, err := w.db.SQL().ExecContext(ctx, `UPDATE certificates SET `+tc.column+` = ? WHERE serial = ?`, tc.edit(b), serial); err != nil {
 				t.Fatal(err)
 			}
+			// The tampered certificate is refused; the other one is completed all the same.
 			a2 := w.open(t, w.db, func() time.Time { return time.Now().Add(time.Minute) })
-			if n, err := a2.RepairPending(ctx, 0); err == nil || n != 0 {
-				t.Fatalf("RepairPending of a tampered TBS = %d, %v; want 0 and an error", n, err)
+			if n, err := a2.RepairPending(ctx, 0); err == nil || n != 1 {
+				t.Fatalf("RepairPending with one tampered TBS = %d, %v; want 1 and an error", n, err)
+			}
+			if c, err := w.db.Certificate(ctx, good.Record.Serial); err != nil || c.Pending() || !bytes.Equal(c.DER, good.Record.DER) {
+				t.Fatalf("the untampered certificate: %v pending %v; want completed", err, c.Pending())
 			}
 			if _, err := a2.Certificate(ctx, is.Record.Serial); err == nil {
 				t.Fatal("Certificate of a tampered pending certificate: no error")
