@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/certcenter/certcenter/internal/ca"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Job is a background task of a running server (CRL publication, reminders, the CMP
@@ -24,6 +25,20 @@ func (a *App) mount(ctx context.Context) error {
 		}
 	}
 	a.jobs = append(a.jobs, Job{Name: "pending-certificates", Run: a.repairPending})
+	pending := func(f func(ca.PendingStats) float64) func() float64 {
+		return func() float64 { return f(a.CA.Pending()) }
+	}
+	a.API.Registry().MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "certcenter_ca_ders_unwritten",
+			Help: "Certificates answered whose DER this node has not yet written (normally 0 or a few)."},
+			pending(func(p ca.PendingStats) float64 { return float64(p.Held) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "certcenter_ca_pending_repaired_total",
+			Help: "Pending certificates this node completed by signing their stored TBSCertificate again."},
+			pending(func(p ca.PendingStats) float64 { return float64(p.Repaired) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "certcenter_ca_pending_repair_failures_total",
+			Help: "Failed attempts to complete a pending certificate (key unavailable, or a stored TBSCertificate that fails its tag)."},
+			pending(func(p ca.PendingStats) float64 { return float64(p.Failed) })),
+	)
 	return nil
 }
 

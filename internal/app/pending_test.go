@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,7 +78,26 @@ func TestCrashBeforeTheDERIsWrittenIsRepairedAtStart(t *testing.T) {
 		if !restored {
 			t.Error("no certificate.signature_restored audit entry")
 		}
+		if m := metrics(a2); !strings.Contains(m, "certcenter_ca_pending_repaired_total 1\n") {
+			t.Errorf("metrics after the repair:\n%s", grepLines(m, "certcenter_ca_"))
+		}
 	})
+}
+
+func metrics(a *app.App) string {
+	rec := httptest.NewRecorder()
+	a.API.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	return rec.Body.String()
+}
+
+func grepLines(s, prefix string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // A pending certificate that cannot be completed (here its stored TBSCertificate is not
@@ -105,5 +126,8 @@ func TestUnrepairablePendingDoesNotStopTheStart(t *testing.T) {
 	s, _ := model.ParseSerial(serial)
 	if c, err := a2.Store.Certificate(ctx, s); err != nil || !c.Pending() {
 		t.Fatalf("the unrepairable certificate: %v pending %v; want left pending", err, c.Pending())
+	}
+	if m := metrics(a2); !strings.Contains(m, "certcenter_ca_pending_repair_failures_total 1\n") || !strings.Contains(m, "certcenter_ca_ders_unwritten 0\n") {
+		t.Errorf("metrics with an unrepairable certificate:\n%s", grepLines(m, "certcenter_ca_"))
 	}
 }

@@ -60,6 +60,8 @@ type Authority struct {
 	fin     *finisher // DERs of first issuances, written behind the answer (pending.go)
 	// inflight counts the issuances in progress: a lone one stores behind its signature.
 	inflight atomic.Int32
+	// repaired and repairFailed count the completions of pending certificates.
+	repaired, repairFailed atomic.Uint64
 	closers  []io.Closer
 
 	mu        sync.RWMutex

@@ -63,6 +63,21 @@ func finished(c model.Certificate, der []byte) model.Certificate {
 	return c
 }
 
+// PendingStats is what the authority knows of pending certificates, for monitoring.
+type PendingStats struct {
+	Held     int    // DERs this process holds until they are written
+	Repaired uint64 // certificates completed by RepairPending or a read since start
+	Failed   uint64 // attempts to complete a certificate that failed since start
+}
+
+// Pending returns the pending-certificate counters.
+func (a *Authority) Pending() PendingStats {
+	a.fin.mu.Lock()
+	held := len(a.fin.held)
+	a.fin.mu.Unlock()
+	return PendingStats{Held: held, Repaired: a.repaired.Load(), Failed: a.repairFailed.Load()}
+}
+
 // RepairPending signs again the stored TBSCertificates of certificates pending for
 // longer than olderThan (at least PendingGrace) whose signer is not this process, and
 // stores their DER: the recovery of a crash between the commit of an issuance and the
@@ -109,6 +124,16 @@ func (a *Authority) RepairPending(ctx context.Context, olderThan time.Duration) 
 // repair signs a pending certificate's stored TBSCertificate after checking its tag,
 // and stores the DER with an audit entry.
 func (a *Authority) repair(ctx context.Context, c model.Certificate) (model.Certificate, error) {
+	out, err := a.repairOne(ctx, c)
+	if err != nil {
+		a.repairFailed.Add(1)
+	} else {
+		a.repaired.Add(1)
+	}
+	return out, err
+}
+
+func (a *Authority) repairOne(ctx context.Context, c model.Certificate) (model.Certificate, error) {
 	if c.IssuerID != a.iss.ID() {
 		return c, fmt.Errorf("ca: pending certificate %s of issuer %q is not this authority's (%q)", c.Serial, c.IssuerID, a.iss.ID())
 	}
