@@ -62,7 +62,7 @@ type Authority struct {
 	inflight atomic.Int32
 	// repaired and repairFailed count the completions of pending certificates.
 	repaired, repairFailed atomic.Uint64
-	closers  []io.Closer
+	closers                []io.Closer
 
 	mu        sync.RWMutex
 	listeners []func(model.Certificate)
