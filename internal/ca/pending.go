@@ -271,9 +271,7 @@ func (f *finisher) close() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.held) > 0 {
-		return fmt.Errorf("ca: %d certificates left pending at close (RepairPending completes them): %w", len(f.held), errPendingAtClose)
+		return fmt.Errorf("ca: %d certificates left pending at close (RepairPending completes them)", len(f.held))
 	}
 	return nil
 }
-
-var errPendingAtClose = errors.New("ca: pending certificates at close")
