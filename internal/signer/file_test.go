@@ -105,7 +105,14 @@ func TestLoadFileErrors(t *testing.T) {
 		return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
 	}
 	flipped := append([]byte(nil), block.Bytes...)
-	flipped[len(flipped)-20] ^= 0x55 // inside the last ciphertext blocks
+	// Flip the last byte of the second-to-last ciphertext block: CBC garbles that block and
+	// flips the same bit pattern in the last plaintext byte, the padding length (1..16),
+	// which ^0x55 can never leave valid. So the damage is always caught, never by luck.
+	// (A flip anywhere else may leave valid padding and a key that parses to garbage; that
+	// is ErrCorruptKeyFile, covered below.)
+	flipped[len(flipped)-17] ^= 0x55
+	garbled := append([]byte(nil), block.Bytes...)
+	garbled[len(garbled)-40] ^= 0x55 // inside the key's last integers, padding intact
 	plain, _ := x509.MarshalPKCS8PrivateKey(mustRSA(t))
 
 	tests := []struct {
@@ -124,6 +131,20 @@ func TestLoadFileErrors(t *testing.T) {
 		{"too large", write("large.key", make([]byte, 100<<10)), testPassphrase, signer.ErrCorruptKeyFile},
 		{"missing", filepath.Join(dir, "absent.key"), testPassphrase, os.ErrNotExist},
 	}
+	// A flip that leaves the padding valid: the refusal is one of the two, never a key.
+	t.Run("damaged key material", func(t *testing.T) {
+		p := write("garbled.key", reencode("ENCRYPTED PRIVATE KEY", garbled))
+		s, err := signer.LoadFile(p, []byte(testPassphrase))
+		if err == nil {
+			t.Fatalf("LoadFile accepted a damaged key: %T", s)
+		}
+		if !errors.Is(err, signer.ErrWrongPassphrase) && !errors.Is(err, signer.ErrCorruptKeyFile) {
+			t.Fatalf("LoadFile = %v, want ErrWrongPassphrase or ErrCorruptKeyFile", err)
+		}
+		if !strings.Contains(err.Error(), p) {
+			t.Errorf("LoadFile = %q, want it to name %s", err, p)
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := signer.LoadFile(tt.path, []byte(tt.pass))
