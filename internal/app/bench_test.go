@@ -30,7 +30,8 @@ import (
 // is also reported as a ratio of the matching ceiling (x-ceiling). The CA service runs
 // one caller and alternates with the raw ceiling in the same loop (its ns/op is the
 // sum of both; ca-us/op and raw-us/op are each). The tables start with 10k
-// certificates stored, and with 1M when CERTCENTER_BENCH_1M=1.
+// certificates stored, and with 1M when CERTCENTER_BENCH_1M=1. CERTCENTER_BENCH_PCT=1
+// prints quantiles of both latencies, to see where a shortfall lies (tail or body).
 //
 //	go test -run '^$' -bench BenchmarkIssue -benchtime 400x ./internal/app
 func BenchmarkIssue(b *testing.B) {
@@ -118,6 +119,11 @@ func BenchmarkIssue(b *testing.B) {
 				// weigh on the means.
 				b.ReportMetric(float64(median(raws))/float64(median(issues)), "x-ceiling-p50")
 				b.ReportMetric(raw.Seconds()/issue.Seconds(), "x-ceiling")
+				if os.Getenv("CERTCENTER_BENCH_PCT") == "1" {
+					for _, q := range []float64{0.1, 0.5, 0.75, 0.9, 0.95, 0.99} {
+						fmt.Fprintf(os.Stderr, "%s q%.2f raw %v issue %v\n", b.Name(), q, quantile(raws, q), quantile(issues, q))
+					}
+				}
 			})
 			b.Run(fmt.Sprintf("http-parallel/%s/stored=%s", driver, human(n)), func(b *testing.B) {
 				// The load generator is in this process, on the same two cores, so it does
@@ -159,11 +165,13 @@ func BenchmarkIssue(b *testing.B) {
 	}
 }
 
-func median(d []time.Duration) time.Duration {
+func quantile(d []time.Duration, q float64) time.Duration {
 	s := slices.Clone(d)
 	slices.Sort(s)
-	return s[len(s)/2]
+	return s[int(q*float64(len(s)-1))]
 }
+
+func median(d []time.Duration) time.Duration { return quantile(d, 0.5) }
 
 func human(n int) string {
 	if n >= 1_000_000 {

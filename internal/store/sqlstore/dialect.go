@@ -80,9 +80,9 @@ func (d dialect) open(ctx context.Context, dsn string, maxConns int) (w, r *sql.
 // Other processes (the `certcenter enroll` CLI) wait up to busy_timeout for the lock.
 // WAL lets readers proceed during writes; synchronous=NORMAL is durable across process
 // crashes and loses at most the last transactions on power loss, the usual WAL choice.
-// wal_autocheckpoint is raised from 1,000 to 10,000 pages (40 MB of WAL): checkpoints
-// copy pages back into the database file while holding the writer, and fewer, larger
-// ones cost issuance about 10% less (BenchmarkStoreCertificate).
+// Checkpoints run beside the writer (checkpoint.go); wal_autocheckpoint, raised from
+// 1,000 to 10,000 pages (40 MB of WAL), is the backstop: a checkpoint it starts copies
+// pages back into the database file while holding the writer.
 // The writer's page cache (cache_size, a cap in KiB, not an allocation) holds the
 // random-key B-trees issuance writes into (serials, the certificates' serial index) so
 // that issuance does not slow as they grow to millions of rows; readers need less.
@@ -92,7 +92,7 @@ func openSQLite(ctx context.Context, path string, maxConns int) (w, r *sql.DB, e
 	if path == "" {
 		return nil, nil, errors.New("sqlstore: sqlite: empty database path (give a file path, e.g. data/certcenter.db)")
 	}
-	uri := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(strings.TrimPrefix(path, "file:"))
+	uri := sqliteURI(path)
 	w, err = sql.Open("sqlite", uri+"?"+sqliteCommon+
 		"&_pragma=cache_size(-262144)&_pragma=wal_autocheckpoint(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate")
 	if err != nil {
@@ -123,6 +123,27 @@ func openSQLite(ctx context.Context, path string, maxConns int) (w, r *sql.DB, e
 	r.SetMaxOpenConns(maxConns)
 	r.SetMaxIdleConns(maxConns)
 	return w, r, nil
+}
+
+// openCheckpointer opens the SQLite checkpointer's own connection (checkpoint.go).
+func openCheckpointer(ctx context.Context, path string) (*checkpointer, error) {
+	c, err := sql.Open("sqlite", sqliteURI(path)+"?"+sqliteCommon+"&_pragma=synchronous(NORMAL)")
+	if err != nil {
+		return nil, wrapf(err, "sqlite: open %s", path)
+	}
+	c.SetMaxOpenConns(1)
+	c.SetMaxIdleConns(1)
+	c.SetConnMaxLifetime(0)
+	c.SetConnMaxIdleTime(0)
+	if err := c.PingContext(ctx); err != nil {
+		c.Close()
+		return nil, wrapf(err, "sqlite: open %s", path)
+	}
+	return startCheckpointer(c), nil
+}
+
+func sqliteURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(strings.TrimPrefix(path, "file:"))
 }
 
 // PostgreSQL: one pool. pgx caches prepared statements per connection by itself.

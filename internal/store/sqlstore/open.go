@@ -15,7 +15,8 @@ type DB struct {
 	now func() time.Time
 	st  stmts
 
-	batch batcher // group commit of the hot write paths (batch.go)
+	batch batcher       // group commit of the hot write paths (batch.go)
+	ckpt  *checkpointer // SQLite only
 }
 
 // Option configures Open.
@@ -55,11 +56,20 @@ func Open(ctx context.Context, driver, dsn string, opts ...Option) (*DB, error) 
 		db.Close()
 		return nil, err
 	}
+	if d.name == "sqlite" {
+		if db.ckpt, err = openCheckpointer(ctx, dsn); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	return db, nil
 }
 
 // Close closes the prepared statements and the connection pools.
 func (db *DB) Close() error {
+	if db.ckpt != nil {
+		db.ckpt.close()
+	}
 	db.st.close()
 	err := db.w.Close()
 	if db.r != db.w {
