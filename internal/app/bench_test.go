@@ -12,8 +12,11 @@ import (
 	"io"
 	"math/big"
 	"os"
+	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -100,6 +103,7 @@ func BenchmarkIssue(b *testing.B) {
 				// same machine: a virtual machine's speed drifts by more than the margin.
 				var raw, issue time.Duration
 				raws, issues := make([]time.Duration, 0, b.N), make([]time.Duration, 0, b.N)
+				stop := profileCPU(b)
 				for i := 0; i < b.N; i++ {
 					t0 := time.Now()
 					rawOnce()
@@ -113,6 +117,7 @@ func BenchmarkIssue(b *testing.B) {
 					issue += t2.Sub(t1)
 					raws, issues = append(raws, t1.Sub(t0)), append(issues, t2.Sub(t1))
 				}
+				stop()
 				b.ReportMetric(float64(issue.Microseconds())/float64(b.N), "ca-us/op")
 				b.ReportMetric(float64(raw.Microseconds())/float64(b.N), "raw-us/op")
 				// The ratio of medians too: a shared host's pauses land in a few calls and
@@ -142,6 +147,7 @@ func BenchmarkIssue(b *testing.B) {
 				rawPar := rawParallel(b.N)
 				var next atomic.Int64
 				b.SetParallelism(4)
+				stop := profileCPU(b)
 				b.ResetTimer()
 				b.RunParallel(func(pb *testing.PB) {
 					buf := make([]byte, 16<<10)
@@ -159,10 +165,28 @@ func BenchmarkIssue(b *testing.B) {
 						}
 					}
 				})
+				stop()
 				b.ReportMetric(rawPar/(float64(b.Elapsed().Nanoseconds())/float64(b.N)), "x-ceiling")
 			})
 		}
 	}
+}
+
+// profileCPU profiles the measured part alone into $CERTCENTER_BENCH_CPUPROFILE, a
+// file per sub-benchmark, when set (go test's -cpuprofile also takes in the setup).
+func profileCPU(b *testing.B) (stop func()) {
+	dir := os.Getenv("CERTCENTER_BENCH_CPUPROFILE")
+	if dir == "" {
+		return func() {}
+	}
+	f, err := os.Create(filepath.Join(dir, strings.NewReplacer("/", "_", "=", "").Replace(b.Name())+".prof"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 func quantile(d []time.Duration, q float64) time.Duration {

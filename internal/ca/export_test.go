@@ -2,8 +2,13 @@ package ca
 
 import (
 	"crypto"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"io"
+	"math/big"
 	"sync/atomic"
 
 	"github.com/certcenter/certcenter/internal/issuance"
@@ -36,3 +41,38 @@ func BreakableSigner(a *Authority, key crypto.Signer, fail *atomic.Bool) error {
 
 // IssuingKey opens the issuing CA's key from the authority's key source. For tests only.
 func IssuingKey(a *Authority, ref string) (crypto.Signer, io.Closer, error) { return a.ks.Open(ref) }
+
+// MisnamedIssuer rebuilds a's issuer around a certificate for the same key whose
+// subject carries the country as a UTF8String: every subscriber certificate then names
+// its issuer that way, which zlint refuses (e_issuer_dn_country_not_printable_string),
+// as it would a misconfigured CA certificate. Drafts still build. For tests only.
+func MisnamedIssuer(a *Authority, key crypto.Signer) error {
+	utf8 := func(oid asn1.ObjectIdentifier, v string) pkix.RelativeDistinguishedNameSET {
+		return pkix.RelativeDistinguishedNameSET{{Type: oid, Value: asn1.RawValue{Tag: asn1.TagUTF8String, Bytes: []byte(v)}}}
+	}
+	raw, err := asn1.Marshal(pkix.RDNSequence{
+		utf8(asn1.ObjectIdentifier{2, 5, 4, 6}, "kr"),
+		utf8(asn1.ObjectIdentifier{2, 5, 4, 10}, "certcenter"),
+		utf8(asn1.ObjectIdentifier{2, 5, 4, 3}, "Misnamed CA"),
+	})
+	if err != nil {
+		return err
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), RawSubject: raw, NotBefore: a.issuing.NotBefore,
+		NotAfter: a.issuing.NotAfter, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign, SubjectKeyId: a.issuing.SubjectKeyId}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		return err
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return err
+	}
+	iss, err := issuance.New(issuance.Config{ID: a.iss.ID(), Cert: cert, Signer: key, Profile: a.prof})
+	if err != nil {
+		return err
+	}
+	a.iss = iss
+	return nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/rand"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"strconv"
@@ -20,10 +21,11 @@ import (
 // and lint, sign exactly once, and store the certificate with its audit entry (and the
 // enrollment's redemption) in one transaction.
 //
-// A first issuance stores behind the signature. The transaction commits the linted
-// TBSCertificate, which fixes every byte of the certificate but the signature, while the
-// CA key signs it on another core; the signature leaves this function only after that
-// commit, and the DER is written right after (pending.go). So the store always knows
+// A first issuance stores behind the lints and the signature. The transaction commits
+// the TBSCertificate, which fixes every byte of the certificate but the signature, on
+// another core while the TBSCertificate is linted and the CA key signs it (only if the
+// lints pass); the signature leaves this function only after that commit, and the DER
+// is written right after (pending.go). So the store always knows
 // a certificate before anyone else can hold it, and the database round trips cost no
 // time beside the signature. A crash after the commit leaves a pending certificate that
 // RepairPending signs again; with an RSA key (PKCS#1 v1.5 is deterministic) that
@@ -31,8 +33,9 @@ import (
 // differ each time, the DER is stored before Issue returns.
 //
 // A failure before the commit leaves the serial reserved and unused (never reused) and
-// no certificate: a signature made meanwhile is dropped unseen. A failed signature after
-// the commit removes the pending certificate again and gives the enrollment back.
+// no certificate: a signature made meanwhile is dropped unseen. Failed lints or a failed
+// signature after the commit remove the pending certificate again (audited as
+// certificate.abandoned) and give the enrollment back.
 //
 // A renewal or reissue takes the old certificate out of service in the same
 // transaction, and a reissue revokes it, which no CA takes back: those sign first and
@@ -93,16 +96,13 @@ func (a *Authority) Issue(ctx context.Context, req IssueRequest) (*Issued, error
 		return nil, fmt.Errorf("ca: sequence: %w", err)
 	}
 	ireq.Sequence = int(seq % 10_000_000)
-	prepared, err := a.iss.Prepare(ireq)
+	draft, err := a.iss.Draft(ireq)
 	if err != nil {
-		if errors.Is(err, issuance.ErrLint) {
-			return nil, errs.Wrap(errs.LintFailed, err, "serial %s", serial)
-		}
 		return nil, keyError(err)
 	}
 	rec := model.Certificate{
 		Serial: serial, IssuerID: a.iss.ID(), InstitutionCode: req.Institution.Code,
-		EnrollmentRef: req.EnrollmentRef, CommonName: prepared.CommonName(),
+		EnrollmentRef: req.EnrollmentRef, CommonName: draft.CommonName(),
 		Kind: req.Kind, Usage: req.Usage, NotBefore: notBefore, NotAfter: notAfter,
 		Partition: ireq.Partition, Status: model.StatusValid, CreatedAt: now, StatusAt: now,
 		ConfirmBy: req.ConfirmBy,
@@ -118,8 +118,12 @@ func (a *Authority) Issue(ctx context.Context, req IssueRequest) (*Issued, error
 	}
 	var issued *Issued
 	if req.Replaces == nil && alone {
-		issued, err = a.storeBehindSignature(ctx, req, prepared, rec, ev)
+		issued, err = a.storeBehindSignature(ctx, req, draft, rec, ev)
 	} else {
+		var prepared *issuance.Prepared
+		if prepared, err = a.lint(draft, serial); err != nil {
+			return nil, err
+		}
 		issued, err = a.signThenStore(ctx, req, prepared, rec, ev)
 	}
 	if err != nil {
@@ -131,26 +135,49 @@ func (a *Authority) Issue(ctx context.Context, req IssueRequest) (*Issued, error
 	return issued, nil
 }
 
+// lint lints a draft; a failure is the CA's (LINT_FAILED), never the requester's.
+func (a *Authority) lint(draft *issuance.Draft, serial model.Serial) (*issuance.Prepared, error) {
+	p, err := a.iss.Lint(draft)
+	if err != nil {
+		return nil, errs.Wrap(errs.LintFailed, err, "serial %s", serial)
+	}
+	return p, nil
+}
+
 // storeBehindSignature stores a first issuance while the CA key signs it (see Issue).
-func (a *Authority) storeBehindSignature(ctx context.Context, req IssueRequest, prepared *issuance.Prepared, rec model.Certificate, ev model.AuditEvent) (*Issued, error) {
-	rec.TBS = prepared.TBS()
+// The transaction starts as soon as the TBSCertificate is built, so that it runs beside
+// the lints too; the CA key signs only what passed them, and a certificate whose lints
+// fail is withdrawn again, as one whose signature fails.
+func (a *Authority) storeBehindSignature(ctx context.Context, req IssueRequest, draft *issuance.Draft, rec model.Certificate, ev model.AuditEvent) (*Issued, error) {
+	rec.TBS = draft.TBS()
 	rec.TBSTag = a.tbsTag(rec.Serial, rec.TBS)
 	stored := make(chan error, 1)
 	go func() { stored <- a.st.StoreCertificate(ctx, rec, req.EnrollmentRef, ev) }()
-	der, cert, signErr := a.iss.SignParsed(prepared)
+	var der []byte
+	var cert *x509.Certificate
+	prepared, failed := a.lint(draft, rec.Serial)
+	cause := "lint failed"
+	if failed == nil {
+		der, cert, failed = a.iss.SignParsed(prepared)
+		if failed != nil {
+			cause, failed = "signature failed", fmt.Errorf("ca: sign %s: %w", rec.Serial, failed)
+		}
+	}
 	if err := <-stored; err != nil {
 		// Nothing was stored, so the signature, if there is one, goes no further.
+		if failed != nil {
+			return nil, failed
+		}
 		return nil, fmt.Errorf("ca: store certificate %s: %w", rec.Serial, err)
 	}
-	if signErr != nil {
+	if failed != nil {
 		// Stored but never signed: take the certificate back and free the enrollment.
-		abandon := model.AuditEvent{Type: "certificate.abandoned", Actor: "system", Institution: rec.InstitutionCode,
-			Subject: rec.Serial.String(), Details: map[string]string{"cause": "signature failed"}}
-		if err := a.st.AbandonCertificate(context.WithoutCancel(ctx), rec.Serial, req.EnrollmentRef, abandon); err != nil {
-			// It stays pending; RepairPending signs it once the key answers again.
-			return nil, fmt.Errorf("ca: sign %s: %w (and withdrawing it failed: %v)", rec.Serial, signErr, err)
+		if err := a.abandon(ctx, rec, req.EnrollmentRef, cause); err != nil {
+			// It stays pending; RepairPending signs it once the key answers again (or
+			// withdraws it if its lints fail).
+			return nil, fmt.Errorf("%w (and withdrawing it failed: %v)", failed, err)
 		}
-		return nil, fmt.Errorf("ca: sign %s: %w", rec.Serial, signErr)
+		return nil, failed
 	}
 	signed := model.SignedCertificate{Serial: rec.Serial, DER: der}
 	if a.iss.Deterministic() {
@@ -166,6 +193,13 @@ func (a *Authority) storeBehindSignature(ctx context.Context, req IssueRequest, 
 	}
 	rec.DER, rec.TBS, rec.TBSTag = der, nil, nil
 	return &Issued{Record: rec, Cert: cert}, nil
+}
+
+// abandon withdraws a stored certificate that was not signed, and frees its enrollment.
+func (a *Authority) abandon(ctx context.Context, rec model.Certificate, redeemRef, cause string) error {
+	ev := model.AuditEvent{Type: "certificate.abandoned", Actor: "system", Institution: rec.InstitutionCode,
+		Subject: rec.Serial.String(), Details: map[string]string{"cause": cause}}
+	return a.st.AbandonCertificate(context.WithoutCancel(ctx), rec.Serial, redeemRef, ev)
 }
 
 // signThenStore signs, then stores the certificate in one transaction: with the old

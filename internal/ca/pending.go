@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/certcenter/certcenter/internal/errs"
+	"github.com/certcenter/certcenter/internal/issuance"
 	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/store"
 )
@@ -141,6 +142,14 @@ func (a *Authority) repairOne(ctx context.Context, c model.Certificate) (model.C
 		return c, errs.New(errs.Internal, "pending certificate %s: its stored TBSCertificate fails its tag; it is not signed", c.Serial)
 	}
 	der, cert, err := a.iss.SignStored(c.TBS)
+	if errors.Is(err, issuance.ErrLint) {
+		// Stored just before its lints failed, by a process that ended before it could
+		// withdraw it: it was never signed, and never will be.
+		if err2 := a.abandon(ctx, c, c.EnrollmentRef, "lint failed"); err2 != nil {
+			return c, fmt.Errorf("ca: repair %s: %w (and withdrawing it failed: %v)", c.Serial, err, err2)
+		}
+		return c, fmt.Errorf("ca: repair %s: withdrawn: %w", c.Serial, err)
+	}
 	if err != nil {
 		return c, fmt.Errorf("ca: repair %s: %w", c.Serial, err)
 	}

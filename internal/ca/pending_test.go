@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/certcenter/certcenter/internal/ca"
+	"github.com/certcenter/certcenter/internal/errs"
+	"github.com/certcenter/certcenter/internal/issuance"
 	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/store"
 	"github.com/certcenter/certcenter/internal/store/sqlstore"
@@ -416,4 +418,100 @@ func TestConcurrentIssuesReserveAhead(t *testing.T) {
 	if list, err := w.db.PendingCertificates(ctx, time.Now().Add(time.Hour), 10); err != nil || len(list) != 0 {
 		t.Errorf("pending after Close: %d, %v", len(list), err)
 	}
+}
+
+// The transaction of a first issuance starts before the lints run. Lints that fail
+// then withdraw what it stored, as a failed signature does: no certificate, the
+// enrollment usable again, the serial spent, the attempt audited; nothing was signed.
+// A process that ends before withdrawing it leaves a pending certificate that
+// RepairPending withdraws, since its lints fail again.
+func TestLintFailureAfterTheEarlyStoreIsUndone(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	st := &crashingStore{DB: w.db}
+	a := w.open(t, st, time.Now)
+	var ref string
+	for _, au := range w.auths {
+		if au.Role == model.RoleIssuing {
+			ref = au.KeyRef
+		}
+	}
+	key, closer, err := ca.IssuingKey(a, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closer.Close()
+	if err := ca.MisnamedIssuer(a, key); err != nil {
+		t.Fatal(err)
+	}
+	claimedEnrollment(t, w.db, "1000000003")
+	before, _ := w.db.CountCertificates(ctx)
+
+	_, err = a.Issue(ctx, issueReq(t, "1000000003"))
+	if code := errs.CodeOf(err); code != errs.LintFailed {
+		t.Fatalf("Issue under a misnamed issuer = %v (code %v), want LINT_FAILED", err, code)
+	}
+	failed := st.lastSerial
+	if failed == nil {
+		t.Fatal("the issuance stored nothing before its lints: the early store did not run")
+	}
+	if _, err := a.Certificate(ctx, failed); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("certificate whose lints failed: %v, want not found", err)
+	}
+	if n, _ := w.db.CountCertificates(ctx); n != before {
+		t.Errorf("certificates = %d, want %d", n, before)
+	}
+	e, err := w.db.Enrollment(ctx, "1000000003")
+	if err != nil || e.UsedAt != nil || len(e.IssuedSerial) != 0 {
+		t.Fatalf("enrollment after the failed lints: %v used %v serial %s; want usable", err, e.UsedAt, e.IssuedSerial)
+	}
+	if types := auditTypes(t, w.db, failed.String()); !contains(types, "certificate.abandoned") {
+		t.Errorf("audit: %v, want certificate.abandoned", types)
+	}
+	if err := w.db.ReserveSerial(ctx, failed, "issuing", time.Now()); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("re-reserving the withdrawn serial = %v, want ErrConflict", err)
+	}
+
+	// The process ends between the commit and the withdrawal: the row stays pending
+	// until a repair lints it again, fails, and withdraws it.
+	if err := w.db.ClaimEnrollment(ctx, "1000000003", time.Now(), time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	crashing := &noAbandonStore{crashingStore: st}
+	b := w.open(t, crashing, time.Now)
+	if err := ca.MisnamedIssuer(b, key); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Issue(ctx, issueReq(t, "1000000003")); errs.CodeOf(err) != errs.LintFailed {
+		t.Fatalf("Issue = %v, want LINT_FAILED", err)
+	}
+	orphan := st.lastSerial
+	if c, err := w.db.Certificate(ctx, orphan); err != nil || !c.Pending() {
+		t.Fatalf("after a crash before the withdrawal: %v pending=%v, want a pending certificate", err, c.Pending())
+	}
+	later := func() time.Time { return time.Now().Add(ca.PendingGrace + time.Second) }
+	c := w.open(t, w.db, later)
+	if err := ca.MisnamedIssuer(c, key); err != nil {
+		t.Fatal(err)
+	}
+	n, err := c.RepairPending(ctx, 0)
+	if n != 0 || !errors.Is(err, issuance.ErrLint) {
+		t.Fatalf("RepairPending = %d, %v; want 0 completed and the lint failure", n, err)
+	}
+	if _, err := w.db.Certificate(ctx, orphan); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("after the repair: %v, want the certificate withdrawn", err)
+	}
+	if e, err := w.db.Enrollment(ctx, "1000000003"); err != nil || e.UsedAt != nil {
+		t.Errorf("enrollment after the repair: %v used %v; want usable", err, e.UsedAt)
+	}
+	if n, err := c.RepairPending(ctx, 0); n != 0 || err != nil {
+		t.Errorf("second RepairPending = %d, %v; want nothing left", n, err)
+	}
+}
+
+// noAbandonStore fails AbandonCertificate as a process ending right before it would.
+type noAbandonStore struct{ *crashingStore }
+
+func (s *noAbandonStore) AbandonCertificate(context.Context, model.Serial, string, model.AuditEvent) error {
+	return errCrash
 }

@@ -202,10 +202,51 @@ func (p *Prepared) Validity() (notBefore, notAfter time.Time) { return p.notBefo
 func (p *Prepared) TBS() []byte { return bytes.Clone(p.tbs) }
 
 // Prepare builds the subscriber TBSCertificate, lints it (zlint RFC 5280 and the
-// Korean-profile lints) without touching the CA key, and returns it for Sign.
-// Errors: ErrKeyTooWeak, ErrKeyUnsupported, ErrBadSerial, ErrLint (a *LintError), or a
-// plain error naming the request field at fault.
+// Korean-profile lints) without touching the CA key, and returns it for Sign: Draft
+// then Lint. Errors: ErrKeyTooWeak, ErrKeyUnsupported, ErrBadSerial, ErrLint (a
+// *LintError), or a plain error naming the request field at fault.
 func (i *Issuer) Prepare(req Request) (*Prepared, error) {
+	d, err := i.Draft(req)
+	if err != nil {
+		return nil, err
+	}
+	return i.Lint(d)
+}
+
+// Draft is a subscriber TBSCertificate built from a checked request and not yet
+// linted. Nothing signs a Draft; Lint turns it into the Prepared that Sign takes.
+type Draft struct {
+	owner      *door
+	tbs        []byte
+	commonName string
+	f          *tbsFields
+}
+
+// TBS returns a copy of the TBSCertificate, for a caller that stores it while it is
+// linted and signed (internal/ca); the bytes linted and signed are these.
+func (d *Draft) TBS() []byte { return bytes.Clone(d.tbs) }
+
+// CommonName returns the subject CN (KOREAN-PKI.md section 6), for model.Certificate.
+func (d *Draft) CommonName() string { return d.commonName }
+
+// Lint lints a Draft of this issuer (zlint RFC 5280 and the Korean-profile lints) and
+// returns it for Sign. Errors: ErrLint (a *LintError).
+func (i *Issuer) Lint(d *Draft) (*Prepared, error) {
+	if d == nil || d.owner != &i.door {
+		return nil, errors.New("issuance: Lint: the draft was not built by this issuer")
+	}
+	p, _, err := i.door.lint(d.tbs, false, i.subscriberLints)
+	if err != nil {
+		return nil, err
+	}
+	p.notBefore, p.notAfter, p.serial = d.f.notBefore, d.f.notAfter, d.f.serial
+	p.commonName = d.commonName
+	return p, nil
+}
+
+// Draft checks the request and builds the subscriber TBSCertificate (Prepare without
+// the lints). Errors as Prepare's, but ErrLint.
+func (i *Issuer) Draft(req Request) (*Draft, error) {
 	if err := checkSerial(req.Serial); err != nil {
 		return nil, err
 	}
@@ -273,12 +314,11 @@ func (i *Issuer) Prepare(req Request) (*Prepared, error) {
 	if req.tamper != nil {
 		req.tamper(f)
 	}
-	p, err := i.door.prepare(f, false, i.subscriberLints)
+	tbs, err := f.marshal()
 	if err != nil {
 		return nil, err
 	}
-	p.commonName = cn
-	return p, nil
+	return &Draft{owner: &i.door, tbs: tbs, commonName: cn, f: f}, nil
 }
 
 // subscriberLints runs the zlint RFC 5280 set and the Korean-profile lints. (Sharing

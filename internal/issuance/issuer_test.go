@@ -409,3 +409,46 @@ func withExponent(pub crypto.PublicKey, e int) crypto.PublicKey {
 	k.E = e
 	return &k
 }
+
+// Draft then Lint is Prepare in two steps: the bytes a caller stores from the draft are
+// the bytes linted and signed, a copy it changes is not, and only the issuer that built
+// a draft lints it.
+func TestDraftThenLint(t *testing.T) {
+	p := newTestPKI(t)
+	req := honggildong(t)
+	d, err := p.issuer.Draft(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := d.TBS()
+	scribbled := d.TBS()
+	scribbled[len(scribbled)-1] ^= 0xff
+	prep, err := p.issuer.Lint(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(prep.TBS(), stored) || prep.CommonName() != d.CommonName() || !bytes.Equal(prep.Serial(), req.Serial) {
+		t.Fatal("the prepared certificate is not the draft's")
+	}
+	der, c, err := p.issuer.SignParsed(prep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(c.RawTBSCertificate, stored) || len(der) == 0 {
+		t.Error("the signed TBSCertificate is not the one the draft gave out")
+	}
+
+	other := newTestPKI(t)
+	if _, err := other.issuer.Lint(d); err == nil {
+		t.Error("another issuer linted this issuer's draft")
+	}
+	if _, err := p.issuer.Lint(nil); err == nil {
+		t.Error("Lint(nil) = nil error")
+	}
+	// Draft refuses what Prepare refuses, before any lint.
+	bad := honggildong(t)
+	bad.Serial = bad.Serial[:15]
+	if _, err := p.issuer.Draft(bad); !errors.Is(err, ErrBadSerial) {
+		t.Errorf("Draft(short serial) = %v, want ErrBadSerial", err)
+	}
+}
