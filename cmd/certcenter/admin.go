@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/certcenter/certcenter/internal/audit"
 	"github.com/certcenter/certcenter/internal/config"
@@ -43,6 +44,13 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	cfg, err := c.load()
 	if err != nil {
 		return err
+	}
+	if cfg.Database.Driver == "sqlite" {
+		// Opening would create an empty database, whose empty log verifies: a mistyped
+		// folder must not pass for a verified one.
+		if _, err := os.Stat(cfg.Database.DSN); err != nil {
+			return fmt.Errorf("no database to verify: %w", err)
+		}
 	}
 	st, err := sqlstore.Open(ctx, cfg.Database.Driver, cfg.Database.DSN)
 	if err != nil {

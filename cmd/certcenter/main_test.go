@@ -73,8 +73,16 @@ func TestEnrollCommand(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "INVALID_IDN") || !strings.Contains(errs, "식별번호") || strings.Contains(errs, "8001011234567") {
 		t.Errorf("enroll with a bad idn = %d %q", code, errs)
 	}
-	if code, _, errs := runCmd(t, "enroll", "--data", t.TempDir(), "--institution", "901", "--name", "a", "--idn", "8001011234567"); code != 1 || !strings.Contains(errs, "certcenter serve") {
-		t.Errorf("enroll before any serve = %d %q", code, errs)
+	// Before any serve, or with a mistyped folder: refused, and nothing is created.
+	fresh := t.TempDir()
+	missing := filepath.Join(fresh, "typo")
+	for _, d := range []string{fresh, missing} {
+		if code, _, errs := runCmd(t, "enroll", "--data", d, "--institution", "901", "--name", "a", "--idn", "8001011234567"); code != 1 || !strings.Contains(errs, "certcenter serve") {
+			t.Errorf("enroll before any serve = %d %q", code, errs)
+		}
+	}
+	if left, _ := os.ReadDir(fresh); len(left) != 0 {
+		t.Errorf("a refused enroll left %d entries behind (%s...)", len(left), left[0].Name())
 	}
 	if code, _, _ := runCmd(t, "enroll", "--data", dir); code != 2 {
 		t.Errorf("enroll without flags = %d, want 2", code)
@@ -87,6 +95,13 @@ func TestAuditVerify(t *testing.T) {
 		if code, _, errs := runCmd(t, "enroll", "--data", dir, "--institution", "902", "--name", "김철수", "--idn", "9001011234567"); code != 0 {
 			t.Fatal(errs)
 		}
+	}
+	empty := t.TempDir()
+	if code, out, errs := runCmd(t, "audit", "verify", "--data", empty); code != 1 || out != "" || !strings.Contains(errs, "no database") {
+		t.Errorf("audit verify of an empty folder = %d %q %q, want a refusal", code, out, errs)
+	}
+	if left, _ := os.ReadDir(empty); len(left) != 0 {
+		t.Errorf("audit verify of an empty folder created %s", left[0].Name())
 	}
 	code, out, errs := runCmd(t, "audit", "verify", "--data", dir)
 	if code != 0 || out != "ok: 4 entries\n" {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -197,9 +198,17 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	return a, nil
 }
 
+var errNotBootstrapped = errors.New("this data folder has no certificate authority yet: start `certcenter serve` once first")
+
 // OpenCenter opens what the operator commands need (enroll): the store and the
 // center, without the CA keys. The CA must have been bootstrapped by serve.
 func OpenCenter(ctx context.Context, cfg config.Config, now func() time.Time) (*center.Service, io.Closer, error) {
+	if cfg.Database.Driver == "sqlite" {
+		// A mistyped --data must not leave a new folder, key and database behind.
+		if _, err := os.Stat(cfg.Database.DSN); errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, errNotBootstrapped
+		}
+	}
 	st, seal, err := openBase(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
@@ -211,7 +220,7 @@ func OpenCenter(ctx context.Context, cfg config.Config, now func() time.Time) (*
 	}
 	if !ok {
 		st.Close()
-		return nil, nil, errors.New("this data folder has no certificate authority yet: start `certcenter serve` once first")
+		return nil, nil, errNotBootstrapped
 	}
 	return center.New(st, seal, nil, now), st, nil
 }

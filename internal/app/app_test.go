@@ -269,6 +269,10 @@ func TestIssueEndToEndWithOpenSSL(t *testing.T) {
 		if st, m := e.do("GET", "/api/v1/certificates/"+got.Serial, "", nil, &info); st != 200 || info["status"] != "valid" {
 			t.Errorf("GET certificate = %d %v", st, m)
 		}
+		// The subject as it is: each OU its own RDN (pkix.Name.String would merge them).
+		if sub, _ := info["subject"].(string); !strings.HasSuffix(sub, ",OU=DEMOBANK,OU=personal4IB,O=certcenter,C=kr") || !strings.HasPrefix(sub, "CN=홍길동()0901") {
+			t.Errorf("GET certificate: subject %q", sub)
+		}
 		if len(got.Serial) < 32 {
 			t.Errorf("serial %s is shorter than 16 bytes", got.Serial)
 		}

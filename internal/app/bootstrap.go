@@ -136,7 +136,7 @@ func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.
 func describeAuthority(a model.Authority) string {
 	subject := ""
 	if c, err := ca.ParseCertificate(a.CertDER); err == nil {
-		subject = c.Subject.String()
+		subject = model.SubjectString(c)
 	}
 	return fmt.Sprintf("%s (key %s)", subject, a.KeyRef)
 }

@@ -80,7 +80,7 @@ func (d *Desk) Register(ctx context.Context, inst model.Institution, req Registe
 		return RegistrationView{}, err
 	}
 	r := model.Registration{ID: newID("reg_"), InstitutionCode: inst.Code, CustomerID: c.ID, Serial: proof.Serial,
-		Issuer: proof.Cert.Issuer.String(), Subject: proof.Cert.Subject.String(), CertDER: proof.Cert.Raw,
+		Issuer: model.IssuerString(proof.Cert), Subject: model.SubjectString(proof.Cert), CertDER: proof.Cert.Raw,
 		NotAfter: proof.Cert.NotAfter, CreatedAt: now}
 	ev := model.AuditEvent{Type: "registration.created", Actor: actorOf(inst), Institution: inst.Code, Subject: r.ID,
 		Details: map[string]string{"customer": c.ID, "serial": r.Serial.String(), "challenge": v.ID, "ownCA": boolStr(proof.Own)}}

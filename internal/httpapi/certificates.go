@@ -134,8 +134,8 @@ func (s *Server) getCertificate(w http.ResponseWriter, r *http.Request) {
 		info.Reason = c.Reason.String()
 	}
 	if x, err := x509.ParseCertificate(c.DER); err == nil {
-		info.Subject = x.Subject.String()
-		info.Issuer = x.Issuer.String()
+		info.Subject = model.SubjectString(x)
+		info.Issuer = model.IssuerString(x)
 	}
 	writeJSON(w, http.StatusOK, info)
 }
