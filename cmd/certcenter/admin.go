@@ -5,8 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
+	"github.com/certcenter/certcenter/internal/app"
 	"github.com/certcenter/certcenter/internal/audit"
 	"github.com/certcenter/certcenter/internal/config"
 	"github.com/certcenter/certcenter/internal/model"
@@ -45,12 +45,10 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if cfg.Database.Driver == "sqlite" {
-		// Opening would create an empty database, whose empty log verifies: a mistyped
-		// folder must not pass for a verified one.
-		if _, err := os.Stat(cfg.Database.DSN); err != nil {
-			return fmt.Errorf("no database to verify: %w", err)
-		}
+	// Opening would create an empty database, whose empty log verifies: a mistyped
+	// folder must not pass for a verified one.
+	if app.DatabaseMissing(cfg) {
+		return fmt.Errorf("no database to verify at %s", cfg.Database.DSN)
 	}
 	st, err := sqlstore.Open(ctx, cfg.Database.Driver, cfg.Database.DSN)
 	if err != nil {

@@ -198,16 +198,25 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	return a, nil
 }
 
+// DatabaseMissing reports whether cfg names an SQLite database file that does not
+// exist: opening it would create an empty one. Commands that only read or add to an
+// existing database refuse then, and create nothing.
+func DatabaseMissing(cfg config.Config) bool {
+	if cfg.Database.Driver != "sqlite" {
+		return false
+	}
+	_, err := os.Stat(cfg.Database.DSN)
+	return errors.Is(err, fs.ErrNotExist)
+}
+
 var errNotBootstrapped = errors.New("this data folder has no certificate authority yet: start `certcenter serve` once first")
 
 // OpenCenter opens what the operator commands need (enroll): the store and the
 // center, without the CA keys. The CA must have been bootstrapped by serve.
 func OpenCenter(ctx context.Context, cfg config.Config, now func() time.Time) (*center.Service, io.Closer, error) {
-	if cfg.Database.Driver == "sqlite" {
-		// A mistyped --data must not leave a new folder, key and database behind.
-		if _, err := os.Stat(cfg.Database.DSN); errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, errNotBootstrapped
-		}
+	// A mistyped --data must not leave a new folder, key and database behind.
+	if DatabaseMissing(cfg) {
+		return nil, nil, errNotBootstrapped
 	}
 	st, seal, err := openBase(ctx, cfg)
 	if err != nil {

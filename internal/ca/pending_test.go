@@ -3,6 +3,7 @@ package ca_test
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/rsa"
@@ -65,6 +66,23 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	return &world{db: db, cfg: cfg, ks: ks, auths: auths}
+}
+
+// issuingKey opens the issuing CA's key through a's key source, closed at the end of t.
+func (w *world) issuingKey(t *testing.T, a *ca.Authority) crypto.Signer {
+	t.Helper()
+	for _, au := range w.auths {
+		if au.Role == model.RoleIssuing {
+			key, closer, err := ca.IssuingKey(a, au.KeyRef)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { closer.Close() })
+			return key
+		}
+	}
+	t.Fatal("the world has no issuing CA")
+	return nil
 }
 
 // open opens an authority on the world's store (or st) with the clock now.
@@ -317,17 +335,7 @@ func TestSignatureFailureAfterTheCommitIsUndone(t *testing.T) {
 	ctx := context.Background()
 	st := &crashingStore{DB: w.db}
 	a := w.open(t, st, time.Now)
-	var ref string
-	for _, au := range w.auths {
-		if au.Role == model.RoleIssuing {
-			ref = au.KeyRef
-		}
-	}
-	key, closer, err := ca.IssuingKey(a, ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closer.Close()
+	key := w.issuingKey(t, a)
 	var fail atomic.Bool
 	if err := ca.BreakableSigner(a, key, &fail); err != nil {
 		t.Fatal(err)
@@ -430,24 +438,14 @@ func TestLintFailureAfterTheEarlyStoreIsUndone(t *testing.T) {
 	ctx := context.Background()
 	st := &crashingStore{DB: w.db}
 	a := w.open(t, st, time.Now)
-	var ref string
-	for _, au := range w.auths {
-		if au.Role == model.RoleIssuing {
-			ref = au.KeyRef
-		}
-	}
-	key, closer, err := ca.IssuingKey(a, ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closer.Close()
+	key := w.issuingKey(t, a)
 	if err := ca.MisnamedIssuer(a, key); err != nil {
 		t.Fatal(err)
 	}
 	claimedEnrollment(t, w.db, "1000000003")
 	before, _ := w.db.CountCertificates(ctx)
 
-	_, err = a.Issue(ctx, issueReq(t, "1000000003"))
+	_, err := a.Issue(ctx, issueReq(t, "1000000003"))
 	if code := errs.CodeOf(err); code != errs.LintFailed {
 		t.Fatalf("Issue under a misnamed issuer = %v (code %v), want LINT_FAILED", err, code)
 	}

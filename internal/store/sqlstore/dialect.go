@@ -107,10 +107,7 @@ func openSQLite(ctx context.Context, path string, maxConns int) (w, r *sql.DB, e
 		return nil, nil, err
 	}
 	// Only now limit the writer to one connection: goose may use more than one.
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxLifetime(0)
-	w.SetConnMaxIdleTime(0)
+	oneConnection(w)
 
 	if maxConns <= 0 {
 		maxConns = max(4, runtime.GOMAXPROCS(0))
@@ -131,15 +128,20 @@ func openCheckpointer(ctx context.Context, path string) (*checkpointer, error) {
 	if err != nil {
 		return nil, wrapf(err, "sqlite: open %s", path)
 	}
-	c.SetMaxOpenConns(1)
-	c.SetMaxIdleConns(1)
-	c.SetConnMaxLifetime(0)
-	c.SetConnMaxIdleTime(0)
+	oneConnection(c)
 	if err := c.PingContext(ctx); err != nil {
 		c.Close()
 		return nil, wrapf(err, "sqlite: open %s", path)
 	}
 	return startCheckpointer(c), nil
+}
+
+// oneConnection keeps a pool to one connection, open for the life of the pool.
+func oneConnection(db *sql.DB) {
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
 }
 
 func sqliteURI(path string) string {
