@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -50,6 +51,32 @@ type Issuer struct {
 	notice  []byte // the profile's notice text as BMPString content
 	ocspURL string
 	certURL string
+	fixed   subscriberExts
+}
+
+// subscriberExts are the extensions every subscriber certificate of an Issuer shares,
+// encoded once: AKI, keyUsage and AIA are the same in all of them, certificatePolicies
+// depends on the kind class alone and the CRL DP on the partition alone.
+type subscriberExts struct {
+	aki, keyUsage, aia extension
+	policies           map[string]extension // by kindClass.code
+	crlDP              sync.Map             // partition (int) -> extension, filled on first use
+}
+
+// maxCachedPartition bounds the CRL DP cache; a larger partition number (none is
+// configured so high) is encoded for each certificate.
+const maxCachedPartition = 1 << 12
+
+func (i *Issuer) crlDP(partition int) extension {
+	if partition > maxCachedPartition {
+		return extCRLDP(i.CRLURL(partition))
+	}
+	if e, ok := i.fixed.crlDP.Load(partition); ok {
+		return e.(extension)
+	}
+	e := extCRLDP(i.CRLURL(partition))
+	i.fixed.crlDP.Store(partition, e)
+	return e
 }
 
 // door is the only place a CA private key is used.
@@ -103,14 +130,22 @@ func New(c Config) (*Issuer, error) {
 			return nil, err
 		}
 	}
-	return &Issuer{
+	i := &Issuer{
 		id: c.ID, cert: c.Cert, profile: p, linter: l,
 		door:    door{key: c.Signer, pub: c.Signer.Public(), alg: alg},
 		akid:    akid,
 		notice:  notice,
 		ocspURL: p.BaseURL + "/ocsp",
 		certURL: certURL,
-	}, nil
+	}
+	i.fixed.aki = extAKI(akid)
+	i.fixed.keyUsage = extKeyUsage(kuDigitalSignature, kuNonRepudiation)
+	i.fixed.aia = extAIA(i.ocspURL, certURL)
+	i.fixed.policies = make(map[string]extension, len(kindTable))
+	for _, class := range kindTable {
+		i.fixed.policies[class.code] = extCertPolicies(policyOID(p.PolicyArc, class), notice, p.CPSURI)
+	}
+	return i, nil
 }
 
 func validID(s string) bool {
@@ -302,13 +337,13 @@ func (i *Issuer) Draft(req Request) (*Draft, error) {
 		spki:      spki,
 		// The order of the yessign test certificate (KOREAN-PKI.md section 6).
 		exts: []extension{
-			extAKI(i.akid),
+			i.fixed.aki,
 			extSKI(skid),
-			extKeyUsage(kuDigitalSignature, kuNonRepudiation),
-			extCertPolicies(policyOID(i.profile.PolicyArc, class), i.notice, i.profile.CPSURI),
+			i.fixed.keyUsage,
+			i.fixed.policies[class.code],
 			{id: oidExtSubjectAltName, value: san},
-			extCRLDP(i.CRLURL(req.Partition)),
-			extAIA(i.ocspURL, i.certURL),
+			i.crlDP(req.Partition),
+			i.fixed.aia,
 		},
 	}
 	if req.tamper != nil {

@@ -201,8 +201,30 @@ func publicKeyEqual(a, b crypto.PublicKey) bool {
 	return ok && e.Equal(b)
 }
 
-// marshalSPKI encodes a public key as SubjectPublicKeyInfo.
+var oidRSAEncryption = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
+
+// marshalSPKI encodes a public key as SubjectPublicKeyInfo. An RSA key, what every
+// subscriber has, is written directly (RFC 8017 appendix A.1.1, RFC 3279 section
+// 2.3.1: rsaEncryption with NULL parameters), the bytes x509.MarshalPKIXPublicKey
+// writes at a fraction of its cost; other keys go through it.
 func marshalSPKI(pub crypto.PublicKey) ([]byte, error) {
+	if k, ok := pub.(*rsa.PublicKey); ok && k.N != nil && k.N.Sign() > 0 && k.E > 0 {
+		var b cryptobyte.Builder
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1ObjectIdentifier(oidRSAEncryption)
+				b.AddASN1NULL()
+			})
+			b.AddASN1(cbasn1.BIT_STRING, func(b *cryptobyte.Builder) {
+				b.AddUint8(0)
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddASN1BigInt(k.N)
+					b.AddASN1Int64(int64(k.E))
+				})
+			})
+		})
+		return b.Bytes()
+	}
 	der, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
 		return nil, fmt.Errorf("issuance: encode public key: %w", err)

@@ -2,6 +2,7 @@ package issuance
 
 import (
 	"bytes"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/hex"
 	"testing"
@@ -54,5 +55,32 @@ func TestTimeEncoding(t *testing.T) {
 	}
 	if !bytes.Equal(c.RawTBSCertificate, tbs) || !c.NotAfter.Equal(time.Date(2050, 12, 31, 14, 59, 59, 0, time.UTC)) {
 		t.Errorf("lint copy: TBS equal %v, NotAfter %v", bytes.Equal(c.RawTBSCertificate, tbs), c.NotAfter)
+	}
+}
+
+// marshalSPKI writes RSA keys itself: the bytes must be crypto/x509's, and the yessign
+// certificate's SubjectPublicKeyInfo must come back byte for byte.
+func TestMarshalSPKI(t *testing.T) {
+	c := yessignCert(t)
+	got, err := marshalSPKI(c.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, c.RawSubjectPublicKeyInfo) {
+		t.Errorf("yessign SPKI re-encoded:\n got %x\nwant %x", got, c.RawSubjectPublicKeyInfo)
+	}
+	for _, name := range []string{"subscriber-rsa2048.key", "subscriber-rsa1024.key", "ca-rsa2048.key", "subscriber-p256.key"} {
+		pub := loadKey(t, name).Public()
+		want, err := x509.MarshalPKIXPublicKey(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := marshalSPKI(pub)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: marshalSPKI = %x, %v; want crypto/x509's %x", name, got, err, want)
+		}
+	}
+	if _, err := marshalSPKI(&rsa.PublicKey{}); err == nil {
+		t.Error("marshalSPKI(empty RSA key) succeeded")
 	}
 }
