@@ -95,12 +95,7 @@ AND (claimed_until IS NULL OR claimed_until < ?)`
 // unlocked, not expired and not claimed (ClaimedUntil empty or before now); otherwise it
 // returns store.ErrConflict, or store.ErrNotFound when ref does not exist.
 func (db *DB) ClaimEnrollment(ctx context.Context, ref string, now, until time.Time) error {
-	var n int64
-	err := db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var err error
-		n, err = execTx(ctx, tx, db.st.claimEnrollment, micros(until), ref, micros(now), micros(now))
-		return err
-	})
+	n, err := db.writeOne(ctx, db.st.claimEnrollment, micros(until), ref, micros(now), micros(now))
 	if err != nil {
 		return wrapf(err, "claim enrollment %s", ref)
 	}
