@@ -152,7 +152,16 @@ func (a *Authority) storeBehindSignature(ctx context.Context, req IssueRequest, 
 	rec.TBS = draft.TBS()
 	rec.TBSTag = a.tbsTag(rec.Serial, rec.TBS)
 	stored := make(chan error, 1)
-	go func() { stored <- a.st.StoreCertificate(ctx, rec, req.EnrollmentRef, ev) }()
+	go func() {
+		err := a.st.StoreCertificate(ctx, rec, req.EnrollmentRef, ev)
+		if err == nil {
+			// The writer is free until this certificate's DER is written, after the
+			// signature: refills started now run beside the signature instead of holding
+			// the writer when the next issuance's transaction starts.
+			a.res.topUp()
+		}
+		stored <- err
+	}()
 	var der []byte
 	var cert *x509.Certificate
 	prepared, failed := a.lint(draft, rec.Serial)

@@ -81,9 +81,11 @@ func (r *reserver) serial(ctx context.Context, now time.Time) (model.Serial, err
 	return s, nil
 }
 
-// topUp starts the background reservations that are due. The authority calls it when
-// an issuance is done rather than when it takes a number: a refill started mid-issuance
-// would hold SQLite's single writer just when that issuance's own transaction needs it.
+// topUp starts the background reservations that are due. The authority calls it once
+// an issuance's own transaction is committed (a first issuance stored beside its
+// signature) or the issuance is done, never when it takes a number: a refill started
+// then would hold SQLite's single writer just when that issuance's transaction needs
+// it. (A refill of 64 random serials writes about as many B-tree pages: 1.2 ms here.)
 func (r *reserver) topUp() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
