@@ -158,7 +158,7 @@ func BenchmarkIssue(b *testing.B) {
 				stop := profileCPU(b)
 				b.ResetTimer()
 				for r := range rounds {
-					n := b.N/rounds + btoi(r < b.N%rounds)
+					n := b.N*(r+1)/rounds - b.N*r/rounds
 					b.StopTimer()
 					t0 := time.Now()
 					rawParallel(n)
@@ -222,13 +222,6 @@ func profileCPU(b *testing.B) (stop func()) {
 		b.Fatal(err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func quantile(d []time.Duration, q float64) time.Duration {

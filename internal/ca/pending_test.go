@@ -145,6 +145,30 @@ func auditTypes(t *testing.T, db *sqlstore.DB, subject string) []string {
 	return out
 }
 
+// checkWithdrawn checks what a certificate stored and then withdrawn (its signature or
+// its lints failed) leaves: no certificate, as many as before, the enrollment ref usable
+// again, a certificate.abandoned audit entry, and a serial that is never reserved again.
+func (w *world) checkWithdrawn(t *testing.T, a *ca.Authority, serial model.Serial, ref string, before int64, what string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := a.Certificate(ctx, serial); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("certificate whose %s failed: %v, want not found", what, err)
+	}
+	if n, _ := w.db.CountCertificates(ctx); n != before {
+		t.Errorf("certificates = %d, want %d", n, before)
+	}
+	e, err := w.db.Enrollment(ctx, ref)
+	if err != nil || e.UsedAt != nil || len(e.IssuedSerial) != 0 {
+		t.Fatalf("enrollment after the failed %s: %v used %v serial %s; want usable", what, err, e.UsedAt, e.IssuedSerial)
+	}
+	if types := auditTypes(t, w.db, serial.String()); !contains(types, "certificate.abandoned") {
+		t.Errorf("audit: %v, want certificate.abandoned", types)
+	}
+	if err := w.db.ReserveSerial(ctx, serial, "issuing", time.Now()); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("re-reserving the withdrawn serial = %v, want ErrConflict", err)
+	}
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -348,22 +372,7 @@ func TestSignatureFailureAfterTheCommitIsUndone(t *testing.T) {
 		t.Fatal("Issue with a failing CA key = nil error")
 	}
 	failed := st.lastSerial
-	if _, err := a.Certificate(ctx, failed); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("certificate whose signature failed: %v, want not found", err)
-	}
-	if n, _ := w.db.CountCertificates(ctx); n != before {
-		t.Errorf("certificates = %d, want %d", n, before)
-	}
-	e, err := w.db.Enrollment(ctx, "1000000002")
-	if err != nil || e.UsedAt != nil || len(e.IssuedSerial) != 0 {
-		t.Fatalf("enrollment after the failed signature: %v used %v serial %s; want usable", err, e.UsedAt, e.IssuedSerial)
-	}
-	if types := auditTypes(t, w.db, failed.String()); !contains(types, "certificate.abandoned") {
-		t.Errorf("audit: %v, want certificate.abandoned", types)
-	}
-	if err := w.db.ReserveSerial(ctx, failed, "issuing", time.Now()); !errors.Is(err, store.ErrConflict) {
-		t.Errorf("re-reserving the abandoned serial = %v, want ErrConflict", err)
-	}
+	w.checkWithdrawn(t, a, failed, "1000000002", before, "signature")
 
 	// The key is back: the same enrollment gets its certificate, with another serial.
 	fail.Store(false)
@@ -453,22 +462,7 @@ func TestLintFailureAfterTheEarlyStoreIsUndone(t *testing.T) {
 	if failed == nil {
 		t.Fatal("the issuance stored nothing before its lints: the early store did not run")
 	}
-	if _, err := a.Certificate(ctx, failed); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("certificate whose lints failed: %v, want not found", err)
-	}
-	if n, _ := w.db.CountCertificates(ctx); n != before {
-		t.Errorf("certificates = %d, want %d", n, before)
-	}
-	e, err := w.db.Enrollment(ctx, "1000000003")
-	if err != nil || e.UsedAt != nil || len(e.IssuedSerial) != 0 {
-		t.Fatalf("enrollment after the failed lints: %v used %v serial %s; want usable", err, e.UsedAt, e.IssuedSerial)
-	}
-	if types := auditTypes(t, w.db, failed.String()); !contains(types, "certificate.abandoned") {
-		t.Errorf("audit: %v, want certificate.abandoned", types)
-	}
-	if err := w.db.ReserveSerial(ctx, failed, "issuing", time.Now()); !errors.Is(err, store.ErrConflict) {
-		t.Errorf("re-reserving the withdrawn serial = %v, want ErrConflict", err)
-	}
+	w.checkWithdrawn(t, a, failed, "1000000003", before, "lints")
 
 	// The process ends between the commit and the withdrawal: the row stays pending
 	// until a repair lints it again, fails, and withdraws it.
