@@ -76,3 +76,10 @@ func MisnamedIssuer(a *Authority, key crypto.Signer) error {
 	a.iss = iss
 	return nil
 }
+
+// FinisherRunning tells whether a's DER writer runs. For tests only.
+func FinisherRunning(a *Authority) bool {
+	a.fin.mu.Lock()
+	defer a.fin.mu.Unlock()
+	return a.fin.running
+}

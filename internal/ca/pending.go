@@ -190,6 +190,12 @@ func (a *Authority) finishNow(ctx context.Context, s model.SignedCertificate) ([
 
 // finisher writes the DER of certificates this process signed, in the background and in
 // batches, and holds each in memory until it is stored.
+//
+// Its writer polls rather than being woken: handing work to a sleeping thread costs the
+// waker a futex call, which on a virtual machine (an inter-processor interrupt) took the
+// issuing goroutine about 40 us, 4% of a signature. So add never wakes anyone while the
+// writer runs; the writer looks at the queue every finishPoll and stops after finishLinger
+// without work, and only the first add after such a quiet spell starts it again.
 type finisher struct {
 	st      Store
 	mu      sync.Mutex
@@ -202,8 +208,14 @@ type finisher struct {
 	onError func(error)
 }
 
-// maxFinishBatch bounds one transaction of DER writes.
-const maxFinishBatch = 256
+const (
+	// maxFinishBatch bounds one transaction of DER writes.
+	maxFinishBatch = 256
+	// finishPoll is how often the writer looks at the queue; finishLinger how long it
+	// keeps looking without work before it stops.
+	finishPoll   = time.Millisecond
+	finishLinger = 100 * time.Millisecond
+)
 
 func newFinisher(st Store) *finisher {
 	return &finisher{st: st, held: map[string][]byte{}}
@@ -216,7 +228,7 @@ func (f *finisher) lookup(serial model.Serial) ([]byte, bool) {
 	return der, ok
 }
 
-// add queues a DER for writing; a writer goroutine runs while the queue is not empty.
+// add queues a DER for writing, and starts the writer if it has stopped.
 func (f *finisher) add(s model.SignedCertificate) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -232,13 +244,21 @@ func (f *finisher) add(s model.SignedCertificate) {
 func (f *finisher) drain() {
 	defer f.wg.Done()
 	backoff := 10 * time.Millisecond
+	var idle time.Duration
 	for {
 		f.mu.Lock()
 		if len(f.queue) == 0 {
-			f.running = false
+			if f.closing || idle >= finishLinger {
+				f.running = false
+				f.mu.Unlock()
+				return
+			}
 			f.mu.Unlock()
-			return
+			time.Sleep(finishPoll)
+			idle += finishPoll
+			continue
 		}
+		idle = 0
 		batch := append([]model.SignedCertificate(nil), f.queue[:min(len(f.queue), maxFinishBatch)]...)
 		f.queue = f.queue[len(batch):]
 		f.mu.Unlock()

@@ -507,3 +507,54 @@ type noAbandonStore struct{ *crashingStore }
 func (s *noAbandonStore) AbandonCertificate(context.Context, model.Serial, string, model.AuditEvent) error {
 	return errCrash
 }
+
+// waitFor polls cond until it holds, or fails t after a few seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// The DER writer is not woken for each issuance: it looks at its queue while issuances
+// keep coming and stops after a quiet spell. What it holds reaches the store without a
+// Close, and the first issuance after the quiet spell starts it again.
+func TestDERWriterKeepsLookingThenStops(t *testing.T) {
+	w := newWorld(t)
+	a := w.open(t, w.db, time.Now)
+	ctx := context.Background()
+	issue := func(ref string) model.Serial {
+		claimedEnrollment(t, w.db, ref)
+		got, err := a.Issue(ctx, issueReq(t, ref))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Record.Serial
+	}
+	stored := func(serials ...model.Serial) func() bool {
+		return func() bool {
+			for _, s := range serials {
+				if c, err := w.db.Certificate(ctx, s); err != nil || c.Pending() {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	first := []model.Serial{issue("2000000001"), issue("2000000002"), issue("2000000003")}
+	waitFor(t, "the first three DERs in the store", stored(first...))
+	if !ca.FinisherRunning(a) {
+		t.Fatal("the DER writer stopped as soon as its queue was empty; it should keep looking for a while")
+	}
+	waitFor(t, "the DER writer to stop after a quiet spell", func() bool { return !ca.FinisherRunning(a) })
+	later := issue("2000000004")
+	if !ca.FinisherRunning(a) {
+		t.Fatal("an issuance after the quiet spell did not start the DER writer")
+	}
+	waitFor(t, "the later DER in the store", stored(later))
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
