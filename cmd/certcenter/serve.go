@@ -23,6 +23,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	defer app.TuneGC()()
 	a, err := app.Open(ctx, cfg, app.Options{Out: stdout, Log: log})
 	if err != nil {
 		return err

@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certcenter/certcenter/internal/app"
 	"github.com/certcenter/certcenter/internal/ca"
 	"github.com/certcenter/certcenter/internal/center"
 	"github.com/certcenter/certcenter/internal/model"
@@ -38,6 +39,7 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkIssue -benchtime 400x ./internal/app
 func BenchmarkIssue(b *testing.B) {
+	defer app.TuneGC()() // as `certcenter serve` runs
 	caKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		b.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certcenter/certcenter/internal/app"
 	"github.com/certcenter/certcenter/internal/ca"
 	"github.com/certcenter/certcenter/internal/model"
 )
@@ -26,6 +27,7 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkCenterIssue -benchtime 200x ./internal/app
 func BenchmarkCenterIssue(b *testing.B) {
+	defer app.TuneGC()() // as `certcenter serve` runs
 	caKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		b.Fatal(err)
