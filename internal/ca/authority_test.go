@@ -42,6 +42,19 @@ func (s *crashingStore) StoreCertificate(ctx context.Context, c model.Certificat
 	return s.DB.StoreCertificate(ctx, c, ref, ev)
 }
 
+// StoreCertificateFinishing fails as StoreCertificate does, and as FinishCertificates
+// does when it carries DERs (a transaction that writes one fails as a whole).
+func (s *crashingStore) StoreCertificateFinishing(ctx context.Context, c model.Certificate, ref string, ev model.AuditEvent, finish []model.SignedCertificate) ([]model.Serial, error) {
+	s.lastSerial = c.Serial
+	if s.crash || s.lostDER && len(finish) > 0 {
+		return nil, errCrash
+	}
+	if len(finish) > 0 {
+		time.Sleep(s.slowDER)
+	}
+	return s.DB.StoreCertificateFinishing(ctx, c, ref, ev, finish)
+}
+
 func openAuthority(t *testing.T) (*ca.Authority, *crashingStore) {
 	t.Helper()
 	w := newWorld(t)

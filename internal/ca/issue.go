@@ -153,7 +153,7 @@ func (a *Authority) storeBehindSignature(ctx context.Context, req IssueRequest, 
 	rec.TBSTag = a.tbsTag(rec.Serial, rec.TBS)
 	stored := make(chan error, 1)
 	go func() {
-		err := a.st.StoreCertificate(ctx, rec, req.EnrollmentRef, ev)
+		err := a.storeFinishing(ctx, rec, req.EnrollmentRef, ev)
 		if err == nil {
 			// The writer is free until this certificate's DER is written, after the
 			// signature: refills started now run beside the signature instead of holding
@@ -202,6 +202,21 @@ func (a *Authority) storeBehindSignature(ctx context.Context, req IssueRequest, 
 	}
 	rec.DER, rec.TBS, rec.TBSTag = der, nil, nil
 	return &Issued{Record: rec, Cert: cert}, nil
+}
+
+// storeFinishing stores a pending certificate together with the DERs the finisher holds
+// (those of the issuances before it), in one transaction instead of one each. Should
+// that fail, the certificate is stored alone, since a DER that cannot be written must not
+// fail an unrelated issuance, and the DERs go back to the finisher.
+func (a *Authority) storeFinishing(ctx context.Context, rec model.Certificate, redeemRef string, ev model.AuditEvent) error {
+	if batch := a.fin.take(); len(batch) > 0 {
+		if _, err := a.st.StoreCertificateFinishing(ctx, rec, redeemRef, ev, batch); err == nil {
+			a.fin.stored(batch)
+			return nil
+		}
+		a.fin.giveBack(batch)
+	}
+	return a.st.StoreCertificate(ctx, rec, redeemRef, ev)
 }
 
 // abandon withdraws a stored certificate that was not signed, and frees its enrollment.

@@ -241,6 +241,38 @@ func (f *finisher) add(s model.SignedCertificate) {
 	}
 }
 
+// take removes up to maxFinishBatch DERs from the queue for a caller that writes them
+// (the writer, or an issuance's transaction); they stay held until stored.
+func (f *finisher) take() []model.SignedCertificate {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	batch := append([]model.SignedCertificate(nil), f.queue[:min(len(f.queue), maxFinishBatch)]...)
+	f.queue = f.queue[len(batch):]
+	return batch
+}
+
+// stored forgets taken DERs that were written.
+func (f *finisher) stored(batch []model.SignedCertificate) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, s := range batch {
+		delete(f.held, s.Serial.String())
+	}
+}
+
+// giveBack puts taken DERs that were not written back at the head of the queue, and
+// starts the writer if it has stopped (the caller is not an issuing goroutine).
+func (f *finisher) giveBack(batch []model.SignedCertificate) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.queue = append(batch, f.queue...)
+	if !f.running && !f.closing {
+		f.running = true
+		f.wg.Add(1)
+		go f.drain()
+	}
+}
+
 func (f *finisher) drain() {
 	defer f.wg.Done()
 	backoff := 10 * time.Millisecond
@@ -258,36 +290,31 @@ func (f *finisher) drain() {
 			idle += finishPoll
 			continue
 		}
-		idle = 0
-		batch := append([]model.SignedCertificate(nil), f.queue[:min(len(f.queue), maxFinishBatch)]...)
-		f.queue = f.queue[len(batch):]
 		f.mu.Unlock()
-
+		idle = 0
+		batch := f.take()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		_, err := f.st.FinishCertificates(ctx, batch, nil)
 		cancel()
-		f.mu.Lock()
-		if err != nil {
-			if f.onError != nil {
-				f.onError(err)
-			}
-			if f.closing {
-				// Shutting down: what is left stays pending; RepairPending completes it.
-				f.queue, f.running = nil, false
-				f.mu.Unlock()
-				return
-			}
-			f.queue = append(batch, f.queue...)
-			f.mu.Unlock()
-			time.Sleep(backoff)
-			backoff = min(2*backoff, 5*time.Second)
+		if err == nil {
+			f.stored(batch)
+			backoff = 10 * time.Millisecond
 			continue
 		}
-		backoff = 10 * time.Millisecond
-		for _, s := range batch {
-			delete(f.held, s.Serial.String())
+		if f.onError != nil {
+			f.onError(err)
 		}
+		f.mu.Lock()
+		if f.closing {
+			// Shutting down: what is left stays pending; RepairPending completes it.
+			f.queue, f.running = nil, false
+			f.mu.Unlock()
+			return
+		}
+		f.queue = append(batch, f.queue...)
 		f.mu.Unlock()
+		time.Sleep(backoff)
+		backoff = min(2*backoff, 5*time.Second)
 	}
 }
 

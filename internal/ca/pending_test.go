@@ -558,3 +558,49 @@ func TestDERWriterKeepsLookingThenStops(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// finishCounter counts the DERs written with a later certificate's transaction.
+type finishCounter struct {
+	*sqlstore.DB
+	carried atomic.Int64
+}
+
+func (s *finishCounter) StoreCertificateFinishing(ctx context.Context, c model.Certificate, ref string, ev model.AuditEvent, finish []model.SignedCertificate) ([]model.Serial, error) {
+	notPending, err := s.DB.StoreCertificateFinishing(ctx, c, ref, ev, finish)
+	if err == nil {
+		s.carried.Add(int64(len(finish)))
+	}
+	return notPending, err
+}
+
+// Back to back, each issuance's transaction carries the DER of the one before (one
+// transaction per certificate instead of two); every DER reaches the store all the same.
+func TestBackToBackIssuancesCarryTheDERBefore(t *testing.T) {
+	w := newWorld(t)
+	st := &finishCounter{DB: w.db}
+	a := w.open(t, st, time.Now)
+	ctx := context.Background()
+	var issued []*ca.Issued
+	for range 20 {
+		is, err := a.Issue(ctx, issueReq(t, ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		issued = append(issued, is)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st.carried.Load() == 0 {
+		t.Error("no issuance carried an earlier DER: each was written in a transaction of its own")
+	}
+	for _, is := range issued {
+		if c, err := w.db.Certificate(ctx, is.Record.Serial); err != nil || c.Pending() || !bytes.Equal(c.DER, is.Record.DER) {
+			t.Fatalf("%s: %v pending %v DER identical %v", is.Record.Serial, err, c.Pending(), bytes.Equal(c.DER, is.Record.DER))
+		}
+		if types := auditTypes(t, w.db, is.Record.Serial.String()); len(types) != 1 || types[0] != "certificate.issued" {
+			t.Errorf("audit of %s: %v, want one certificate.issued", is.Record.Serial, types)
+		}
+	}
+	t.Logf("%d of %d DERs carried by the next issuance's transaction", st.carried.Load(), len(issued)-1)
+}

@@ -25,7 +25,10 @@ import (
 // FinishCertificates completes: it writes each DER whose certificate is still pending
 // and returns the others' serials, all in one transaction, with ev (when not nil) if it
 // finished any. PendingCertificates lists pending certificates created before a time,
-// oldest first. AbandonCertificate deletes a pending certificate and un-redeems its
+// oldest first. StoreCertificateFinishing is StoreCertificate that also finishes, in the
+// same transaction, the pending certificates whose DERs it is given (and returns those
+// that were not pending); when the certificate is refused, no DER is written either.
+// AbandonCertificate deletes a pending certificate and un-redeems its
 // enrollment (store.ErrConflict when it is not pending or the enrollment not its own).
 type Store interface {
 	ReserveSerials(ctx context.Context, serials []model.Serial, issuerID string, at time.Time) error
@@ -38,6 +41,7 @@ type Store interface {
 	Unconfirmed(ctx context.Context, before time.Time, limit int) ([]model.Certificate, error)
 	ExpireUnconfirmed(ctx context.Context, serial model.Serial, at time.Time, ev model.AuditEvent) error
 	FinishCertificates(ctx context.Context, done []model.SignedCertificate, ev *model.AuditEvent) (notPending []model.Serial, err error)
+	StoreCertificateFinishing(ctx context.Context, c model.Certificate, redeemRef string, ev model.AuditEvent, finish []model.SignedCertificate) (notPending []model.Serial, err error)
 	PendingCertificates(ctx context.Context, before time.Time, limit int) ([]model.Certificate, error)
 	AbandonCertificate(ctx context.Context, serial model.Serial, redeemRef string, ev model.AuditEvent) error
 }

@@ -33,16 +33,39 @@ WHERE reference = ? AND used_at IS NULL AND claimed_until IS NOT NULL`
 // a zero CreatedAt as the store's clock. A pending c (TBS set, DER empty) is completed
 // later by FinishCertificates.
 func (db *DB) StoreCertificate(ctx context.Context, c model.Certificate, redeemRef string, ev model.AuditEvent) error {
+	_, err := db.StoreCertificateFinishing(ctx, c, redeemRef, ev, nil)
+	return err
+}
+
+// StoreCertificateFinishing is StoreCertificate that also writes, in the same
+// transaction, the DER of the earlier pending certificates in finish, as
+// FinishCertificates without an event would, and returns those that were not pending.
+// A CA that issues back to back thus writes each certificate's DER with the next one's
+// row, in one transaction instead of two. When c cannot be stored, no DER is written.
+func (db *DB) StoreCertificateFinishing(ctx context.Context, c model.Certificate, redeemRef string, ev model.AuditEvent, finish []model.SignedCertificate) (notPending []model.Serial, err error) {
+	for _, d := range finish {
+		if len(d.DER) == 0 {
+			return nil, errEmptyDER(d.Serial)
+		}
+	}
 	if db.d.name == "postgres" {
-		return db.pgStoreCertificate(ctx, c, redeemRef, ev) // two round trips instead of seven: pgpipeline.go
+		return db.pgStoreCertificate(ctx, c, redeemRef, ev, finish) // two round trips instead of seven: pgpipeline.go
 	}
 	now := db.clock()
-	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := db.storeCertificateTx(ctx, tx, c, redeemRef, now); err != nil {
+			return err
+		}
+		var err error
+		if notPending, err = db.finishTx(ctx, tx, finish); err != nil {
 			return err
 		}
 		return db.appendAudit(ctx, tx, ev)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return notPending, nil
 }
 
 // storeCertificateTx is StoreCertificate's work inside tx, without the audit entry.

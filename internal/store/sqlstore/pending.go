@@ -22,22 +22,18 @@ func (db *DB) FinishCertificates(ctx context.Context, done []model.SignedCertifi
 	if len(done) == 0 {
 		return nil, nil
 	}
+	for _, d := range done {
+		if len(d.DER) == 0 {
+			return nil, errEmptyDER(d.Serial)
+		}
+	}
 	if db.d.name == "postgres" {
 		return db.pgFinishCertificates(ctx, done, ev) // one round trip without ev: pgpipeline.go
 	}
 	err = db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		notPending = notPending[:0]
-		for _, d := range done {
-			if len(d.DER) == 0 {
-				return errEmptyDER(d.Serial)
-			}
-			n, err := execTx(ctx, tx, db.st.finishCertificate, d.DER, d.Serial.String())
-			if err != nil {
-				return wrapf(err, "finish certificate %s", d.Serial)
-			}
-			if n == 0 {
-				notPending = append(notPending, d.Serial)
-			}
+		var err error
+		if notPending, err = db.finishTx(ctx, tx, done); err != nil {
+			return err
 		}
 		if ev != nil && len(notPending) < len(done) {
 			return db.appendAudit(ctx, tx, *ev)
@@ -46,6 +42,21 @@ func (db *DB) FinishCertificates(ctx context.Context, done []model.SignedCertifi
 	})
 	if err != nil {
 		return nil, err
+	}
+	return notPending, nil
+}
+
+// finishTx writes the DERs of done whose certificates are pending, inside tx, and
+// returns the serials of the others. The DERs were checked to be non-empty.
+func (db *DB) finishTx(ctx context.Context, tx *sql.Tx, done []model.SignedCertificate) (notPending []model.Serial, err error) {
+	for _, d := range done {
+		n, err := execTx(ctx, tx, db.st.finishCertificate, d.DER, d.Serial.String())
+		if err != nil {
+			return nil, wrapf(err, "finish certificate %s", d.Serial)
+		}
+		if n == 0 {
+			notPending = append(notPending, d.Serial)
+		}
 	}
 	return notPending, nil
 }

@@ -43,13 +43,15 @@ var (
 // does not use the caller's context, whose end is often why the transaction was left.
 const pgRollbackTimeout = 5 * time.Second
 
-// pgStoreCertificate is StoreCertificate on PostgreSQL.
-func (db *DB) pgStoreCertificate(ctx context.Context, c model.Certificate, redeemRef string, ev model.AuditEvent) error {
+// pgStoreCertificate is StoreCertificateFinishing on PostgreSQL: the DERs of finish go
+// in the first flush, after the certificate's own statements.
+func (db *DB) pgStoreCertificate(ctx context.Context, c model.Certificate, redeemRef string, ev model.AuditEvent, finish []model.SignedCertificate) (notPending []model.Serial, err error) {
 	now := db.clock()
 	serial := c.Serial.String()
 	row, ok := certificateRow(c, serial, now)
 	a, auditErr := db.draftAudit(ev)
-	return db.withPgConn(ctx, func(conn *pgx.Conn) error {
+	err = db.withPgConn(ctx, func(conn *pgx.Conn) error {
+		notPending = notPending[:0]
 		b := &pgx.Batch{}
 		b.Queue("BEGIN")
 		b.Queue(pgUseSerial, serial, c.IssuerID)
@@ -57,6 +59,9 @@ func (db *DB) pgStoreCertificate(ctx context.Context, c model.Certificate, redee
 			b.Queue(pgInsertCertificate, row[:]...)
 			if redeemRef != "" {
 				b.Queue(pgRedeemEnrollment, micros(now), serial, redeemRef)
+			}
+			for _, d := range finish {
+				b.Queue(pgFinishCertificate, d.DER, d.Serial.String())
 			}
 			if auditErr == nil {
 				b.Queue(pgAuditAdvance, a.chain, audit.Genesis) // locks the chain head until COMMIT
@@ -92,6 +97,15 @@ func (db *DB) pgStoreCertificate(ctx context.Context, c model.Certificate, redee
 					return errNotRedeemable(serial, redeemRef)
 				}
 			}
+			for _, d := range finish {
+				ct, err := br.Exec()
+				if err != nil {
+					return wrapf(err, "finish certificate %s", d.Serial)
+				}
+				if ct.RowsAffected() == 0 {
+					notPending = append(notPending, d.Serial)
+				}
+			}
 			if auditErr != nil {
 				return auditErr
 			}
@@ -105,6 +119,10 @@ func (db *DB) pgStoreCertificate(ctx context.Context, c model.Certificate, redee
 		}
 		return pgAppendAndCommit(ctx, conn, a, seq, prev)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return notPending, nil
 }
 
 // pgFinishCertificates is FinishCertificates on PostgreSQL: without an event, one round
@@ -112,11 +130,6 @@ func (db *DB) pgStoreCertificate(ctx context.Context, c model.Certificate, redee
 // one, two, the audit head being advanced on the chance that a certificate is finished
 // and rolled back when none is.
 func (db *DB) pgFinishCertificates(ctx context.Context, done []model.SignedCertificate, ev *model.AuditEvent) ([]model.Serial, error) {
-	for _, d := range done {
-		if len(d.DER) == 0 {
-			return nil, errEmptyDER(d.Serial)
-		}
-	}
 	var (
 		a        auditDraft
 		auditErr error

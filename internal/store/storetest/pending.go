@@ -129,6 +129,74 @@ func testPendingCertificate(t *testing.T, open Opener) {
 	e.verifyAudit()
 }
 
+// A certificate stored with the DERs of earlier pending ones: all in one transaction,
+// and none of the DERs when the certificate is refused.
+func testStoreCertificateFinishing(t *testing.T, open Opener) {
+	e := bootstrapped(t, open)
+	a := e.storePending("finishing a", "")
+	b := e.storePending("finishing b", "")
+	next := e.storePending("finishing next", "ref-next")
+	derA, derB := []byte("DER of a"), []byte("DER of b")
+
+	// Refused (the serial is already used): neither the certificate nor a DER is written.
+	before := e.snapshot()
+	notPending, err := e.s.StoreCertificateFinishing(e.ctx, certificate(next.Serial, ""), "", event("certificate.issued", next.Serial.String()),
+		[]model.SignedCertificate{{Serial: a.Serial, DER: derA}})
+	wantErr(t, "StoreCertificateFinishing(used serial)", err, store.ErrConflict)
+	if notPending != nil {
+		t.Errorf("StoreCertificateFinishing(used serial) reported %v", notPending)
+	}
+	e.unchanged("StoreCertificateFinishing(used serial)", before)
+	if got, _ := e.s.Certificate(e.ctx, a.Serial); !got.Pending() {
+		t.Error("a refused certificate's transaction finished a")
+	}
+	// An empty DER among those to finish: refused, nothing written.
+	s := serial("finishing c")
+	if err := e.s.ReserveSerial(e.ctx, s, "issuing", t0); err != nil {
+		t.Fatal(err)
+	}
+	before = e.snapshot()
+	if _, err := e.s.StoreCertificateFinishing(e.ctx, certificate(s, ""), "", event("certificate.issued", s.String()),
+		[]model.SignedCertificate{{Serial: a.Serial, DER: derA}, {Serial: b.Serial}}); err == nil {
+		t.Error("StoreCertificateFinishing(empty DER) = nil, want an error")
+	}
+	e.unchanged("StoreCertificateFinishing(empty DER)", before)
+
+	// Stored: the certificate, a's and b's DERs; the unknown serial is reported.
+	unknown := serial("finishing unknown")
+	notPending, err = e.s.StoreCertificateFinishing(e.ctx, certificate(s, ""), "", event("certificate.issued", s.String()),
+		[]model.SignedCertificate{{Serial: a.Serial, DER: derA}, {Serial: unknown, DER: []byte("x")}, {Serial: b.Serial, DER: derB}})
+	if err != nil || len(notPending) != 1 || !bytes.Equal(notPending[0], unknown) {
+		t.Fatalf("StoreCertificateFinishing(a, unknown, b) = %v, %v; want [unknown], nil", notPending, err)
+	}
+	if got, err := e.s.Certificate(e.ctx, s); err != nil || got.Pending() {
+		t.Errorf("the certificate stored with the DERs: %v pending %v", err, got.Pending())
+	}
+	for _, f := range []struct {
+		c   model.Certificate
+		der []byte
+	}{{a, derA}, {b, derB}} {
+		if got, _ := e.s.Certificate(e.ctx, f.c.Serial); got.Pending() || !bytes.Equal(got.DER, f.der) || got.TBS != nil || got.TBSTag != nil {
+			t.Errorf("%s after StoreCertificateFinishing: pending %v DER %q", f.c.Serial, got.Pending(), got.DER)
+		}
+	}
+	if en, ok := e.lastEntry(s.String()); !ok || en.Event.Type != "certificate.issued" {
+		t.Errorf("audit of the certificate stored with the DERs: %+v", en)
+	}
+	// Without DERs to finish it is StoreCertificate.
+	s2 := serial("finishing d")
+	if err := e.s.ReserveSerial(e.ctx, s2, "issuing", t0); err != nil {
+		t.Fatal(err)
+	}
+	if notPending, err := e.s.StoreCertificateFinishing(e.ctx, certificate(s2, ""), "", event("certificate.issued", s2.String()), nil); err != nil || len(notPending) != 0 {
+		t.Fatalf("StoreCertificateFinishing(no DERs) = %v, %v", notPending, err)
+	}
+	if list, _ := e.s.PendingCertificates(e.ctx, e.clock.Now().Add(time.Hour), 10); len(list) != 1 || !bytes.Equal(list[0].Serial, next.Serial) {
+		t.Errorf("PendingCertificates = %d, want only next", len(list))
+	}
+	e.verifyAudit()
+}
+
 func testAbandonCertificate(t *testing.T, open Opener) {
 	e := bootstrapped(t, open)
 	p := e.storePending("abandoned", "ref-abandon")

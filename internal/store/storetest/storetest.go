@@ -59,6 +59,7 @@ type Store interface {
 
 	// Pending certificates: stored while the CA key signs, finished with their DER.
 	FinishCertificates(ctx context.Context, done []model.SignedCertificate, ev *model.AuditEvent) ([]model.Serial, error)
+	StoreCertificateFinishing(ctx context.Context, c model.Certificate, redeemRef string, ev model.AuditEvent, finish []model.SignedCertificate) ([]model.Serial, error)
 	PendingCertificates(ctx context.Context, before time.Time, limit int) ([]model.Certificate, error)
 	AbandonCertificate(ctx context.Context, serial model.Serial, redeemRef string, ev model.AuditEvent) error
 }
@@ -92,6 +93,7 @@ func Run(t *testing.T, open Opener) {
 		{"ChangeStatus", testChangeStatus},
 		{"Confirmation", testConfirmation},
 		{"PendingCertificate", testPendingCertificate},
+		{"StoreCertificateFinishing", testStoreCertificateFinishing},
 		{"AbandonCertificate", testAbandonCertificate},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
