@@ -1,9 +1,11 @@
 package ca_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/binary"
 	"errors"
 	"testing"
 	"time"
@@ -111,6 +113,7 @@ func TestCrashBetweenReservationAndStorage(t *testing.T) {
 
 func TestNewSerial(t *testing.T) {
 	seen := map[string]bool{}
+	prev := ca.NewSerial()
 	for i := 0; i < 1000; i++ {
 		s := ca.NewSerial()
 		if len(s) != 20 || s[0] == 0 || s[0]&0x80 != 0 {
@@ -120,5 +123,19 @@ func TestNewSerial(t *testing.T) {
 			t.Fatal("duplicate serial")
 		}
 		seen[s.String()] = true
+		// Drawn close together, serials share their time prefix (or its next second) and
+		// so sort together; what follows it is random.
+		if p, q := binary.BigEndian.Uint32(prev), binary.BigEndian.Uint32(s); q != p && q != p+1 {
+			t.Fatalf("time prefix went from %08x to %08x", p, q)
+		}
+		if bytes.Equal(s[4:12], prev[4:12]) {
+			t.Fatalf("serials %x and %x share their random part", prev, s)
+		}
+		prev = s
+	}
+	// The prefix is the time: seconds since 2020 under the 0x40000000 mark.
+	want := uint32(time.Now().Unix()-1577836800) & 0x3fffffff
+	if got := binary.BigEndian.Uint32(ca.NewSerial()) &^ 0x40000000; got < want-2 || got > want+2 {
+		t.Errorf("time prefix %d s, want about %d", got, want)
 	}
 }
