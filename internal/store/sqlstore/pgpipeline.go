@@ -51,7 +51,6 @@ func (db *DB) pgStoreCertificate(ctx context.Context, c model.Certificate, redee
 	row, ok := certificateRow(c, serial, now)
 	a, auditErr := db.draftAudit(ev)
 	err = db.withPgConn(ctx, func(conn *pgx.Conn) error {
-		notPending = notPending[:0]
 		b := &pgx.Batch{}
 		b.Queue("BEGIN")
 		b.Queue(pgUseSerial, serial, c.IssuerID)
@@ -60,9 +59,7 @@ func (db *DB) pgStoreCertificate(ctx context.Context, c model.Certificate, redee
 			if redeemRef != "" {
 				b.Queue(pgRedeemEnrollment, micros(now), serial, redeemRef)
 			}
-			for _, d := range finish {
-				b.Queue(pgFinishCertificate, d.DER, d.Serial.String())
-			}
+			pgQueueFinish(b, finish)
 			if auditErr == nil {
 				b.Queue(pgAuditAdvance, a.chain, audit.Genesis) // locks the chain head until COMMIT
 			}
@@ -97,14 +94,8 @@ func (db *DB) pgStoreCertificate(ctx context.Context, c model.Certificate, redee
 					return errNotRedeemable(serial, redeemRef)
 				}
 			}
-			for _, d := range finish {
-				ct, err := br.Exec()
-				if err != nil {
-					return wrapf(err, "finish certificate %s", d.Serial)
-				}
-				if ct.RowsAffected() == 0 {
-					notPending = append(notPending, d.Serial)
-				}
+			if notPending, err = pgReadFinish(br, finish); err != nil {
+				return err
 			}
 			if auditErr != nil {
 				return auditErr
@@ -145,9 +136,7 @@ func (db *DB) pgFinishCertificates(ctx context.Context, done []model.SignedCerti
 		if inTx {
 			b.Queue("BEGIN")
 		}
-		for _, d := range done {
-			b.Queue(pgFinishCertificate, d.DER, d.Serial.String())
-		}
+		pgQueueFinish(b, done)
 		switch {
 		case advance:
 			b.Queue(pgAuditAdvance, a.chain, audit.Genesis)
@@ -164,14 +153,9 @@ func (db *DB) pgFinishCertificates(ctx context.Context, done []model.SignedCerti
 					return wrapf(err, "begin")
 				}
 			}
-			for _, d := range done {
-				ct, err := br.Exec()
-				if err != nil {
-					return wrapf(err, "finish certificate %s", d.Serial)
-				}
-				if ct.RowsAffected() == 0 {
-					notPending = append(notPending, d.Serial)
-				}
+			var err error
+			if notPending, err = pgReadFinish(br, done); err != nil {
+				return err
 			}
 			switch {
 			case advance:
@@ -195,6 +179,28 @@ func (db *DB) pgFinishCertificates(ctx context.Context, done []model.SignedCerti
 	})
 	if err != nil {
 		return nil, err
+	}
+	return notPending, nil
+}
+
+// pgQueueFinish queues the UPDATE that writes each DER of done, for pgReadFinish.
+func pgQueueFinish(b *pgx.Batch, done []model.SignedCertificate) {
+	for _, d := range done {
+		b.Queue(pgFinishCertificate, d.DER, d.Serial.String())
+	}
+}
+
+// pgReadFinish reads the results of pgQueueFinish's statements and returns the serials
+// of the certificates that were not pending.
+func pgReadFinish(br pgx.BatchResults, done []model.SignedCertificate) (notPending []model.Serial, err error) {
+	for _, d := range done {
+		ct, err := br.Exec()
+		if err != nil {
+			return nil, wrapf(err, "finish certificate %s", d.Serial)
+		}
+		if ct.RowsAffected() == 0 {
+			notPending = append(notPending, d.Serial)
+		}
 	}
 	return notPending, nil
 }
