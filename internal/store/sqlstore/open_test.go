@@ -91,6 +91,21 @@ func TestSQLiteReopen(t *testing.T) {
 	}
 }
 
+// The writer syncs every commit: a committed certificate survives a power loss.
+func TestSQLiteWriterSyncsEachCommit(t *testing.T) {
+	db := openSQLite(t, filepath.Join(t.TempDir(), "sync.db"), time.Now)
+	var mode, sync string
+	if err := db.SQL().QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SQL().QueryRow(`PRAGMA synchronous`).Scan(&sync); err != nil {
+		t.Fatal(err)
+	}
+	if mode != "wal" || sync != "2" { // 2 is FULL
+		t.Errorf("writer: journal_mode %s synchronous %s; want wal and 2 (FULL)", mode, sync)
+	}
+}
+
 // A second process (the `certcenter enroll` CLI) writes to the SQLite file while the
 // server holds it open, even while the server is in the middle of a write transaction:
 // it waits for the lock (busy_timeout) instead of failing.
