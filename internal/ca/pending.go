@@ -203,6 +203,7 @@ type finisher struct {
 	mu      sync.Mutex
 	held    map[string][]byte // serial (hex) → DER, until stored
 	queue   []model.SignedCertificate
+	lastAdd time.Time // of the newest DER queued
 	running bool
 	closing bool
 	wg      sync.WaitGroup
@@ -214,9 +215,12 @@ const (
 	// maxFinishBatch bounds one transaction of DER writes.
 	maxFinishBatch = 256
 	// finishPoll is how often the writer looks at the queue; finishLinger how long it
-	// keeps looking without work before it stops.
+	// keeps looking without work before it stops. It leaves the queue to the next
+	// issuance's transaction until finishGrace has passed since the last DER came: two
+	// writers would only contend for SQLite's one writer and for the other core.
 	finishPoll   = time.Millisecond
 	finishLinger = 100 * time.Millisecond
+	finishGrace  = 3 * time.Millisecond
 )
 
 func newFinisher(st Store) *finisher {
@@ -236,6 +240,7 @@ func (f *finisher) add(s model.SignedCertificate) {
 	defer f.mu.Unlock()
 	f.held[s.Serial.String()] = s.DER
 	f.queue = append(f.queue, s)
+	f.lastAdd = time.Now()
 	if !f.running {
 		f.running = true
 		f.wg.Add(1)
@@ -290,6 +295,11 @@ func (f *finisher) drain() {
 			f.mu.Unlock()
 			time.Sleep(finishPoll)
 			idle += finishPoll
+			continue
+		}
+		if !f.closing && time.Since(f.lastAdd) < finishGrace {
+			f.mu.Unlock()
+			time.Sleep(finishPoll)
 			continue
 		}
 		f.mu.Unlock()
