@@ -43,10 +43,8 @@ func (db *DB) StoreCertificate(ctx context.Context, c model.Certificate, redeemR
 // A CA that issues back to back thus writes each certificate's DER with the next one's
 // row, in one transaction instead of two. When c cannot be stored, no DER is written.
 func (db *DB) StoreCertificateFinishing(ctx context.Context, c model.Certificate, redeemRef string, ev model.AuditEvent, finish []model.SignedCertificate) (notPending []model.Serial, err error) {
-	for _, d := range finish {
-		if len(d.DER) == 0 {
-			return nil, errEmptyDER(d.Serial)
-		}
+	if err := checkDERs(finish); err != nil {
+		return nil, err
 	}
 	if db.d.name == "postgres" {
 		return db.pgStoreCertificate(ctx, c, redeemRef, ev, finish) // two round trips instead of seven: pgpipeline.go

@@ -22,10 +22,8 @@ func (db *DB) FinishCertificates(ctx context.Context, done []model.SignedCertifi
 	if len(done) == 0 {
 		return nil, nil
 	}
-	for _, d := range done {
-		if len(d.DER) == 0 {
-			return nil, errEmptyDER(d.Serial)
-		}
+	if err := checkDERs(done); err != nil {
+		return nil, err
 	}
 	if db.d.name == "postgres" {
 		return db.pgFinishCertificates(ctx, done, ev) // one round trip without ev: pgpipeline.go
@@ -59,6 +57,16 @@ func (db *DB) finishTx(ctx context.Context, tx *sql.Tx, done []model.SignedCerti
 		}
 	}
 	return notPending, nil
+}
+
+// checkDERs refuses an empty DER among done, before anything is written.
+func checkDERs(done []model.SignedCertificate) error {
+	for _, d := range done {
+		if len(d.DER) == 0 {
+			return errEmptyDER(d.Serial)
+		}
+	}
+	return nil
 }
 
 func errEmptyDER(serial model.Serial) error {
