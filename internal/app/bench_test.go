@@ -27,6 +27,7 @@ import (
 	"github.com/certcenter/certcenter/internal/ca"
 	"github.com/certcenter/certcenter/internal/center"
 	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/internal/testenv"
 )
 
 // BenchmarkIssue measures, in one run, the raw signing ceiling (x509.CreateCertificate
@@ -68,19 +69,9 @@ func BenchmarkIssue(b *testing.B) {
 	})
 	// rawParallel runs n raw signatures on every core: the two-core ceiling, measured in
 	// rounds between those of HTTP issuance so that both see the same machine.
-	rawParallel := func(n int) {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range runtime.GOMAXPROCS(0) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for next.Add(1) <= int64(n) {
-					rawOnce()
-				}
-			}()
-		}
-		wg.Wait()
+	rawParallel := func(n int) time.Duration {
+		d, _ := testenv.Spread(n, func() error { rawOnce(); return nil })
+		return d
 	}
 	b.Run("raw-ceiling-parallel", func(b *testing.B) {
 		b.RunParallel(func(pb *testing.PB) {
@@ -172,9 +163,7 @@ func BenchmarkIssue(b *testing.B) {
 				for r := range rounds {
 					n := b.N*(r+1)/rounds - b.N*r/rounds
 					b.StopTimer()
-					t0 := time.Now()
-					rawParallel(n)
-					rawTotal += time.Since(t0)
+					rawTotal += rawParallel(n)
 					b.StartTimer()
 					t1 := time.Now()
 					end := next.Load() + int64(n)

@@ -4,13 +4,12 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	zx509 "github.com/zmap/zcrypto/x509"
+
+	"github.com/certcenter/certcenter/internal/testenv"
 )
 
 // rawTemplate is the subscriber profile expressed as an x509.Certificate template, for
@@ -187,23 +186,11 @@ func BenchmarkIssueVsRawParallel(b *testing.B) {
 	tmpl := rawTemplate(b, p)
 	req := honggildong(b)
 	round := func(n int, op func() error) time.Duration {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		t0 := time.Now()
-		for range runtime.GOMAXPROCS(0) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for next.Add(1) <= int64(n) {
-					if err := op(); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			}()
+		d, err := testenv.Spread(n, op)
+		if err != nil {
+			b.Fatal(err)
 		}
-		wg.Wait()
-		return time.Since(t0)
+		return d
 	}
 	rawOp := func() error {
 		_, err := x509.CreateCertificate(rand.Reader, tmpl, p.ca, tmpl.PublicKey, p.caKey.Signer)
