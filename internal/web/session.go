@@ -175,4 +175,6 @@ func (m *Sessions) End(w http.ResponseWriter, r *http.Request, s *Session) error
 }
 
 // Sweep deletes idle sessions; the server runs it now and then.
-func (m *Sessions) Sweep(ctx context.Context) (int64, error) { return m.st.DeleteExpiredWebSessions(ctx, m.now()) }
+func (m *Sessions) Sweep(ctx context.Context) (int64, error) {
+	return m.st.DeleteExpiredWebSessions(ctx, m.now())
+}

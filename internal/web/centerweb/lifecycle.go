@@ -23,12 +23,14 @@ func (q *req) scriptPage(name, title string, data any, scripts ...string) {
 	q.render(http.StatusOK, name, q.page(title, data, scripts...))
 }
 
-func (h *Handler) managePage(q *req)   { q.scriptPage("manage", "manage.title", nil, "js/manage.js") }
-func (h *Handler) passwordPage(q *req) { q.scriptPage("password", "password.title", nil, "js/password.js") }
-func (h *Handler) renewPage(q *req)    { q.scriptPage("renew", "renew.title", nil, "js/renew.js") }
-func (h *Handler) revokePage(q *req)   { q.scriptPage("revoke", "revoke.title", nil, "js/revoke.js") }
-func (h *Handler) suspendPage(q *req)  { q.scriptPage("suspend", "suspend.title", nil, "js/suspend.js") }
-func (h *Handler) copyPage(q *req)     { q.scriptPage("copy", "copy.title", nil, "js/copy.js") }
+func (h *Handler) managePage(q *req) { q.scriptPage("manage", "manage.title", nil, "js/manage.js") }
+func (h *Handler) passwordPage(q *req) {
+	q.scriptPage("password", "password.title", nil, "js/password.js")
+}
+func (h *Handler) renewPage(q *req)   { q.scriptPage("renew", "renew.title", nil, "js/renew.js") }
+func (h *Handler) revokePage(q *req)  { q.scriptPage("revoke", "revoke.title", nil, "js/revoke.js") }
+func (h *Handler) suspendPage(q *req) { q.scriptPage("suspend", "suspend.title", nil, "js/suspend.js") }
+func (h *Handler) copyPage(q *req)    { q.scriptPage("copy", "copy.title", nil, "js/copy.js") }
 
 type renewRequest struct {
 	Serial    string `json:"serial"`
