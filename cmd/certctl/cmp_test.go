@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certcenter/certcenter/client/cmpclient"
 	"github.com/certcenter/certcenter/cmp"
 	"github.com/certcenter/certcenter/internal/center"
 )
@@ -200,6 +201,11 @@ func TestIssueRenewRevokeVerify(t *testing.T) {
 	if r := s.run(t, env, "n\n", "revoke", oldSerial, "--reason", "superseded", "--password-file", pwFile); r.code != exitError || !strings.Contains(r.stderr, "not revoked") {
 		t.Errorf("revoke answered no = %d %q", r.code, r.stderr)
 	}
+	// No one to answer (standard input empty, not a terminal): say so and name --yes.
+	if r := s.run(t, env, "", "revoke", oldSerial, "--reason", "superseded", "--password-file", pwFile); r.code != exitError ||
+		!strings.Contains(r.stderr, "no answer") || !strings.Contains(r.stderr, "--yes") {
+		t.Errorf("revoke without an answer = %d %q", r.code, r.stderr)
+	}
 	if r := s.run(t, env, "", "revoke", oldSerial, "--reason", "nonsense", "--yes"); r.code != exitError || !strings.Contains(r.stderr, "keyCompromise (1)") {
 		t.Errorf("revoke with an unknown reason = %d %q", r.code, r.stderr)
 	}
@@ -265,7 +271,10 @@ func TestIssueFailures(t *testing.T) {
 	t.Run("wrong code", func(t *testing.T) {
 		dir := t.TempDir()
 		r := issue(dir, s.URL, ref, "000000000000")
-		if r.code != exitError || !strings.Contains(r.stderr, "AUTH_CODE_INVALID") || !strings.Contains(r.stderr, "could not be authenticated") {
+		// Answered before the server could MAC with the code: not authenticated, and not
+		// alarming either (an ordinary wrong code).
+		if r.code != exitError || !strings.Contains(r.stderr, "AUTH_CODE_INVALID") || strings.Contains(r.stderr, "could not be authenticated") ||
+			!strings.Contains(r.stderr, "tries left") || strings.Contains(r.stderr, "{remaining}") {
 			t.Errorf("issue, wrong code = %d %q", r.code, r.stderr)
 		}
 		// With the root pinned, the server's signed refusal is authenticated.
@@ -401,5 +410,40 @@ func TestCMPMessages(t *testing.T) {
 		if m := messages[id]; m.en == "" || m.ko == "" {
 			t.Errorf("message %q lacks a language", id)
 		}
+	}
+}
+
+// A refusal's placeholders are filled from the server's English text in both languages
+// ("{remaining}" was shown as is), and an ordinary wrong-code answer, which no device
+// can authenticate without a pinned root, is not called unauthenticated (issue 18 item 10).
+func TestRefusalTexts(t *testing.T) {
+	rej := &cmpclient.Rejection{Code: "AUTH_CODE_INVALID", Message: "The authorization code is wrong.",
+		Hint: "Check the authorization code; 5 wrong codes lock the enrollment (3 tries left)."}
+	for _, tt := range []struct {
+		lang       string
+		want, hint string
+	}{
+		{"en_US.UTF-8", "The authorization code is wrong.", "(3 tries left)"},
+		{"ko_KR.UTF-8", "인가코드가 올바르지 않습니다.", "(남은 횟수: 3)"},
+	} {
+		var errOut bytes.Buffer
+		c := newCLI(strings.NewReader(""), io.Discard, &errOut, func(k string) string { return map[string]string{"LANG": tt.lang}[k] }, nil)
+		c.printError(c.rejectionError(rej, nil))
+		got := errOut.String()
+		if !strings.Contains(got, tt.want) || !strings.Contains(got, tt.hint) || strings.Contains(got, "{") ||
+			strings.Contains(got, "authenticated") || strings.Contains(got, "인증할 수 없") {
+			t.Errorf("%s: wrong-code refusal = %q, want %q and %q, no placeholder, no authentication warning", tt.lang, got, tt.want, tt.hint)
+		}
+	}
+	// A refusal without the value: the server's own words rather than a placeholder.
+	bare := &cmpclient.Rejection{Code: "AUTH_CODE_INVALID", Message: "The authorization code is wrong.", Hint: "try again"}
+	c := newCLI(strings.NewReader(""), io.Discard, io.Discard, func(k string) string { return map[string]string{"LANG": "ko_KR"}[k] }, nil)
+	if got := renderError(c.rejectionError(bare, nil), langKO); strings.Contains(got, "{remaining}") || !strings.Contains(got, "try again") {
+		t.Errorf("refusal without the count = %q", got)
+	}
+	// Other unauthenticated refusals still say so.
+	other := &cmpclient.Rejection{Code: "CERT_REVOKED", Message: "The certificate is revoked."}
+	if got := renderError(c.rejectionError(other, nil), langEN); !strings.Contains(got, "could not be authenticated") {
+		t.Errorf("unauthenticated CERT_REVOKED = %q, want the warning", got)
 	}
 }

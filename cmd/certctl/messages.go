@@ -43,7 +43,8 @@ func (l lang) tr(id msgID, args ...any) string {
 		f = t.ko
 	}
 	if len(args) == 0 {
-		return f
+		// Every text is a format: "%%" is a literal percent sign even with no arguments.
+		return strings.ReplaceAll(f, "%%", "%")
 	}
 	return fmt.Sprintf(f, args...)
 }

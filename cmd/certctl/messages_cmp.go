@@ -30,6 +30,8 @@ const (
 	msgRevokeAsk           = "revoke-ask"
 	msgRevokeNeedYes       = "revoke-need-yes"
 	msgRevokeCancelled     = "revoke-cancelled"
+	msgRevokeNoAnswer      = "revoke-no-answer"
+	msgHintRevokeYes       = "hint-revoke-yes"
 	msgRevokedDone         = "revoked-done"
 	msgRevokedFolderLeft   = "revoked-folder-left"
 	msgAutoRenewed         = "auto-renewed"
@@ -86,7 +88,11 @@ var cmpMessages = map[msgID]text{
 	msgRevokeNeedYes: {"cannot ask for confirmation: add --yes to revoke",
 		"확인을 물어볼 수 없습니다: 폐기하려면 --yes 를 붙이십시오"},
 	msgRevokeCancelled: {"not revoked", "폐기하지 않았습니다"},
-	msgRevokedDone:     {"revoked: %s (serial %s, reason %s)", "폐기했습니다: %s (일련번호 %s, 사유 %s)"},
+	msgRevokeNoAnswer: {"not revoked: no answer to the confirmation question (standard input is not a terminal, or it was empty)",
+		"폐기하지 않았습니다: 확인 질문에 대한 답이 없습니다 (표준 입력이 터미널이 아니거나 비어 있습니다)"},
+	msgHintRevokeYes: {"to revoke without being asked (in a script), add --yes",
+		"묻지 않고 폐기하려면 (스크립트 등) --yes 를 붙이십시오"},
+	msgRevokedDone: {"revoked: %s (serial %s, reason %s)", "폐기했습니다: %s (일련번호 %s, 사유 %s)"},
 	msgRevokedFolderLeft: {"the folder %s is left in place; delete it when you no longer need it",
 		"폴더 %s 는 그대로 두었습니다. 필요 없으면 지우십시오"},
 	msgAutoRenewed:    {"renewed %s: serial %s → %s (%s)", "갱신 %s: 일련번호 %s → %s (%s)"},

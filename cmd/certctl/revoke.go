@@ -61,7 +61,10 @@ func (c *cli) cmdRevoke(args []string) error {
 		case "y", "yes", "예", "네", "ㅇ":
 		default:
 			if line == "" {
+				// Nothing to read: no one is there to answer (a script, a closed
+				// standard input). Say so, and how to revoke without the question.
 				fmt.Fprintln(c.stderr)
+				return errf(msgRevokeNoAnswer).withHint(msgHintRevokeYes)
 			}
 			return errf(msgRevokeCancelled)
 		}
