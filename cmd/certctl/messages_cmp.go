@@ -4,48 +4,53 @@ package main
 // like messages_online.go; init adds them to messages and TestCMPMessages checks them.
 
 const (
-	msgText                = "text"
-	msgIssueMissingRefCode = "issue-missing-ref-code"
-	msgNoServerFor         = "no-server-for"
-	msgGeneratingKey       = "generating-key"
-	msgAskingServer        = "asking-server"
-	msgServerRefusedCode   = "server-refused-code"
-	msgServerRefusedUnauth = "server-refused-unauth"
-	msgCMPBadAnswer        = "cmp-bad-answer"
-	msgHintCMPBadAnswer    = "hint-cmp-bad-answer"
-	msgNotKept             = "not-kept"
-	msgHintNotKept         = "hint-not-kept"
-	msgNotConfirmed        = "not-confirmed"
-	msgHintNotConfirmed    = "hint-not-confirmed"
-	msgHintRenewNotKept    = "hint-renew-not-kept"
-	msgIssuedInto          = "issued-into"
-	msgIssuedRoot          = "issued-root"
-	msgRenewedInto         = "renewed-into"
-	msgOldRemoved          = "old-removed"
-	msgOldKept             = "old-kept"
-	msgOldNotRemoved       = "old-not-removed"
-	msgMissingReason       = "missing-reason"
-	msgBadReason           = "bad-reason"
-	msgHintReasons         = "hint-reasons"
-	msgRevokeAsk           = "revoke-ask"
-	msgRevokeNeedYes       = "revoke-need-yes"
-	msgRevokeCancelled     = "revoke-cancelled"
-	msgRevokeNoAnswer      = "revoke-no-answer"
-	msgHintRevokeYes       = "hint-revoke-yes"
-	msgRevokedDone         = "revoked-done"
-	msgRevokedFolderLeft   = "revoked-folder-left"
-	msgAutoRenewed         = "auto-renewed"
-	msgAutoSkipped         = "auto-skipped"
-	msgAutoFailed          = "auto-failed"
-	msgAutoNotDue          = "auto-not-due"
-	msgAutoExpired         = "auto-expired"
-	msgAutoNoKey           = "auto-no-key"
-	msgAutoUnreadable      = "auto-unreadable"
-	msgAutoReplaced        = "auto-replaced"
-	msgAutoSummary         = "auto-summary"
-	msgAutoFailures        = "auto-failures"
-	msgAIADiffers          = "aia-differs"
-	msgAutoNoServer        = "auto-no-server"
+	msgText                    = "text"
+	msgIssueMissingRefCode     = "issue-missing-ref-code"
+	msgNoServerFor             = "no-server-for"
+	msgGeneratingKey           = "generating-key"
+	msgAskingServer            = "asking-server"
+	msgServerRefusedCode       = "server-refused-code"
+	msgServerRefusedUnauth     = "server-refused-unauth"
+	msgCMPBadAnswer            = "cmp-bad-answer"
+	msgHintCMPBadAnswer        = "hint-cmp-bad-answer"
+	msgNotKept                 = "not-kept"
+	msgHintNotKept             = "hint-not-kept"
+	msgNotConfirmed            = "not-confirmed"
+	msgHintNotConfirmed        = "hint-not-confirmed"
+	msgHintRenewNotKept        = "hint-renew-not-kept"
+	msgIssuedInto              = "issued-into"
+	msgIssuedRoot              = "issued-root"
+	msgRenewedInto             = "renewed-into"
+	msgOldRemoved              = "old-removed"
+	msgOldKept                 = "old-kept"
+	msgOldNotRemoved           = "old-not-removed"
+	msgMissingReason           = "missing-reason"
+	msgBadReason               = "bad-reason"
+	msgHintReasons             = "hint-reasons"
+	msgRevokeAsk               = "revoke-ask"
+	msgRevokeNeedYes           = "revoke-need-yes"
+	msgRevokeCancelled         = "revoke-cancelled"
+	msgRevokeNoAnswer          = "revoke-no-answer"
+	msgHintRevokeYes           = "hint-revoke-yes"
+	msgRevokedDone             = "revoked-done"
+	msgRevokedFolderLeft       = "revoked-folder-left"
+	msgAutoRenewed             = "auto-renewed"
+	msgAutoSkipped             = "auto-skipped"
+	msgAutoFailed              = "auto-failed"
+	msgAutoNotDue              = "auto-not-due"
+	msgAutoExpired             = "auto-expired"
+	msgAutoNoKey               = "auto-no-key"
+	msgAutoUnreadable          = "auto-unreadable"
+	msgAutoReplaced            = "auto-replaced"
+	msgAutoSummary             = "auto-summary"
+	msgAutoFailures            = "auto-failures"
+	msgAIADiffers              = "aia-differs"
+	msgAutoNoServer            = "auto-no-server"
+	msgRenewRefusedHere        = "renew-refused-here"
+	msgAutoRevoked             = "auto-revoked"
+	msgAutoSuspended           = "auto-suspended"
+	msgAutoNotRenewable        = "auto-not-renewable"
+	msgAutoSummaryNotRenewable = "auto-summary-not-renewable"
 )
 
 var cmpMessages = map[msgID]text{
@@ -107,6 +112,14 @@ var cmpMessages = map[msgID]text{
 	msgAutoFailures:   {"%d of %d renewals failed", "%d건 실패 (갱신 %d건 중)"},
 	msgAutoNoServer: {"issued elsewhere: its AIA names no certcenter server (give --server to renew it here)",
 		"다른 곳에서 발급됨: AIA 에 인증서버 주소가 없습니다 (여기서 갱신하려면 --server 를 주십시오)"},
+	msgRenewRefusedHere: {"cannot renew: %s (%s)", "갱신할 수 없습니다: %s (%s)"},
+	msgAutoRevoked: {"revoked: it cannot be renewed; ask your bank for a reissue",
+		"폐기되었습니다: 갱신할 수 없으니 은행에서 재발급을 받으십시오"},
+	msgAutoSuspended: {"suspended (certificate hold): it cannot be renewed until the bank lifts the suspension",
+		"효력정지 상태입니다: 은행에서 효력을 회복해야 갱신할 수 있습니다"},
+	msgAutoSummaryNotRenewable: {"%d renewed, %d failed, %d not due, %d not renewable (revoked or suspended)",
+		"갱신 %d건, 실패 %d건, 대상 아님 %d건, 갱신 불가(폐기·효력정지) %d건"},
+	msgAutoNotRenewable: {"NOT RENEWABLE %s (serial %s): %s", "갱신 불가 %s (일련번호 %s): %s"},
 	msgAIADiffers: {"the certificate names %s as its server (AIA), not %s: renew and revoke will go there unless given --server",
 		"인증서에 적힌 서버(AIA)는 %s 이며 %s 가 아닙니다: 갱신과 폐기는 --server 를 주지 않으면 그 서버로 갑니다"},
 }

@@ -129,6 +129,7 @@ const (
 	msgOCSPUnavailable    = "ocsp-unavailable"
 	msgRevoked            = "revoked"
 	msgRevocationUnknown  = "revocation-unknown"
+	msgSuspended          = "suspended"
 	msgVerifyAllPassed    = "verify-all-passed"
 	msgVerifyNotValid     = "verify-not-valid"
 )
@@ -149,7 +150,7 @@ var signMessages = map[msgID]text{
 	msgNoSigningTime:      {"the signature has no signing time", "서명에 서명 시각이 없습니다"},
 	msgOutsideValidity:    {"the certificate was not valid at the signing time", "서명 시각에 인증서가 유효하지 않았습니다"},
 	msgSigningTimeFuture:  {"the signing time is in the future", "서명 시각이 미래입니다"},
-	msgCheckingRevocation: {"checking revocation...", "폐지 여부를 확인하는 중..."},
+	msgCheckingRevocation: {"checking revocation...", "폐기 여부를 확인하는 중..."},
 	msgNoIssuer:           {"no issuer known (the chain did not verify)", "발급자를 알 수 없습니다 (인증 경로 확인 실패)"},
 	msgVerifyNoR: {"no R to check the identity with: give --r HEX or ask for a signature made with --include-r",
 		"신원을 확인할 R 이 없습니다: --r 16진수 를 주거나 --include-r 로 만든 서명을 받으십시오"},
@@ -161,7 +162,7 @@ var signMessages = map[msgID]text{
 	msgLabelSigner:       {"signer", "서명자"},
 	msgLabelSigningTime:  {"signed at", "서명 시각"},
 	msgLabelChain:        {"chain", "인증 경로"},
-	msgLabelRevocation:   {"revocation", "폐지 여부"},
+	msgLabelRevocation:   {"revocation", "폐기 여부"},
 	msgLabelValidityAt:   {"validity", "유효기간"},
 	msgLabelIdentity:     {"identity", "본인 확인"},
 	msgSignatureValid:    {"valid: the content is unchanged since it was signed", "유효: 서명한 뒤 내용이 바뀌지 않았습니다"},
@@ -170,11 +171,12 @@ var signMessages = map[msgID]text{
 	msgChainFetched:      {"(fetched %s)", "(%s 에서 가져옴)"},
 	msgChainFail:         {"not trusted: %s", "신뢰할 수 없음: %s"},
 	msgValidAtSigning:    {"the certificate was valid at the signing time (%s to %s)", "서명 시각에 인증서가 유효했습니다 (%s ~ %s)"},
-	msgNotRevoked:        {"not revoked (%s, %s)", "폐지되지 않음 (%s, %s)"},
+	msgNotRevoked:        {"not revoked (%s, %s)", "폐기되지 않음 (%s, %s)"},
 	msgCached:            {"(cached answer)", "(저장된 응답)"},
 	msgOCSPUnavailable:   {"OCSP unavailable: %s", "OCSP 응답 없음: %s"},
-	msgRevoked:           {"REVOKED on %s (%s), says %s", "%s 에 폐지됨 (%s), %s 확인"},
+	msgRevoked:           {"REVOKED on %s (%s), says %s", "%s 에 폐기됨 (%s), %s 확인"},
 	msgRevocationUnknown: {"unknown: OCSP: %s; CRL: %s", "알 수 없음: OCSP: %s; CRL: %s"},
+	msgSuspended:         {"SUSPENDED (certificate hold) since %s, says %s", "%s 부터 효력정지됨, %s 확인"},
 	msgVerifyAllPassed:   {"result: all checks passed", "결과: 모든 확인을 통과했습니다"},
 	msgVerifyNotValid:    {"result: NOT valid (see the checks marked [!!])", "결과: 유효하지 않음 ([실패] 표시된 항목을 보십시오)"},
 }

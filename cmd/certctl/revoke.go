@@ -80,6 +80,7 @@ func (c *cli) cmdRevoke(args []string) error {
 	if err != nil {
 		return c.cmpError(srv, err, e.cert)
 	}
+	c.revocationChanged(e.cert, reason.String())
 	if *asJSON {
 		return writeJSON(c.stdout, struct {
 			Revoked bool   `json:"revoked"`

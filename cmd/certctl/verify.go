@@ -387,7 +387,12 @@ func (c *cli) printVerifyReport(rep *verifyReport) {
 		}
 		line(msgLabelRevocation, true, text)
 	case revRevoked:
-		line(msgLabelRevocation, false, l.tr(msgRevoked, kstTime(*rv.RevokedAt), rv.Reason, strings.ToUpper(rv.Source)))
+		if rv.Suspended {
+			// A hold (효력정지) is not a revocation (폐기): the CA may lift it.
+			line(msgLabelRevocation, false, l.tr(msgSuspended, kstTime(*rv.RevokedAt), strings.ToUpper(rv.Source)))
+		} else {
+			line(msgLabelRevocation, false, l.tr(msgRevoked, kstTime(*rv.RevokedAt), rv.Reason, strings.ToUpper(rv.Source)))
+		}
 	default:
 		line(msgLabelRevocation, false, l.tr(msgRevocationUnknown, rv.OCSPError, rv.CRLError))
 	}
