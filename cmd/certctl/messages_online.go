@@ -91,47 +91,48 @@ func init() {
 
 // sign and verify.
 const (
-	msgSignMissingInOut   = "sign-missing-in-out"
-	msgReadInput          = "read-input"
-	msgSignFailed         = "sign-failed"
-	msgSigned             = "signed"
-	msgVerifyMissingIn    = "verify-missing-in"
-	msgBadRHex            = "bad-r-hex"
-	msgBadSignatureFile   = "bad-signature-file"
-	msgVerifyNeedContent  = "verify-need-content"
-	msgBadTrust           = "bad-trust"
-	msgVerifyNeedTrust    = "verify-need-trust"
-	msgNoSigningTime      = "no-signing-time"
-	msgOutsideValidity    = "outside-validity"
-	msgSigningTimeFuture  = "signing-time-future"
-	msgCheckingRevocation = "checking-revocation"
-	msgNoIssuer           = "no-issuer"
-	msgVerifyNoR          = "verify-no-r"
-	msgIdentityMismatch   = "identity-mismatch"
-	msgIdentityMatch      = "identity-match"
-	msgCheckOK            = "check-ok"
-	msgCheckFail          = "check-fail"
-	msgLabelSignature     = "label-signature"
-	msgLabelSigner        = "label-signer"
-	msgLabelSigningTime   = "label-signing-time"
-	msgLabelChain         = "label-chain"
-	msgLabelRevocation    = "label-revocation"
-	msgLabelValidityAt    = "label-validity-at"
-	msgLabelIdentity      = "label-identity"
-	msgSignatureValid     = "signature-valid"
-	msgSignatureInvalid   = "signature-invalid"
-	msgChainOK            = "chain-ok"
-	msgChainFetched       = "chain-fetched"
-	msgChainFail          = "chain-fail"
-	msgValidAtSigning     = "valid-at-signing"
-	msgNotRevoked         = "not-revoked"
-	msgCached             = "cached"
-	msgOCSPUnavailable    = "ocsp-unavailable"
-	msgRevoked            = "revoked"
-	msgRevocationUnknown  = "revocation-unknown"
-	msgSuspended          = "suspended"
-	msgVerifyAllPassed    = "verify-all-passed"
-	msgVerifyNotValid     = "verify-not-valid"
+	msgSignMissingInOut      = "sign-missing-in-out"
+	msgReadInput             = "read-input"
+	msgSignFailed            = "sign-failed"
+	msgSigned                = "signed"
+	msgVerifyMissingIn       = "verify-missing-in"
+	msgBadRHex               = "bad-r-hex"
+	msgBadSignatureFile      = "bad-signature-file"
+	msgVerifyNeedContent     = "verify-need-content"
+	msgBadTrust              = "bad-trust"
+	msgVerifyNeedTrust       = "verify-need-trust"
+	msgOutsideValidity       = "outside-validity"
+	msgSigningTimeFuture     = "signing-time-future"
+	msgCheckingRevocation    = "checking-revocation"
+	msgNoIssuer              = "no-issuer"
+	msgVerifyNoR             = "verify-no-r"
+	msgIdentityMismatch      = "identity-mismatch"
+	msgIdentityMatch         = "identity-match"
+	msgCheckOK               = "check-ok"
+	msgCheckFail             = "check-fail"
+	msgLabelSignature        = "label-signature"
+	msgLabelSigner           = "label-signer"
+	msgLabelSigningTime      = "label-signing-time"
+	msgLabelChain            = "label-chain"
+	msgLabelRevocation       = "label-revocation"
+	msgLabelValidityAt       = "label-validity-at"
+	msgLabelIdentity         = "label-identity"
+	msgSignatureValid        = "signature-valid"
+	msgSignatureInvalid      = "signature-invalid"
+	msgChainOK               = "chain-ok"
+	msgChainFetched          = "chain-fetched"
+	msgChainFail             = "chain-fail"
+	msgValidAtSigning        = "valid-at-signing"
+	msgNotRevoked            = "not-revoked"
+	msgCached                = "cached"
+	msgOCSPUnavailable       = "ocsp-unavailable"
+	msgRevoked               = "revoked"
+	msgRevocationUnknown     = "revocation-unknown"
+	msgSuspended             = "suspended"
+	msgOutsideValidityNow    = "outside-validity-now"
+	msgValidNowNoSigningTime = "valid-now-no-signing-time"
+	msgVerifyAllPassed       = "verify-all-passed"
+	msgVerifyNotValid        = "verify-not-valid"
 )
 
 var signMessages = map[msgID]text{
@@ -147,7 +148,6 @@ var signMessages = map[msgID]text{
 	msgBadTrust: {"cannot read a trusted root certificate from %s", "%s 에서 신뢰할 루트 인증서를 읽을 수 없습니다"},
 	msgVerifyNeedTrust: {"verify: give the trusted root with --trust ROOT (or --server URL to take the server's root)",
 		"verify: 신뢰할 루트 인증서를 --trust 파일 로 주십시오 (또는 --server URL 로 서버의 루트를 씁니다)"},
-	msgNoSigningTime:      {"the signature has no signing time", "서명에 서명 시각이 없습니다"},
 	msgOutsideValidity:    {"the certificate was not valid at the signing time", "서명 시각에 인증서가 유효하지 않았습니다"},
 	msgSigningTimeFuture:  {"the signing time is in the future", "서명 시각이 미래입니다"},
 	msgCheckingRevocation: {"checking revocation...", "폐기 여부를 확인하는 중..."},
@@ -176,9 +176,13 @@ var signMessages = map[msgID]text{
 	msgOCSPUnavailable:   {"OCSP unavailable: %s", "OCSP 응답 없음: %s"},
 	msgRevoked:           {"REVOKED on %s (%s), says %s", "%s 에 폐기됨 (%s), %s 확인"},
 	msgRevocationUnknown: {"unknown: OCSP: %s; CRL: %s", "알 수 없음: OCSP: %s; CRL: %s"},
-	msgSuspended:         {"SUSPENDED (certificate hold) since %s, says %s", "%s 부터 효력정지됨, %s 확인"},
-	msgVerifyAllPassed:   {"result: all checks passed", "결과: 모든 확인을 통과했습니다"},
-	msgVerifyNotValid:    {"result: NOT valid (see the checks marked [!!])", "결과: 유효하지 않음 ([실패] 표시된 항목을 보십시오)"},
+	msgOutsideValidityNow: {"the signature has no signing time, and the certificate is not valid now (checked at the time of verification)",
+		"서명에 서명 시각이 없고, 인증서가 지금 유효하지 않습니다 (검증 시각 기준으로 확인)"},
+	msgValidNowNoSigningTime: {"the signature has no signing time: checked at the time of verification, the certificate is valid now (%s to %s)",
+		"서명에 서명 시각이 없어 검증 시각 기준으로 확인했습니다: 인증서가 지금 유효합니다 (%s ~ %s)"},
+	msgSuspended:       {"SUSPENDED (certificate hold) since %s, says %s", "%s 부터 효력정지됨, %s 확인"},
+	msgVerifyAllPassed: {"result: all checks passed", "결과: 모든 확인을 통과했습니다"},
+	msgVerifyNotValid:  {"result: NOT valid (see the checks marked [!!])", "결과: 유효하지 않음 ([실패] 표시된 항목을 보십시오)"},
 }
 
 func init() {
