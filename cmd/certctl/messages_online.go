@@ -34,6 +34,17 @@ const (
 	msgCopyUnknownSub   = "copy-unknown-sub"
 	msgCopyWaitingPeer  = "copy-waiting-peer"
 	msgCopyFolderExists = "copy-folder-exists"
+
+	msgCopyWaitingOutcome    = "copy-waiting-outcome"
+	msgCopyStored            = "copy-stored"
+	msgCopyUnconfirmed       = "copy-unconfirmed"
+	msgCopyBadOutcome        = "copy-bad-outcome"
+	msgCopyRefusedExists     = "copy-refused-exists"
+	msgHintCopyRefusedExists = "hint-copy-refused-exists"
+	msgCopyRefusedUnreadable = "copy-refused-unreadable"
+	msgHintCopyAgainSend     = "hint-copy-again-send"
+	msgCopyRefusedWrite      = "copy-refused-write"
+	msgHintCopyRefusedWrite  = "hint-copy-refused-write"
 )
 
 var onlineMessages = map[msgID]text{
@@ -78,6 +89,24 @@ var onlineMessages = map[msgID]text{
 	msgCopyUnknownSub:   {"copy: say receive or send", "copy: receive 또는 send 를 지정하십시오"},
 	msgCopyWaitingPeer:  {"waiting for the receiving device...", "받는 기기를 기다리는 중..."},
 	msgCopyFolderExists: {"the certificate folder %s already exists: nothing was written", "인증서 폴더 %s 이(가) 이미 있습니다: 아무것도 쓰지 않았습니다"},
+
+	msgCopyWaitingOutcome: {"waiting for the receiving device to store it...", "받는 기기가 저장하기를 기다리는 중..."},
+	msgCopyStored:         {"sent %s: the receiving device stored it in %s", "%s 을(를) 보냈습니다: 받는 기기가 %s 에 저장했습니다"},
+	msgCopyUnconfirmed: {"the receiving device did not say whether it stored the files (an older certctl there?): check on it with certctl list",
+		"받는 기기가 파일을 저장했는지 알려 오지 않았습니다 (이전 버전의 certctl?): 받는 기기에서 certctl list 로 확인하십시오"},
+	msgCopyBadOutcome: {"the receiving device's answer cannot be read (%s)", "받는 기기의 응답을 읽을 수 없습니다 (%s)"},
+	msgCopyRefusedExists: {"the receiving device refused the files: the certificate folder %s already exists there; nothing was written",
+		"받는 기기가 파일을 받지 않았습니다: 인증서 폴더 %s 이(가) 이미 있습니다. 아무것도 쓰지 않았습니다"},
+	msgHintCopyRefusedExists: {"to replace it, run certctl copy receive --force on the receiving device and send again",
+		"바꾸려면 받는 기기에서 certctl copy receive --force 를 실행하고 다시 보내십시오"},
+	msgCopyRefusedUnreadable: {"the receiving device could not read what was sent; nothing was written",
+		"받는 기기가 보낸 내용을 읽지 못했습니다. 아무것도 쓰지 않았습니다"},
+	msgHintCopyAgainSend: {"start again: certctl copy receive on the receiving device for a new code",
+		"받는 기기에서 certctl copy receive 로 새 코드를 받아 다시 시작하십시오"},
+	msgCopyRefusedWrite: {"the receiving device could not write the certificate folder; nothing was kept",
+		"받는 기기가 인증서 폴더를 쓰지 못했습니다. 아무것도 남기지 않았습니다"},
+	msgHintCopyRefusedWrite: {"check the space and permissions of the NPKI folder on the receiving device, then start again",
+		"받는 기기의 NPKI 폴더 저장 공간과 권한을 확인한 뒤 다시 시작하십시오"},
 }
 
 func init() {
