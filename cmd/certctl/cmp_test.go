@@ -260,6 +260,9 @@ func TestIssueRenewRevokeVerify(t *testing.T) {
 	if r := s.run(t, env, "", "list"); !strings.Contains(r.stdout, "REVOKED") {
 		t.Errorf("list after revoke = %q", r.stdout)
 	}
+	if r := s.run(t, env, "", "show", oldSerial); !strings.Contains(r.stdout, "REVOKED") {
+		t.Errorf("show after revoke = %q", r.stdout)
+	}
 	if v := statusOf(env, "--check", "--no-cache")[oldSerial]; v.Status != statusRevoked || v.Revocation.Source != "ocsp" {
 		t.Errorf("list --check --no-cache after revoke: %+v", v)
 	}
