@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -67,7 +69,14 @@ func (c *cli) serverError(server string, err error) error {
 	case errors.As(err, &p):
 		switch errs.Code(p.Code) {
 		case errs.RelayCodeInvalid:
-			return errf(msgCopyWrongCode, p.Detail).withHint(msgHintCopyAgain)
+			// The relay's English detail carries the tries left ("wrong code (4 of 5
+			// tries left)"): say it in the user's language, and that the same code
+			// can be typed again; a code that matches no open session says neither.
+			if m := triesLeftRE.FindStringSubmatch(p.Detail); m != nil {
+				n, _ := strconv.Atoi(m[1])
+				return errf(msgCopyWrongCodeLeft, n).withHint(msgHintCopyRetype)
+			}
+			return errf(msgCopyNoSuchCode).withHint(msgHintCopyAgain)
 		case errs.RelayCodeExpired:
 			return errf(msgCopyExpired).withHint(msgHintCopyAgain)
 		case errs.RelayCodeUsed:
@@ -83,6 +92,9 @@ func (c *cli) serverError(server string, err error) error {
 	}
 	return err
 }
+
+// triesLeftRE reads the tries left from the relay's RELAY_CODE_INVALID detail.
+var triesLeftRE = regexp.MustCompile(`\((\d+) of \d+ tries left\)`)
 
 // event prints one line of the --json stream (copy receive reports as it goes).
 func (c *cli) event(v map[string]any) error {

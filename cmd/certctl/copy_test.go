@@ -153,8 +153,13 @@ func TestCopyWrongCodeThenReuse(t *testing.T) {
 	rc := startReceiver(t, nil, "--server", s.URL, "--npki-dir", dst)
 	code := rc.next(t, "code")["code"].(string)
 	r := runCLI(t, nil, "y\n", "copy", "send", "1", "--server", s.URL, "--code", wrongCode(code), "--npki-dir", src)
-	if r.code != exitError || !strings.Contains(r.stderr, "wrong code") {
+	if r.code != exitError || !strings.Contains(r.stderr, "wrong code: 4 tries left") || !strings.Contains(r.stderr, "send again") {
 		t.Fatalf("copy send with a wrong code = %d %q", r.code, r.stderr)
+	}
+	// In Korean, with the count and no English detail.
+	r = runCLI(t, map[string]string{"LANG": "ko_KR.UTF-8"}, "y\n", "copy", "send", "1", "--server", s.URL, "--code", wrongCode(code), "--npki-dir", src)
+	if r.code != exitError || !strings.Contains(r.stderr, "3번 더 틀리면") || strings.Contains(r.stderr, "tries left") {
+		t.Fatalf("copy send with a wrong code (ko) = %d %q", r.code, r.stderr)
 	}
 	// The right code still works after one wrong try.
 	r = runCLI(t, nil, "y\n", "copy", "send", "1", "--server", s.URL, "--code", code, "--npki-dir", src)

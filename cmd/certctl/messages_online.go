@@ -5,35 +5,37 @@ package main
 // TestOnlineMessages checks that every constant here has both languages.
 
 const (
-	msgMissingServer    = "missing-server"
-	msgBadServer        = "bad-server"
-	msgServerDown       = "server-down"
-	msgHintServerDown   = "hint-server-down"
-	msgServerSaid       = "server-said"
-	msgMissingCode      = "missing-code"
-	msgBadCode          = "bad-code"
-	msgCopyCode         = "copy-code"
-	msgCopyCodeHint     = "copy-code-hint"
-	msgCopyWaiting      = "copy-waiting"
-	msgCopyConfirmation = "copy-confirmation"
-	msgCopyCheckNumber  = "copy-check-number"
-	msgCopyAskMatch     = "copy-ask-match"
-	msgCopyMismatch     = "copy-mismatch"
-	msgHintCopyMismatch = "hint-copy-mismatch"
-	msgCopyNoAnswer     = "copy-no-answer"
-	msgCopySent         = "copy-sent"
-	msgCopyReceived     = "copy-received"
-	msgCopyCancelled    = "copy-cancelled"
-	msgCopyLocked       = "copy-locked"
-	msgCopyExpired      = "copy-expired"
-	msgHintCopyAgain    = "hint-copy-again"
-	msgCopyWrongCode    = "copy-wrong-code"
-	msgCopyCodeUsed     = "copy-code-used"
-	msgCopyTampered     = "copy-tampered"
-	msgCopyBadPayload   = "copy-bad-payload"
-	msgCopyUnknownSub   = "copy-unknown-sub"
-	msgCopyWaitingPeer  = "copy-waiting-peer"
-	msgCopyFolderExists = "copy-folder-exists"
+	msgMissingServer     = "missing-server"
+	msgBadServer         = "bad-server"
+	msgServerDown        = "server-down"
+	msgHintServerDown    = "hint-server-down"
+	msgServerSaid        = "server-said"
+	msgMissingCode       = "missing-code"
+	msgBadCode           = "bad-code"
+	msgCopyCode          = "copy-code"
+	msgCopyCodeHint      = "copy-code-hint"
+	msgCopyWaiting       = "copy-waiting"
+	msgCopyConfirmation  = "copy-confirmation"
+	msgCopyCheckNumber   = "copy-check-number"
+	msgCopyAskMatch      = "copy-ask-match"
+	msgCopyMismatch      = "copy-mismatch"
+	msgHintCopyMismatch  = "hint-copy-mismatch"
+	msgCopyNoAnswer      = "copy-no-answer"
+	msgCopySent          = "copy-sent"
+	msgCopyReceived      = "copy-received"
+	msgCopyCancelled     = "copy-cancelled"
+	msgCopyLocked        = "copy-locked"
+	msgCopyExpired       = "copy-expired"
+	msgHintCopyAgain     = "hint-copy-again"
+	msgCopyWrongCodeLeft = "copy-wrong-code-left"
+	msgCopyNoSuchCode    = "copy-no-such-code"
+	msgHintCopyRetype    = "hint-copy-retype"
+	msgCopyCodeUsed      = "copy-code-used"
+	msgCopyTampered      = "copy-tampered"
+	msgCopyBadPayload    = "copy-bad-payload"
+	msgCopyUnknownSub    = "copy-unknown-sub"
+	msgCopyWaitingPeer   = "copy-waiting-peer"
+	msgCopyFolderExists  = "copy-folder-exists"
 
 	msgCopyWaitingOutcome    = "copy-waiting-outcome"
 	msgCopyStored            = "copy-stored"
@@ -78,10 +80,13 @@ var onlineMessages = map[msgID]text{
 	msgCopyCancelled: {"the other device cancelled the copy", "상대 기기가 복사를 취소했습니다"},
 	msgCopyLocked: {"the copy was stopped after 5 wrong codes",
 		"잘못된 코드가 5회 입력되어 복사를 중단했습니다"},
-	msgCopyExpired:   {"the copy code expired (codes last 5 minutes)", "복사 코드의 유효시간(5분)이 지났습니다"},
-	msgHintCopyAgain: {"run certctl copy receive again for a new code", "certctl copy receive 를 다시 실행해 새 코드를 받으십시오"},
-	msgCopyWrongCode: {"wrong code: %s", "코드가 틀렸습니다: %s"},
-	msgCopyCodeUsed:  {"this code has already been used", "이미 사용된 코드입니다"},
+	msgCopyExpired:       {"the copy code expired (codes last 5 minutes)", "복사 코드의 유효시간(5분)이 지났습니다"},
+	msgHintCopyAgain:     {"run certctl copy receive again for a new code", "certctl copy receive 를 다시 실행해 새 코드를 받으십시오"},
+	msgCopyWrongCodeLeft: {"wrong code: %d tries left before the copy is stopped", "코드가 틀렸습니다: %d번 더 틀리면 복사가 중단됩니다"},
+	msgCopyNoSuchCode:    {"wrong code: no copy is waiting for it", "코드가 틀렸습니다: 이 코드로 기다리는 복사가 없습니다"},
+	msgHintCopyRetype: {"check the 12 digits shown on the receiving device and send again with them",
+		"받는 기기에 표시된 12자리를 확인하고 다시 보내십시오"},
+	msgCopyCodeUsed: {"this code has already been used", "이미 사용된 코드입니다"},
 	msgCopyTampered: {"the receiving device's key does not match what it announced: nothing was sent",
 		"받는 기기의 키가 처음 알린 것과 다릅니다: 아무것도 보내지 않았습니다"},
 	msgCopyBadPayload: {"what arrived cannot be read (%s): nothing was written",
