@@ -41,11 +41,23 @@ document.getElementById('receive-btn').addEventListener('click', async () => {
     document.getElementById('receive-confirm-line').classList.remove('hidden');
     let v = await wait(s.id, s.token, 'revealed');
     if (!v.ciphertext) v = await wait(s.id, s.token, v.state);
-    const p = lib.relayOpen(ch.channel, unb64(v.ciphertext));
-    const info = lib.certInfo(p.cert);
-    await store.put(p.cert, p.keyFile, info);
-    await relay('DELETE', `sessions/${s.id}`, s.token).catch(() => {});
-    show('receive-status', msg('js.received'));
+    let outcome, p;
+    try {
+      p = lib.relayOpen(ch.channel, unb64(v.ciphertext));
+    } catch (e) {
+      outcome = lib.relaySealOutcome(ch.channel, false, 'unreadable', '');
+    }
+    if (p) {
+      const info = lib.certInfo(p.cert);
+      if (await store.get(store.idOf(info))) {
+        outcome = lib.relaySealOutcome(ch.channel, false, 'exists', p.folder);
+      } else {
+        await store.put(p.cert, p.keyFile, info);
+        outcome = lib.relaySealOutcome(ch.channel, true, '', p.folder);
+      }
+    }
+    await relay('PUT', `sessions/${s.id}/outcome`, s.token, { ciphertext: b64(outcome.ciphertext) });
+    show('receive-status', p && !(await store.get(store.idOf(lib.certInfo(p.cert))) === undefined) ? msg('js.received') : msg('js.exists'), !p);
     render();
   } catch (e) {
     show('receive-status', errorText(e), true);
@@ -71,7 +83,16 @@ document.getElementById('send-form').addEventListener('submit', async (ev) => {
     document.getElementById('send-confirm-line').classList.remove('hidden');
     const ct = lib.relaySeal(ch.channel, rec.cert, rec.keyFile, rec.info.folder.replace(/^NPKI\//, '')).ciphertext;
     await relay('PUT', `sessions/${c.id}/payload`, c.token, { ciphertext: b64(ct) });
-    show('send-status', msg('js.sent'));
+    show('send-status', msg('js.sending_wait'));
+    const done = await wait(c.id, c.token, 'sent');
+    if (done.state === 'done' && done.outcome) {
+      const o = lib.relayOpenOutcome(ch.channel, unb64(done.outcome));
+      await relay('DELETE', `sessions/${c.id}`, c.token).catch(() => {});
+      if (o.stored) show('send-status', msg('js.sent'));
+      else show('send-status', o.reason === 'exists' ? msg('js.sent_exists') : msg('js.sent_refused', { reason: o.reason }), true);
+    } else {
+      show('send-status', msg('js.sent_unconfirmed'));
+    }
   } catch (e) {
     show('send-status', errorText(e), true);
   }
