@@ -41,7 +41,7 @@ document.getElementById('receive-btn').addEventListener('click', async () => {
     document.getElementById('receive-confirm-line').classList.remove('hidden');
     let v = await wait(s.id, s.token, 'revealed');
     if (!v.ciphertext) v = await wait(s.id, s.token, v.state);
-    let outcome, p;
+    let outcome, p, saved = false;
     try {
       p = lib.relayOpen(ch.channel, unb64(v.ciphertext));
     } catch (e) {
@@ -53,11 +53,12 @@ document.getElementById('receive-btn').addEventListener('click', async () => {
         outcome = lib.relaySealOutcome(ch.channel, false, 'exists', p.folder);
       } else {
         await store.put(p.cert, p.keyFile, info);
+        saved = true;
         outcome = lib.relaySealOutcome(ch.channel, true, '', p.folder);
       }
     }
     await relay('PUT', `sessions/${s.id}/outcome`, s.token, { ciphertext: b64(outcome.ciphertext) });
-    show('receive-status', p && !(await store.get(store.idOf(lib.certInfo(p.cert))) === undefined) ? msg('js.received') : msg('js.exists'), !p);
+    show('receive-status', saved ? msg('js.received') : msg(p ? 'js.exists' : 'js.network'), !saved);
     render();
   } catch (e) {
     show('receive-status', errorText(e), true);
