@@ -58,7 +58,7 @@ document.getElementById('receive-btn').addEventListener('click', async () => {
       }
     }
     await relay('PUT', `sessions/${s.id}/outcome`, s.token, { ciphertext: b64(outcome.ciphertext) });
-    show('receive-status', saved ? msg('js.received') : msg(p ? 'js.exists' : 'js.network'), !saved);
+    show('receive-status', saved ? msg('js.received') : msg(p ? 'js.exists' : 'js.copy_unreadable'), !saved);
     render();
   } catch (e) {
     show('receive-status', errorText(e), true);
@@ -81,7 +81,21 @@ document.getElementById('send-form').addEventListener('submit', async (ev) => {
     if (!lib.relayCheckCommitment(rk, unb64(c.commitment)).ok) throw new Error('commitment');
     const ch = lib.relayAgree(k.handle, rk, rk, k.publicKey, code);
     document.getElementById('send-confirm').textContent = ch.confirmation;
-    document.getElementById('send-confirm-line').classList.remove('hidden');
+    const line = document.getElementById('send-confirm-line');
+    line.classList.remove('hidden');
+    show('send-status', '');
+    // The user compares the two screens; only a match sends (relay protocol step 4).
+    const same = await new Promise((resolve) => {
+      document.getElementById('send-confirm-yes').onclick = () => resolve(true);
+      document.getElementById('send-confirm-no').onclick = () => resolve(false);
+      document.getElementById('send-confirm-yes').focus();
+    });
+    line.classList.add('hidden');
+    if (!same) {
+      await relay('DELETE', `sessions/${c.id}`, c.token).catch(() => {});
+      show('send-status', msg('js.copy_cancelled'), true);
+      return;
+    }
     const ct = lib.relaySeal(ch.channel, rec.cert, rec.keyFile, rec.info.folder.replace(/^NPKI\//, '')).ciphertext;
     await relay('PUT', `sessions/${c.id}/payload`, c.token, { ciphertext: b64(ct) });
     show('send-status', msg('js.sending_wait'));
