@@ -153,6 +153,8 @@ func FuzzParseIdentifyData(f *testing.F) {
 
 func FuzzDecodePFX(f *testing.F) {
 	f.Add(readTestdata(f, "yessign-test/cert.pfx"), yessignPassword)
+	f.Add(readTestdata(f, "pkcs12/rc2-40-legacy.pfx"), legacyPassword)
+	f.Add(readTestdata(f, "pkcs12/rc2-40-ber.pfx"), legacyPassword)
 	yk := yessignKey(f)
 	cert, err := x509.ParseCertificate(readTestdata(f, "yessign-test/signCert.der"))
 	if err != nil {
