@@ -1,6 +1,11 @@
 package npki
 
-import "fmt"
+import (
+	"fmt"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
 
 // Key files (signPri.key, kmPri.key): EncryptedPrivateKeyInfo around a PrivateKeyInfo
 // that carries R (KOREAN-PKI.md section 4).
@@ -55,4 +60,24 @@ func ChangePassword(der, oldPassword, newPassword []byte, opts *EncryptOptions) 
 		opts = p.options()
 	}
 	return EncryptPKCS8(plain, newPassword, opts)
+}
+
+// KeyFileOptions reports how a key file is protected, as the EncryptOptions that
+// would write it again (Scheme, PRF, Cipher, Iterations, SaltSize), without the
+// password and without running its KDF. Errors are DecryptPKCS8's for the structure
+// (ErrMalformed, ErrUnsupported, ErrIterationsTooHigh, ErrTooLarge).
+func KeyFileOptions(der []byte) (*EncryptOptions, error) {
+	if len(der) > maxKeyFileSize {
+		return nil, fmt.Errorf("%w: %d bytes for an encrypted private key", ErrTooLarge, len(der))
+	}
+	in := cryptobyte.String(der)
+	var epki, alg cryptobyte.String
+	if !in.ReadASN1(&epki, cbasn1.SEQUENCE) || !in.Empty() || !epki.ReadASN1(&alg, cbasn1.SEQUENCE) {
+		return nil, fmt.Errorf("%w: not an EncryptedPrivateKeyInfo", ErrMalformed)
+	}
+	p, err := parsePBEAlgorithm(alg, keyFileLimits())
+	if err != nil {
+		return nil, err
+	}
+	return &EncryptOptions{Scheme: p.scheme, PRF: p.prf, Cipher: p.cipher, Iterations: p.iter, SaltSize: len(p.salt)}, nil
 }

@@ -2,12 +2,14 @@ package npki
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/hex"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -133,5 +135,23 @@ func TestPasswdKeepsOpenSSLPBES2Form(t *testing.T) {
 		"-provider", "legacy", "-provider", "default", "-passin", "pass:"+string(testPassword))
 	if k, err := x509.ParsePKCS1PrivateKey(readFile(t, out)); err != nil || !yk.Key.(*rsa.PrivateKey).Equal(k) {
 		t.Errorf("openssl pkcs8 read another key from the rewritten file (%v)", err)
+	}
+}
+
+func TestKeyFileOptions(t *testing.T) {
+	o, err := KeyFileOptions(readTestdata(t, "yessign-test/signPri.key"))
+	if err != nil || o.Scheme != SEEDCBCWithSHA1 || o.Iterations != 2048 || o.SaltSize != 8 {
+		t.Errorf("KeyFileOptions(yessign signPri.key) = %+v, %v; want seedCBCWithSHA1, 2048, 8-byte salt", o, err)
+	}
+	der, err := EncryptKeyFile(yessignKey(t), testPassword, &EncryptOptions{Scheme: PBES2, Iterations: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err = KeyFileOptions(der)
+	if err != nil || o.Scheme != PBES2 || o.PRF != crypto.SHA256 || o.Cipher != SEEDCBC || o.Iterations != 1000 || o.SaltSize != 16 {
+		t.Errorf("KeyFileOptions(strong form) = %+v, %v", o, err)
+	}
+	if _, err := KeyFileOptions([]byte{0x30, 0x00}); !errors.Is(err, ErrMalformed) {
+		t.Errorf("KeyFileOptions(empty SEQUENCE) = %v, want ErrMalformed", err)
 	}
 }

@@ -72,6 +72,10 @@ func (c *cli) main(args []string) int {
 	}
 	switch args[0] {
 	case "-h", "--help", "-help", "help":
+		if len(args) > 1 && args[1] == "key-form" {
+			io.WriteString(c.stdout, c.lang.tr(msgKeyFormHelp))
+			return exitOK
+		}
 		io.WriteString(c.stdout, usage)
 		return exitOK
 	}

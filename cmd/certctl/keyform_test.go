@@ -1,0 +1,174 @@
+package main
+
+import (
+	"crypto"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/certcenter/certcenter/npki"
+)
+
+// Key files certctl writes are in the form Korean software reads unless --key-form
+// strong is given, and passwd keeps a file's own form (issue 18 item 1).
+
+// keyOpts reads how the key file at path is protected.
+func keyOpts(t *testing.T, path string) *npki.EncryptOptions {
+	t.Helper()
+	o, err := npki.KeyFileOptions(mustRead(t, path))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return o
+}
+
+// isKoreanForm: seedCBCWithSHA1, 2048 iterations, 8-byte salt.
+func isKoreanForm(o *npki.EncryptOptions) bool {
+	return o.Scheme == npki.SEEDCBCWithSHA1 && o.Iterations == 2048 && o.SaltSize == 8
+}
+
+// isStrongForm: PBES2, HMAC-SHA256, SEED-CBC, 100,000 iterations, 16-byte salt.
+func isStrongForm(o *npki.EncryptOptions) bool {
+	return o.Scheme == npki.PBES2 && o.PRF == crypto.SHA256 && o.Cipher == npki.SEEDCBC &&
+		o.Iterations == npki.DefaultPBES2Iterations && o.SaltSize == 16
+}
+
+func TestImportKeyForm(t *testing.T) {
+	pwFile := writeTemp(t, "pw", yessignPassword)
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		strong bool
+	}{
+		{"default", nil, false},
+		{"korean", []string{"--key-form", "korean"}, false},
+		{"legacy flag", []string{"--legacy"}, false},
+		{"strong", []string{"--key-form", "strong"}, true},
+		{"Strong, spaced", []string{"--key-form", " Strong "}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := filepath.Join(t.TempDir(), "NPKI")
+			r := runCLI(t, nil, "", append([]string{"import", "testdata/yessign-test/cert.pfx", "--password-file", pwFile, "--npki-dir", root}, tc.args...)...)
+			if r.code != exitOK {
+				t.Fatalf("import %v = %d %q", tc.args, r.code, r.stderr)
+			}
+			m, _ := filepath.Glob(filepath.Join(root, "yessign", "USER", "*", signKeyFile))
+			if len(m) != 1 {
+				t.Fatalf("key files after import: %v", m)
+			}
+			o := keyOpts(t, m[0])
+			if tc.strong && !isStrongForm(o) || !tc.strong && !isKoreanForm(o) {
+				t.Errorf("import %v wrote %+v", tc.args, o)
+			}
+		})
+	}
+	root := filepath.Join(t.TempDir(), "NPKI")
+	r := runCLI(t, nil, "", "import", "testdata/yessign-test/cert.pfx", "--password-file", pwFile, "--npki-dir", root, "--legacy", "--key-form", "strong")
+	if r.code != exitError || !strings.Contains(r.stderr, "use korean or strong") {
+		t.Errorf("import --legacy --key-form strong = %d %q", r.code, r.stderr)
+	}
+}
+
+// TestImportLegacyPFX: what OpenSSL -legacy and BER-writing Windows tools export imports
+// (issue 18 item 2).
+func TestImportLegacyPFX(t *testing.T) {
+	pwFile := writeTemp(t, "pw", "Npki-Test-2026!")
+	for _, name := range []string{"rc2-40-legacy.pfx", "rc2-40-ber.pfx"} {
+		t.Run(name, func(t *testing.T) {
+			root := filepath.Join(t.TempDir(), "NPKI")
+			r := runCLI(t, nil, "", "import", "testdata/pkcs12/"+name, "--password-file", pwFile, "--npki-dir", root)
+			if r.code != exitOK || !strings.Contains(r.stdout, "imported into") {
+				t.Fatalf("import %s = %d %q %q", name, r.code, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stderr, "no R (randomNum)") {
+				t.Errorf("import %s: no warning about the missing R: %q", name, r.stderr)
+			}
+			m, _ := filepath.Glob(filepath.Join(root, "yessign", "USER", "*", signKeyFile))
+			if len(m) != 1 || !isKoreanForm(keyOpts(t, m[0])) {
+				t.Fatalf("key files after import: %v", m)
+			}
+			if _, err := npki.DecryptKeyFile(mustRead(t, m[0]), []byte("Npki-Test-2026!")); err != nil {
+				t.Errorf("imported key file: %v", err)
+			}
+		})
+	}
+}
+
+func TestPasswdKeyForm(t *testing.T) {
+	root, dir := yessignNPKI(t)
+	keyPath := filepath.Join(dir, signKeyFile)
+	pws := []string{yessignPassword, "Second-pass-1!", "Third-pass-22@", "Fourth-pass-333#", "Fifth-pass-4444$"}
+	step := 0
+	passwd := func(extra ...string) {
+		t.Helper()
+		old, next := writeTemp(t, "old", pws[step]), writeTemp(t, "new", pws[step+1])
+		r := runCLI(t, nil, "", append([]string{"passwd", "1", "--npki-dir", root, "--password-file", old, "--new-password-file", next}, extra...)...)
+		if r.code != exitOK {
+			t.Fatalf("passwd %v = %d %q", extra, r.code, r.stderr)
+		}
+		step++
+	}
+	passwd("--key-form", "strong")
+	if o := keyOpts(t, keyPath); !isStrongForm(o) {
+		t.Errorf("passwd --key-form strong wrote %+v", o)
+	}
+	passwd() // keeps the strong form, salt size included
+	if o := keyOpts(t, keyPath); !isStrongForm(o) {
+		t.Errorf("passwd on a strong-form file wrote %+v", o)
+	}
+	passwd("--key-form", "korean") // what to do with a key file of an earlier certctl
+	if o := keyOpts(t, keyPath); !isKoreanForm(o) {
+		t.Errorf("passwd --key-form korean wrote %+v", o)
+	}
+
+	// A PBES2 file in the form Korean readers take (HMAC-SHA1, 8-byte salt) stays so:
+	// the salt used to grow to 16 bytes.
+	k, err := npki.DecryptKeyFile(mustRead(t, keyPath), []byte(pws[step]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := npki.EncryptKeyFile(k, []byte(pws[step]), &npki.EncryptOptions{Scheme: npki.PBES2, PRF: crypto.SHA1, Iterations: 2048, SaltSize: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyPath, der, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	passwd()
+	if o := keyOpts(t, keyPath); o.Scheme != npki.PBES2 || o.PRF != crypto.SHA1 || o.SaltSize != 8 || o.Iterations != 2048 || o.Cipher != npki.SEEDCBC {
+		t.Errorf("passwd on PBES2-SHA1 with an 8-byte salt wrote %+v", o)
+	}
+}
+
+func TestKeyFormHelpAndRefusal(t *testing.T) {
+	for _, tc := range []struct {
+		env          map[string]string
+		help, refuse string
+		hint         string
+	}{
+		{nil, "--key-form chooses how certctl encrypts", `--key-form "weak": use korean or strong`, "only certctl and OpenSSL can open it"},
+		{map[string]string{"LANG": "ko_KR.UTF-8"}, "암호화 방식을 고릅니다", `--key-form "weak": korean 또는 strong 을 쓰십시오`, "certctl 과 OpenSSL 만 열 수 있습니다"},
+	} {
+		r := runCLI(t, tc.env, "", "help", "key-form")
+		if r.code != exitOK || !strings.Contains(r.stdout, tc.help) || !strings.Contains(r.stdout, "passwd SELECTOR --key-form korean") {
+			t.Errorf("help key-form (%v) = %d %q", tc.env, r.code, r.stdout)
+		}
+		for _, cmd := range [][]string{
+			{"passwd", "1"}, {"import", "x.pfx"}, {"issue", "--ref", "1", "--code", "2"}, {"renew", "1"}, {"auto-renew"},
+		} {
+			r := runCLI(t, tc.env, "", append(cmd, "--key-form", "weak", "--npki-dir", t.TempDir())...)
+			if r.code != exitError || !strings.Contains(r.stderr, tc.refuse) || !strings.Contains(r.stderr, tc.hint) {
+				t.Errorf("%v --key-form weak (%v) = %d %q", cmd, tc.env, r.code, r.stderr)
+			}
+		}
+	}
+}
+
+func TestKeyFormMessages(t *testing.T) {
+	for id := range keyFormMessages {
+		if m := messages[id]; m.en == "" || m.ko == "" {
+			t.Errorf("message %q lacks a language", id)
+		}
+	}
+}
