@@ -5,9 +5,9 @@ package main
 // checks them.
 
 const (
-	msgBadKeyForm     = "bad-key-form"
-	msgHintKeyForm    = "hint-key-form"
-	msgKeyFormHelp    = "key-form-help"
+	msgBadKeyForm  = "bad-key-form"
+	msgHintKeyForm = "hint-key-form"
+	msgKeyFormHelp = "key-form-help"
 )
 
 var keyFormMessages = map[msgID]text{
