@@ -60,6 +60,8 @@ func (c *cli) cmdImport(args []string) error {
 	switch {
 	case errors.Is(err, npki.ErrWrongPassword):
 		return errf(msgWrongPFXPassword, path)
+	case errors.Is(err, npki.ErrIterationsTooHigh):
+		return errf(msgPFXIterations, path).wrap(err).withHint(msgHintPFXIterations)
 	case err != nil:
 		return errf(msgBadPFX, path).wrap(err)
 	}

@@ -33,6 +33,8 @@ func decryptKey(der, password []byte, path string, cert *x509.Certificate) (*npk
 	switch {
 	case errors.Is(err, npki.ErrWrongPassword):
 		return nil, errf(msgWrongPassword, path).withHint(msgHintWrongPassword)
+	case errors.Is(err, npki.ErrIterationsTooHigh):
+		return nil, errf(msgKeyIterations, path).wrap(err).withHint(msgHintKeyIterations)
 	case err != nil:
 		return nil, errf(msgBadKeyFile, path).wrap(err).withHint(msgHintBadKeyFile)
 	}

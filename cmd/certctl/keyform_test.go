@@ -2,12 +2,16 @@ package main
 
 import (
 	"crypto"
+	"encoding/asn1"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/certcenter/certcenter/npki"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // Key files certctl writes are in the form Korean software reads unless --key-form
@@ -171,4 +175,81 @@ func TestKeyFormMessages(t *testing.T) {
 			t.Errorf("message %q lacks a language", id)
 		}
 	}
+}
+
+// TestIterationRefusals: a key file or PFX asking for absurd iteration counts is
+// refused at once, with its own message, the limit and a hint (issue 17 item 6).
+func TestIterationRefusals(t *testing.T) {
+	root, dir := yessignNPKI(t)
+	keyPath := filepath.Join(dir, signKeyFile)
+	if err := os.WriteFile(keyPath, withKeyIterations(t, mustRead(t, keyPath), 10_000_000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	r := runCLI(t, nil, "", "passwd", "1", "--npki-dir", root, "--password-file", writeTemp(t, "pw", yessignPassword),
+		"--new-password-file", writeTemp(t, "n", "New-pass-2026#"))
+	if r.code != exitError || !strings.Contains(r.stderr, "more password-hashing rounds than any real key file") ||
+		!strings.Contains(r.stderr, "at most 100000") || !strings.Contains(r.stderr, "certctl: hint: real key files use 2048") {
+		t.Errorf("passwd on a 10,000,000-iteration key file = %d %q", r.code, r.stderr)
+	}
+	pfx := writeTemp(t, "hostile.pfx", string(withMACIterations(t, mustRead(t, "testdata/yessign-test/cert.pfx"), 10_000_000)))
+	r = runCLI(t, map[string]string{"LANG": "ko_KR.UTF-8"}, "", "import", pfx, "--npki-dir", filepath.Join(t.TempDir(), "NPKI"),
+		"--password-file", writeTemp(t, "pw", yessignPassword))
+	if r.code != exitError || !strings.Contains(r.stderr, "실제 PKCS#12 파일보다") || !strings.Contains(r.stderr, "at most 100000") ||
+		!strings.Contains(r.stderr, "도움말: PKCS#12 파일은 1024~10,000회") {
+		t.Errorf("import of a 10,000,000-iteration PFX = %d %q", r.code, r.stderr)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("the refusals took %v", d)
+	}
+}
+
+// withKeyIterations rebuilds a seedCBCWithSHA1 key file with another iteration count.
+func withKeyIterations(t *testing.T, der []byte, iter int64) []byte {
+	t.Helper()
+	in := cryptobyte.String(der)
+	var epki, alg, params cryptobyte.String
+	var oid asn1.ObjectIdentifier
+	var salt, ct []byte
+	if !in.ReadASN1(&epki, cbasn1.SEQUENCE) || !epki.ReadASN1(&alg, cbasn1.SEQUENCE) ||
+		!alg.ReadASN1ObjectIdentifier(&oid) || !alg.ReadASN1(&params, cbasn1.SEQUENCE) ||
+		!params.ReadASN1Bytes(&salt, cbasn1.OCTET_STRING) || !epki.ReadASN1Bytes(&ct, cbasn1.OCTET_STRING) {
+		t.Fatal("not a seedCBCWithSHA1 key file")
+	}
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1ObjectIdentifier(oid)
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1OctetString(salt)
+				b.AddASN1Int64(iter)
+			})
+		})
+		b.AddASN1OctetString(ct)
+	})
+	return b.BytesOrPanic()
+}
+
+// withMACIterations rebuilds a PFX's MacData with another iteration count.
+func withMACIterations(t *testing.T, pfx []byte, iter int64) []byte {
+	t.Helper()
+	in := cryptobyte.String(pfx)
+	var top, authSafe, macData, digestInfo cryptobyte.String
+	var salt []byte
+	if !in.ReadASN1(&top, cbasn1.SEQUENCE) || !top.SkipASN1(cbasn1.INTEGER) ||
+		!top.ReadASN1Element(&authSafe, cbasn1.SEQUENCE) || !top.ReadASN1(&macData, cbasn1.SEQUENCE) ||
+		!macData.ReadASN1Element(&digestInfo, cbasn1.SEQUENCE) || !macData.ReadASN1Bytes(&salt, cbasn1.OCTET_STRING) {
+		t.Fatal("cannot parse the PFX")
+	}
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1Int64(3)
+		b.AddBytes(authSafe)
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddBytes(digestInfo)
+			b.AddASN1OctetString(salt)
+			b.AddASN1Int64(iter)
+		})
+	})
+	return b.BytesOrPanic()
 }

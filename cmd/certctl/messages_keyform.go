@@ -8,6 +8,12 @@ const (
 	msgBadKeyForm  = "bad-key-form"
 	msgHintKeyForm = "hint-key-form"
 	msgKeyFormHelp = "key-form-help"
+
+	// Iteration counts over npki's limits (issue 17 item 6).
+	msgKeyIterations     = "key-iterations-too-high"
+	msgHintKeyIterations = "hint-key-iterations-too-high"
+	msgPFXIterations     = "pfx-iterations-too-high"
+	msgHintPFXIterations = "hint-pfx-iterations-too-high"
 )
 
 var keyFormMessages = map[msgID]text{
@@ -45,6 +51,15 @@ passwd 는 --key-form 을 주지 않으면 파일의 원래 형식을 그대로 
 certctl 이 쓴 키 파일은 strong 형식입니다. 국내 프로그램이 다시 읽게 하려면:
 certctl passwd SELECTOR --key-form korean
 `},
+
+	msgKeyIterations: {"the key file %s was refused: it asks for more password-hashing rounds than any real key file",
+		"키 파일 %s 을(를) 열지 않았습니다: 실제 키 파일보다 훨씬 많은 비밀번호 해시 반복 횟수를 요구합니다"},
+	msgHintKeyIterations: {"real key files use 2048 rounds (PBES2 files up to 600,000); this one is damaged or made to stall the device: copy the certificate folder again from a backup",
+		"실제 키 파일은 2048회(PBES2 파일은 최대 600,000회)를 씁니다. 이 파일은 손상되었거나 기기를 멈추게 하려고 만든 것입니다. 백업에서 인증서 폴더를 다시 복사하십시오"},
+	msgPFXIterations: {"%s was refused: it asks for more password-hashing rounds than any real PKCS#12 file",
+		"%s 을(를) 열지 않았습니다: 실제 PKCS#12 파일보다 훨씬 많은 비밀번호 해시 반복 횟수를 요구합니다"},
+	msgHintPFXIterations: {"PKCS#12 files use 1024 to 10,000 rounds; export the certificate again with the usual settings",
+		"PKCS#12 파일은 1024~10,000회를 씁니다. 인증서를 보통 설정으로 다시 내보내십시오"},
 }
 
 func init() {
