@@ -53,7 +53,9 @@ characters, and none of “ ” ‘ ’ " ' \ |.
 
 The NPKI folder is --npki-dir, else $CERTCTL_NPKI_DIR, else the system's default
 (~/NPKI on Linux, ~/Library/Preferences/NPKI on macOS,
-%USERPROFILE%\AppData\LocalLow\NPKI on Windows).
+%USERPROFILE%\AppData\LocalLow\NPKI on Windows). Without either, certificates are
+also looked for where Korean software keeps them: C:\Program Files\NPKI (older
+Windows), ~/Documents/NPKI (macOS), /sdcard/NPKI (Android) and removable drives.
 
 Key files (signPri.key) are written in the form every Korean program reads
 (seedCBCWithSHA1); --key-form strong writes PBES2/SHA-256 instead, harder to guess
