@@ -81,8 +81,9 @@ const (
 // PFXOptions controls EncodePFX. The zero value (or nil) writes the Korean form.
 type PFXOptions struct {
 	Form PFXForm
-	// Iterations for the bags' KDFs and the MAC; 0 means DefaultPFXIterations, what
-	// Korean PKCS#12 files carry. At most MaxPKCS12Iterations.
+	// Iterations for the bags' KDFs and the MAC; 0 means DefaultPFXIterations (1024,
+	// what Korean PKCS#12 files carry) for PFXKorean and 2048 (OpenSSL 3's default) for
+	// PFXModern. At most MaxPKCS12Iterations.
 	Iterations int
 	Rand       io.Reader // nil: crypto/rand.Reader
 	// ExistingPassword exempts the password from CheckPassword (see EncryptOptions).
@@ -441,6 +442,9 @@ func EncodePFX(key *PrivateKey, cert *x509.Certificate, caCerts []*x509.Certific
 	iter := opts.Iterations
 	if iter == 0 {
 		iter = DefaultPFXIterations
+		if opts.Form == PFXModern {
+			iter = 2048
+		}
 	}
 	if iter < 1 || iter > MaxPKCS12Iterations {
 		return nil, fmt.Errorf("npki: EncodePFX: iteration count %d out of range 1..%d", iter, MaxPKCS12Iterations)

@@ -211,7 +211,7 @@ func TestEncodePFXOpenSSLReads(t *testing.T) {
 		mac  string
 	}{
 		{PFXKorean, []string{"-legacy"}, "MAC: sha1, Iteration 1024"},
-		{PFXModern, nil, "MAC: sha256, Iteration 1024"},
+		{PFXModern, nil, "MAC: sha256, Iteration 2048"},
 	} {
 		data, err := EncodePFX(yk, cert, nil, testPassword, &PFXOptions{Form: tc.form})
 		if err != nil {
