@@ -17,8 +17,10 @@ import "fmt"
 // PFX covers the contents of the authSafe OCTET STRING, the concatenation of its
 // segments, which is exactly what the re-encoding gives.
 
-// maxBERDepth bounds nesting: a PFX layer nests about 8 deep.
-const maxBERDepth = 32
+// maxBERDepth bounds nesting: a PFX layer nests at most about 10 deep (a SafeBag's
+// PBES2 PRF OID is 9 below its SafeContents). Each level copies its contents once, so
+// the work and memory are at most maxBERDepth times the input.
+const maxBERDepth = 16
 
 const (
 	berOctetString            = 0x04
@@ -27,8 +29,8 @@ const (
 )
 
 // berToDER re-encodes one BER element, which must fill in, as DER (see above).
-// Malformed input is ErrMalformed; it never panics and never allocates more than a few
-// times len(in).
+// Malformed input is ErrMalformed; it never panics, and allocates at most maxBERDepth
+// times len(in) (a PFX is at most 1 MiB).
 func berToDER(in []byte) ([]byte, error) {
 	tag, content, rest, err := readBER(in, 0)
 	if err != nil {
