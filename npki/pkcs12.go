@@ -223,7 +223,6 @@ func readDataContentInfo(ci cryptobyte.String) ([]byte, error) {
 		return nil, fmt.Errorf("%w: authSafe content", ErrMalformed)
 	}
 	if !explicit.ReadASN1Bytes(&content, cbasn1.OCTET_STRING) || !explicit.Empty() {
-		// A constructed (BER) OCTET STRING lands here too.
 		return nil, fmt.Errorf("%w: authSafe content is not a DER OCTET STRING", ErrMalformed)
 	}
 	return content, nil
