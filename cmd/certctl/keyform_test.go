@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certcenter/certcenter/internal/testenv"
 	"github.com/certcenter/certcenter/npki"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -252,4 +253,21 @@ func withMACIterations(t *testing.T, pfx []byte, iter int64) []byte {
 		})
 	})
 	return b.BytesOrPanic()
+}
+
+// TestExportKoreanForm: certctl export writes the PKCS#12 Korean software writes: MAC
+// and key bag at 1024 iterations, as the yessign sample (issue 18 item 2).
+func TestExportKoreanForm(t *testing.T) {
+	root, _ := yessignNPKI(t)
+	out := filepath.Join(t.TempDir(), "x.pfx")
+	r := runCLI(t, nil, "", "export", "1", "--out", out, "--npki-dir", root, "--password-file", writeTemp(t, "pw", yessignPassword))
+	if r.code != exitOK {
+		t.Fatalf("export = %d %q", r.code, r.stderr)
+	}
+	o := string(testenv.RunOpenSSL(t, "pkcs12", "-info", "-nodes", "-legacy", "-in", out, "-passin", "pass:"+yessignPassword))
+	for _, want := range []string{"MAC: sha1, Iteration 1024", "Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 1024"} {
+		if !strings.Contains(o, want) {
+			t.Errorf("openssl pkcs12 -info of the export lacks %q:\n%s", want, o)
+		}
+	}
 }
