@@ -73,7 +73,7 @@ var commands = map[string]func(*cli, []string) error{
 
 func (c *cli) main(args []string) int {
 	if len(args) == 0 {
-		io.WriteString(c.stderr, usage)
+		io.WriteString(c.stderr, c.usage())
 		return exitError
 	}
 	switch args[0] {
@@ -82,7 +82,7 @@ func (c *cli) main(args []string) int {
 			io.WriteString(c.stdout, c.lang.tr(msgKeyFormHelp))
 			return exitOK
 		}
-		io.WriteString(c.stdout, usage)
+		io.WriteString(c.stdout, c.usage())
 		return exitOK
 	}
 	cmd, ok := commands[args[0]]
@@ -97,7 +97,7 @@ func (c *cli) main(args []string) int {
 	case errors.Is(err, errMismatch):
 		return exitMismatch
 	case errors.Is(err, flag.ErrHelp):
-		io.WriteString(c.stdout, usage)
+		io.WriteString(c.stdout, c.usage())
 		return exitOK
 	}
 	c.printError(err)

@@ -49,7 +49,7 @@ auto-renew, import, passwd):
 
 passwd 는 --key-form 을 주지 않으면 파일의 원래 형식을 그대로 씁니다. 이 옵션 이전의
 certctl 이 쓴 키 파일은 strong 형식입니다. 국내 프로그램이 다시 읽게 하려면:
-certctl passwd SELECTOR --key-form korean
+certctl passwd 인증서 --key-form korean
 `},
 
 	msgKeyIterations: {"the key file %s was refused: it asks for more password-hashing rounds than any real key file",
