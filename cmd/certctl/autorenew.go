@@ -24,12 +24,17 @@ func (c *cli) cmdAutoRenew(args []string) error {
 	npkiDir := fs.String("npki-dir", "", "NPKI folder")
 	pwFile := fs.String("password-file", "", "file holding the keys' password")
 	keepOld := fs.Bool("keep-old", false, "keep the old certificate folders")
+	keyFormV := keyFormFlag(fs)
 	asJSON := fs.Bool("json", false, "JSON output")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if err := wantArgs("auto-renew", pos, 0, ""); err != nil {
+		return err
+	}
+	form, err := parseKeyForm(*keyFormV)
+	if err != nil {
 		return err
 	}
 	roots, err := c.npkiRoots(*npkiDir)
@@ -86,7 +91,7 @@ func (c *cli) cmdAutoRenew(args []string) error {
 			rep.Failed = append(rep.Failed, it)
 			continue
 		}
-		res, err := c.autoRenewOne(ctx, e, *server, shared, *keepOld)
+		res, err := c.autoRenewOne(ctx, e, *server, shared, form, *keepOld)
 		if err != nil {
 			if isRejection(err, errs.CertReplaced) {
 				it.Reason = c.lang.tr(msgAutoReplaced)
@@ -168,7 +173,7 @@ type autoItem struct {
 }
 
 // autoRenewOne renews one certificate whose window is open.
-func (c *cli) autoRenewOne(ctx context.Context, e *entry, server string, shared []byte, keepOld bool) (*renewResult, error) {
+func (c *cli) autoRenewOne(ctx context.Context, e *entry, server string, shared []byte, form keyForm, keepOld bool) (*renewResult, error) {
 	srv, err := c.serverFor("auto-renew", e.cert, server)
 	if err != nil {
 		return nil, err
@@ -192,7 +197,7 @@ func (c *cli) autoRenewOne(ctx context.Context, e *entry, server string, shared 
 	if err != nil {
 		return nil, err
 	}
-	return c.renewOne(ctx, cl, srv, e, k, pw, true, keepOld)
+	return c.renewOne(ctx, cl, srv, e, k, pw, form.options(true), keepOld)
 }
 
 func isRejection(err error, code errs.Code) bool {

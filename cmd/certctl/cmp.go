@@ -120,16 +120,16 @@ const (
 //   - only then the certConf; if the server never takes it, the new folder is removed
 //     (the server revokes unconfirmed certificates after its confirmation wait).
 //
-// existing says pw is a password the user already had (renewal keeping it), exempt from
-// the policy check for new passwords.
-func (c *cli) keepPending(ctx context.Context, root string, p *cmpclient.Pending, key *rsa.PrivateKey, pw []byte, existing, overwrite bool, server string) (string, error) {
+// keyOpts say how the key file is encrypted (keyForm.options: the form, and whether pw
+// is a password the user already had, renewal keeping it, exempt from the policy check
+// for new passwords).
+func (c *cli) keepPending(ctx context.Context, root string, p *cmpclient.Pending, key *rsa.PrivateKey, pw []byte, keyOpts *npki.EncryptOptions, overwrite bool, server string) (string, error) {
 	reject := func(why string) {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 		defer cancel()
 		p.Reject(rctx, why)
 	}
-	keyDER, err := npki.EncryptKeyFile(&npki.PrivateKey{Key: key, RandomNum: p.RandomNum}, pw,
-		&npki.EncryptOptions{ExistingPassword: existing})
+	keyDER, err := npki.EncryptKeyFile(&npki.PrivateKey{Key: key, RandomNum: p.RandomNum}, pw, keyOpts)
 	if err == nil {
 		var k2 *npki.PrivateKey
 		if k2, err = npki.DecryptKeyFile(keyDER, pw); err == nil && (!keyMatches(k2.Key, p.Cert) || !sameR(k2, &npki.PrivateKey{RandomNum: p.RandomNum})) {

@@ -132,6 +132,10 @@ func TestIssueRenewRevokeVerify(t *testing.T) {
 			t.Errorf("%s: %v %v", f, st, err)
 		}
 	}
+	// In the form Korean software reads (issue 18 item 1).
+	if o := keyOpts(t, filepath.Join(issued.Folder, signKeyFile)); !isKoreanForm(o) {
+		t.Errorf("issue wrote signPri.key as %+v, want seedCBCWithSHA1, 2048, 8-byte salt", o)
+	}
 	var l listOut
 	decodeJSON(t, s.run(t, env, "", "list", "--json"), &l)
 	if len(l.Certificates) != 1 || l.Certificates[0].Serial != issued.Certificate.Serial {
@@ -183,7 +187,7 @@ func TestIssueRenewRevokeVerify(t *testing.T) {
 		t.Errorf("renew with a wrong password = %d %q", r.code, r.stderr)
 	}
 	start = time.Now()
-	r = s.run(t, env, "", "renew", "1", "--password-file", pwFile, "--keep-old", "--json")
+	r = s.run(t, env, "", "renew", "1", "--password-file", pwFile, "--keep-old", "--key-form", "strong", "--json")
 	t.Logf("renew round trip (key decrypt, RSA-2048 key, kur/kup, certConf/pkiconf, folder written): %v", time.Since(start))
 	if r.code != exitOK {
 		t.Fatalf("renew in the window = %d %s", r.code, r.stderr)
@@ -192,6 +196,9 @@ func TestIssueRenewRevokeVerify(t *testing.T) {
 	decodeJSON(t, r, &ren)
 	if ren.OldSerial != oldSerial || ren.Certificate.Serial == oldSerial || ren.OldRemoved || ren.Folder == ren.OldFolder {
 		t.Errorf("renew reported %+v", ren)
+	}
+	if o := keyOpts(t, filepath.Join(ren.Folder, signKeyFile)); !isStrongForm(o) {
+		t.Errorf("renew --key-form strong wrote signPri.key as %+v", o)
 	}
 	// The new certificate runs one year from the old one's expiry; same password, new R
 	// in its key file, VID matching.
@@ -465,6 +472,9 @@ func TestAutoRenew(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, "1 of 2 renewals failed") {
 		t.Errorf("auto-renew stderr %q", r.stderr)
+	}
+	if o := keyOpts(t, filepath.Join(rep.Renewed[0].Folder, signKeyFile)); !isKoreanForm(o) {
+		t.Errorf("auto-renew wrote signPri.key as %+v, want the Korean form", o)
 	}
 	// The renewed certificate replaced its folder: still 3 folders, one new serial.
 	decodeJSON(t, s.run(t, env, "", "list", "--json"), &l)

@@ -32,12 +32,17 @@ func (c *cli) cmdRenew(args []string) error {
 	newPw := fs.Bool("new-password", false, "ask for a new password for the new key")
 	newPwFile := fs.String("new-password-file", "", "file holding a new password for the new key")
 	keepOld := fs.Bool("keep-old", false, "keep the old certificate folder")
+	keyFormV := keyFormFlag(fs)
 	asJSON := fs.Bool("json", false, "JSON output")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if err := wantArgs("renew", pos, 1, "SELECTOR"); err != nil {
+		return err
+	}
+	form, err := parseKeyForm(*keyFormV)
+	if err != nil {
 		return err
 	}
 	if *newPw && *newPwFile != "" {
@@ -72,7 +77,7 @@ func (c *cli) cmdRenew(args []string) error {
 		return err
 	}
 	defer clearNew()
-	res, err := c.renewOne(context.Background(), cl, srv, e, k, next, existing, *keepOld)
+	res, err := c.renewOne(context.Background(), cl, srv, e, k, next, form.options(existing), *keepOld)
 	if err != nil {
 		return err
 	}
@@ -106,9 +111,10 @@ type renewResult struct {
 	Certificate certView `json:"certificate"`
 }
 
-// renewOne renews e, whose decrypted key is k, writing the new key under pw, and
-// removes the old folder unless keepOld.
-func (c *cli) renewOne(ctx context.Context, cl *cmpclient.Client, srv string, e *entry, k *npki.PrivateKey, pw []byte, existing, keepOld bool) (*renewResult, error) {
+// renewOne renews e, whose decrypted key is k, writing the new key under pw as keyOpts
+// say (a new key, so the form --key-form asks, korean by default, not the old file's),
+// and removes the old folder unless keepOld.
+func (c *cli) renewOne(ctx context.Context, cl *cmpclient.Client, srv string, e *entry, k *npki.PrivateKey, pw []byte, keyOpts *npki.EncryptOptions, keepOld bool) (*renewResult, error) {
 	key, err := c.generateKey()
 	if err != nil {
 		return nil, err
@@ -125,7 +131,7 @@ func (c *cli) renewOne(ctx context.Context, cl *cmpclient.Client, srv string, e 
 	}
 	// The new folder goes into the NPKI root that holds the old one (the same drive).
 	root := npkiRootOf(e.dir)
-	dir, err := c.keepPending(ctx, root, p, key, pw, existing, false, srv)
+	dir, err := c.keepPending(ctx, root, p, key, pw, keyOpts, false, srv)
 	if err != nil {
 		if ce, ok := err.(*cliError); ok && ce.msg == msgNotConfirmed {
 			ce.withHint(msgHintRenewNotKept)

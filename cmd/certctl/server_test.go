@@ -124,7 +124,7 @@ func (s *testServer) issue(t testing.TB, name, idn string, i int) issued {
 }
 
 // writeNPKI stores the certificate in an NPKI folder under root with its key file
-// (PBES2/SEED, R kept) under password, and returns the certificate folder.
+// (seedCBCWithSHA1, R kept) under password, and returns the certificate folder.
 func writeNPKI(t testing.TB, root string, c issued, password string) string {
 	t.Helper()
 	keyDER, err := npki.EncryptKeyFile(&npki.PrivateKey{Key: c.key, RandomNum: c.r}, []byte(password), nil)

@@ -16,10 +16,10 @@ const usageKO = `certctl: 공동인증서 관리 프로그램 (NPKI 폴더)
 사용법:
   certctl list   [--npki-dir 폴더] [--check] [--no-cache] [--json]
   certctl show   인증서 [--npki-dir 폴더] [--json]
-  certctl import 파일.pfx [--password-file 파일] [--force] [--npki-dir 폴더] [--json]
+  certctl import 파일.pfx [--password-file 파일] [--force] [--key-form 형식] [--npki-dir 폴더] [--json]
   certctl export 인증서 --out 파일.pfx [--modern] [--force]
                  [--password-file 파일] [--new-password | --new-password-file 파일] [--json]
-  certctl passwd 인증서 [--password-file 파일] [--new-password-file 파일] [--json]
+  certctl passwd 인증서 [--password-file 파일] [--new-password-file 파일] [--key-form 형식] [--json]
   certctl vid    인증서 --idn 번호 [--password-file 파일] [--json]
 
   certctl copy receive --server URL [--force] [--npki-dir 폴더] [--json]
@@ -30,12 +30,14 @@ const usageKO = `certctl: 공동인증서 관리 프로그램 (NPKI 폴더)
                  [--idn 번호 [--r 16진수]] [--no-cache] [--json]
 
   certctl issue  --server URL --ref 참조번호 --code 인가코드 [--new-password-file 파일]
-                 [--trust 루트] [--force] [--npki-dir 폴더] [--json]
+                 [--trust 루트] [--force] [--key-form 형식] [--npki-dir 폴더] [--json]
   certctl renew  인증서 [--server URL] [--password-file 파일]
-                 [--new-password | --new-password-file 파일] [--keep-old] [--npki-dir 폴더] [--json]
+                 [--new-password | --new-password-file 파일] [--keep-old] [--key-form 형식]
+                 [--npki-dir 폴더] [--json]
   certctl revoke 인증서 --reason 사유 [--yes] [--server URL] [--password-file 파일]
                  [--npki-dir 폴더] [--json]
-  certctl auto-renew [--password-file 파일] [--server URL] [--keep-old] [--npki-dir 폴더] [--json]
+  certctl auto-renew [--password-file 파일] [--server URL] [--keep-old] [--key-form 형식]
+                 [--npki-dir 폴더] [--json]
 
 인증서는 목록 번호(1, 2, ...), 16진수 일련번호, 또는 주체 이름의 고유한 일부로
 지정합니다. 비밀번호는 화면에 보이지 않게 물어보거나, --password-file /
@@ -45,7 +47,14 @@ const usageKO = `certctl: 공동인증서 관리 프로그램 (NPKI 폴더)
 
 NPKI 폴더는 --npki-dir, 없으면 $CERTCTL_NPKI_DIR, 없으면 시스템 기본 폴더입니다
 (Linux ~/NPKI, macOS ~/Library/Preferences/NPKI,
-Windows %USERPROFILE%\AppData\LocalLow\NPKI).
+Windows %USERPROFILE%\AppData\LocalLow\NPKI). 둘 다 없으면 국내 프로그램이 인증서를 두는
+곳도 찾습니다: C:\Program Files\NPKI (예전 Windows), ~/Documents/NPKI (macOS),
+/sdcard/NPKI (Android), 이동식 디스크.
+
+키 파일(signPri.key)은 모든 국내 프로그램이 읽는 형식(seedCBCWithSHA1)으로 씁니다.
+--key-form strong 은 대신 PBES2/SHA-256 으로 써서 비밀번호 대입에 더 강하지만 certctl 과
+OpenSSL 만 읽을 수 있습니다. passwd 는 --key-form 이 없으면 파일의 원래 형식을 그대로
+씁니다. 자세한 내용은 certctl help key-form 을 보십시오.
 
 copy: 받는 기기가 12자리 코드(5분 동안 한 번 유효)를 보여 주고, 두 기기에 같은
 확인 번호가 표시됩니다. 키 파일은 비밀번호로 암호화된 채 종단 간 암호화되어

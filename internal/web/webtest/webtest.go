@@ -260,7 +260,7 @@ func (b *Browser) WaitFilled(sel string, d time.Duration) string {
 	b.t.Helper()
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
-		got, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`(document.querySelector(` + jsString(sel) + `) || {}).textContent || ""`))
+		got, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`(document.querySelector(`+jsString(sel)+`) || {}).textContent || ""`))
 		if err == nil && strings.TrimSpace(got) != "" {
 			return strings.TrimSpace(got)
 		}
