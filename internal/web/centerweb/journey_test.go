@@ -115,6 +115,9 @@ func outboxText(t *testing.T, srv *apptest.Server) string {
 func start(t *testing.T) (*apptest.Server, *recorder) {
 	rc := &recorder{}
 	srv := apptest.Start(t, apptest.Options{Wrap: rc.wrap})
+	if err := srv.App.SeedDemoCustomers(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	return srv, rc
 }
 
