@@ -117,11 +117,17 @@ func MaskIDN(idn string) string {
 	return "*****"
 }
 
+// MaxNameLength is the longest real name in characters: the name becomes the CN
+// <name>()<24 digits>, which must fit RFC 5280's 64-character ub-common-name
+// (KOREAN-PKI.md section 6). A longer name refused here would otherwise fail only at
+// issuance.
+const MaxNameLength = 64 - 2 - 24
+
 // CheckName validates a subject's real name: it becomes the CN before "()".
 func CheckName(name string) error {
 	n := utf8.RuneCountInString(name)
-	if strings.TrimSpace(name) != name || n < 1 || n > 64 || !utf8.ValidString(name) {
-		return errs.New(errs.InvalidName, "name must be 1 to 64 characters without surrounding space")
+	if strings.TrimSpace(name) != name || n < 1 || n > MaxNameLength || !utf8.ValidString(name) {
+		return errs.New(errs.InvalidName, "name must be 1 to %d characters without surrounding space", MaxNameLength)
 	}
 	for _, r := range name {
 		if r == '(' || r == ')' || unicode.IsControl(r) || r == ',' || r == '=' {
