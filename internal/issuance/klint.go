@@ -29,6 +29,10 @@ type kcert struct {
 	*zx509.Certificate
 	p       *Profile
 	wantAKI []byte // the AKI value the issuer writes; nil checks the structure alone
+	// stored: the TBSCertificate was built earlier, possibly by a release that wrote
+	// the older profile (the 22-digit CN, an AKI with the key identifier alone), and its
+	// certificate may already be in the holder's hands (SignStored); those forms pass.
+	stored  bool
 	rdns    []rdn
 	nameErr error // why RawSubject did not parse
 	atvs    []atv // the attributes when every RDN holds exactly one
@@ -69,7 +73,16 @@ var koreanLints = []koreanLint{
 // wantAKI is the AuthorityKeyIdentifier value the issuer writes (nil when it is not
 // known: the structure alone is checked).
 func runKoreanLints(c *zx509.Certificate, p *Profile, wantAKI []byte) []Finding {
-	k := &kcert{Certificate: c, p: p, wantAKI: wantAKI}
+	return runKoreanLintsOn(&kcert{Certificate: c, p: p, wantAKI: wantAKI})
+}
+
+// runStoredKoreanLints is runKoreanLints for a stored TBSCertificate (kcert.stored).
+func runStoredKoreanLints(c *zx509.Certificate, p *Profile, wantAKI []byte) []Finding {
+	return runKoreanLintsOn(&kcert{Certificate: c, p: p, wantAKI: wantAKI, stored: true})
+}
+
+func runKoreanLintsOn(k *kcert) []Finding {
+	c := k.Certificate
 	k.rdns, k.nameErr = parseName(c.RawSubject)
 	if k.nameErr == nil {
 		for _, r := range k.rdns {
@@ -216,7 +229,7 @@ func lintCN(k *kcert) error {
 	if cn.Inner != "" {
 		return fmt.Errorf("CN %q has a name inside the parentheses; the profile writes <name>()<%d digits>", a[4].value, cnDigits)
 	}
-	if len(cn.Sequence) != cnSequenceDigits {
+	if len(cn.Sequence) != cnSequenceDigits && !(k.stored && len(cn.Sequence) == minCNDigits-15) {
 		return fmt.Errorf("CN %q has %d digits, want %d (the 22-digit form is 2005-2013's)", a[4].value, len(cn.Sequence)+15, cnDigits)
 	}
 	class, ok := classByCode(cn.KindCode)
@@ -226,7 +239,7 @@ func lintCN(k *kcert) error {
 	if class.ou != a[2].value {
 		return fmt.Errorf("CN kind code %s is for OU %q but the kind OU is %q", cn.KindCode, class.ou, a[2].value)
 	}
-	if a[4].value[len(a[4].value)-cnDigits+6] != cnFlag {
+	if digits := a[4].value[strings.LastIndexByte(a[4].value, ')')+1:]; digits[6] != cnFlag {
 		return fmt.Errorf("CN digit 7 is not %c", cnFlag)
 	}
 	if !cn.IssueDay.Equal(k.NotBefore) {
@@ -269,6 +282,15 @@ func lintAKI(k *kcert) error {
 	if !aki.ReadASN1(&keyID, cbasn1.Tag(0).ContextSpecific()) || len(keyID) == 0 {
 		return errors.New("authorityKeyIdentifier has no keyIdentifier")
 	}
+	if k.stored && aki.Empty() { // the key identifier alone, as written before issue 18
+		if k.wantAKI != nil && !bytes.Equal(v, extAKI(keyID, nil, nil).value) {
+			return errors.New("authorityKeyIdentifier is malformed")
+		}
+		if want, ok := akiKeyID(k.wantAKI); ok && !bytes.Equal(keyID, want) {
+			return errors.New("authorityKeyIdentifier does not name the issuing CA's key")
+		}
+		return nil
+	}
 	if !aki.ReadASN1(&names, cbasn1.Tag(1).ContextSpecific().Constructed()) {
 		return errors.New("authorityKeyIdentifier has no authorityCertIssuer")
 	}
@@ -289,6 +311,16 @@ func lintAKI(k *kcert) error {
 		return errors.New("authorityKeyIdentifier does not name the issuing CA certificate (key identifier, issuer, serial)")
 	}
 	return nil
+}
+
+// akiKeyID returns the keyIdentifier of an AKI value this package wrote.
+func akiKeyID(v []byte) ([]byte, bool) {
+	in := cryptobyte.String(v)
+	var aki, keyID cryptobyte.String
+	if v == nil || !in.ReadASN1(&aki, cbasn1.SEQUENCE) || !aki.ReadASN1(&keyID, cbasn1.Tag(0).ContextSpecific()) {
+		return nil, false
+	}
+	return keyID, true
 }
 
 func lintKeyUsage(k *kcert) error {
