@@ -126,16 +126,11 @@ func DaysLeft(notAfter, now time.Time) int {
 	return int(end.Sub(today).Hours() / 24)
 }
 
-// serialTail is the part of a serial a reminder shows: its last 8 hex digits, from the
-// 16 random bytes. The first bytes are the time of drawing (ca.NewSerial), which every
-// certificate drawn in the same second shares; certctl list shows the whole serial in
-// the same uppercase hex.
-func serialTail(s model.Serial) string {
-	h := strings.ToUpper(s.String())
-	if len(h) > 8 {
-		return "…" + h[len(h)-8:]
-	}
-	return h
+// reminderSerial is the serial as a reminder shows it: "…" and the last 8 hex digits
+// (serialTail, web.go), uppercase as certctl list prints serials. The first bytes are the
+// time of drawing (ca.NewSerial), which every certificate drawn in the same second shares.
+func reminderSerial(s model.Serial) string {
+	return "…" + strings.ToUpper(serialTail(s))
 }
 
 func dday(n int) string {
@@ -155,7 +150,7 @@ func reminderText(instName string, serial model.Serial, notAfter, now time.Time)
 		when = fmt.Sprintf("오늘 %s에 만료됩니다 (D-day)", at)
 	}
 	return fmt.Sprintf("[%s] 고객님의 공동인증서(일련번호 %s)가 %s. 만료 30일 전부터 갱신할 수 있고, 만료 후에는 재발급을 받아야 합니다.",
-		instName, serialTail(serial), when)
+		instName, reminderSerial(serial), when)
 }
 
 func reminderSubject(instName string, notAfter, now time.Time) string {
