@@ -64,7 +64,7 @@ func TestOpenAPICoversTheServer(t *testing.T) {
 // documented as required, and a call with the required ones filled is answered.
 func TestOpenAPIQueryParameters(t *testing.T) {
 	e := newEnv(t, "sqlite")
-	cust := e.customer("901", "홍길동", idnHong)
+	cust := e.customer("901", "박민수", "7503031234567")
 	values := map[string]string{"customer": cust.ID, "limit": "10"}
 	resp, err := e.client.Get(e.srv.URL + "/openapi.json")
 	if err != nil {
