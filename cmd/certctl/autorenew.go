@@ -47,7 +47,7 @@ func (c *cli) cmdAutoRenew(args []string) error {
 		}
 		defer clear(shared)
 	}
-	rep := autoReport{Renewed: []*renewResult{}, NotDue: []autoItem{}, Failed: []autoItem{}}
+	rep := autoReport{Renewed: []*renewResult{}, NotDue: []autoItem{}, Failed: []autoItem{}, NotRenewable: []autoItem{}}
 	now := c.now()
 	ctx := context.Background()
 	for _, e := range entries {
@@ -58,6 +58,13 @@ func (c *cli) cmdAutoRenew(args []string) error {
 			continue
 		}
 		it.Serial, it.Name = serialHex(e.cert), displayName(e.cert.Subject.CommonName)
+		if r := c.knownRevocation(e.cert); r != nil {
+			// Known revoked or suspended (certctl revoke, a cached OCSP answer): never
+			// "not due", whatever its dates.
+			it.Reason = c.notRenewableReason(r.Suspended)
+			rep.NotRenewable = append(rep.NotRenewable, it)
+			continue
+		}
 		opens := renewalOpens(e.cert.NotAfter)
 		switch {
 		case now.After(e.cert.NotAfter):
@@ -86,6 +93,15 @@ func (c *cli) cmdAutoRenew(args []string) error {
 				rep.NotDue = append(rep.NotDue, it)
 				continue
 			}
+			if isRejection(err, errs.CertRevoked) || isRejection(err, errs.CertSuspended) {
+				it.Reason = c.notRenewableReason(isRejection(err, errs.CertSuspended))
+				it.Code = string(errs.CertRevoked)
+				if isRejection(err, errs.CertSuspended) {
+					it.Code = string(errs.CertSuspended)
+				}
+				rep.NotRenewable = append(rep.NotRenewable, it)
+				continue
+			}
 			it.Error = renderError(err, c.lang)
 			var rej *cmpclient.Rejection
 			if errors.As(err, &rej) {
@@ -107,10 +123,17 @@ func (c *cli) cmdAutoRenew(args []string) error {
 		for _, it := range rep.NotDue {
 			fmt.Fprintln(c.stdout, c.lang.tr(msgAutoSkipped, it.Name, it.Serial, it.Reason))
 		}
+		for _, it := range rep.NotRenewable {
+			fmt.Fprintln(c.stdout, c.lang.tr(msgAutoNotRenewable, it.Name, it.Serial, it.Reason))
+		}
 		for _, it := range rep.Failed {
 			fmt.Fprintln(c.stdout, c.lang.tr(msgAutoFailed, it.Name, it.Serial, it.Error))
 		}
-		fmt.Fprintln(c.stdout, c.lang.tr(msgAutoSummary, len(rep.Renewed), len(rep.Failed), len(rep.NotDue)))
+		if n := len(rep.NotRenewable); n > 0 {
+			fmt.Fprintln(c.stdout, c.lang.tr(msgAutoSummaryNotRenewable, len(rep.Renewed), len(rep.Failed), len(rep.NotDue), n))
+		} else {
+			fmt.Fprintln(c.stdout, c.lang.tr(msgAutoSummary, len(rep.Renewed), len(rep.Failed), len(rep.NotDue)))
+		}
 	}
 	if n := len(rep.Failed); n > 0 {
 		return errf(msgAutoFailures, n, n+len(rep.Renewed))
@@ -122,6 +145,16 @@ type autoReport struct {
 	Renewed []*renewResult `json:"renewed"`
 	NotDue  []autoItem     `json:"not_due"`
 	Failed  []autoItem     `json:"failed"`
+	// NotRenewable: revoked or suspended, known here or from the server's refusal.
+	NotRenewable []autoItem `json:"not_renewable"`
+}
+
+// notRenewableReason says why a revoked or suspended certificate is not renewed.
+func (c *cli) notRenewableReason(suspended bool) string {
+	if suspended {
+		return c.lang.tr(msgAutoSuspended)
+	}
+	return c.lang.tr(msgAutoRevoked)
 }
 
 type autoItem struct {

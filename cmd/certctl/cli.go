@@ -67,12 +67,12 @@ var commands = map[string]func(*cli, []string) error{
 
 func (c *cli) main(args []string) int {
 	if len(args) == 0 {
-		io.WriteString(c.stderr, usage)
+		io.WriteString(c.stderr, c.usage())
 		return exitError
 	}
 	switch args[0] {
 	case "-h", "--help", "-help", "help":
-		io.WriteString(c.stdout, usage)
+		io.WriteString(c.stdout, c.usage())
 		return exitOK
 	}
 	cmd, ok := commands[args[0]]
@@ -87,7 +87,7 @@ func (c *cli) main(args []string) int {
 	case errors.Is(err, errMismatch):
 		return exitMismatch
 	case errors.Is(err, flag.ErrHelp):
-		io.WriteString(c.stdout, usage)
+		io.WriteString(c.stdout, c.usage())
 		return exitOK
 	}
 	c.printError(err)

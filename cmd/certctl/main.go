@@ -20,7 +20,7 @@ import (
 const usage = `certctl: the user's joint-certificate manager (NPKI folder)
 
 usage:
-  certctl list   [--npki-dir DIR] [--check] [--json]
+  certctl list   [--npki-dir DIR] [--check] [--no-cache] [--json]
   certctl show   SELECTOR [--npki-dir DIR] [--json]
   certctl import FILE.pfx [--password-file F] [--force] [--npki-dir DIR] [--json]
   certctl export SELECTOR --out FILE.pfx [--modern] [--force]
@@ -55,8 +55,10 @@ The NPKI folder is --npki-dir, else $CERTCTL_NPKI_DIR, else the system's default
 
 copy: the receiving device shows a 12-digit code (valid 5 minutes, once) and both
 devices show the same confirmation number; the key file crosses still encrypted under
-its password, end to end. --server defaults to $CERTCTL_SERVER. verify caches OCSP
-answers in $CERTCTL_CACHE_DIR (default ~/.cache/certctl).
+its password, end to end; the sending device reports whether the receiving one stored
+the files or refused them. --server defaults to $CERTCTL_SERVER. verify and list --check
+cache OCSP answers in $CERTCTL_CACHE_DIR (default ~/.cache/certctl), a "not revoked"
+answer for 5 minutes at most; --no-cache uses no stored answer.
 
 issue makes the key and R on this device and stores the certificate only once the
 server's answer checked out (MACed with the code, chained to the root it shows).

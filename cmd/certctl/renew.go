@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/certcenter/certcenter/client/cmpclient"
+	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/npki"
 )
 
@@ -47,6 +48,10 @@ func (c *cli) cmdRenew(args []string) error {
 	}
 	e, err := c.loadAndSelect(*npkiDir, pos[0])
 	if err != nil {
+		return err
+	}
+	// Refuse what the server would refuse before asking for the password and making a key.
+	if err := c.renewable(e.cert); err != nil {
 		return err
 	}
 	srv, err := c.serverFor("renew", e.cert, *server)
@@ -127,6 +132,7 @@ func (c *cli) renewOne(ctx context.Context, cl *cmpclient.Client, srv string, e 
 		}
 		return nil, err
 	}
+	c.revocationChanged(e.cert, "") // the old certificate is replaced now: ask again next time
 	res := &renewResult{Renewed: true, OldSerial: serialHex(e.cert), OldFolder: e.dir, Folder: dir, Server: srv,
 		Certificate: newCertView(&entry{dir: dir, cert: p.Cert, hasKey: true}, c.now(), c.lang)}
 	if !keepOld && dir != e.dir {
@@ -137,6 +143,43 @@ func (c *cli) renewOne(ctx context.Context, cl *cmpclient.Client, srv string, e 
 		}
 	}
 	return res, nil
+}
+
+// renewable refuses, from the certificate alone, a renewal the server would refuse: its
+// window (ca.CheckRenewable's rules: from 00:00 KST 30 days before notAfter until
+// notAfter) not yet open, the certificate expired, or known to be revoked or suspended.
+// The refusal reads as the server's (its code, localized), before any password is asked
+// or key made.
+func (c *cli) renewable(cert *x509.Certificate) error {
+	now := c.now()
+	var code errs.Code
+	var date string
+	switch {
+	case now.After(cert.NotAfter):
+		code, date = errs.CertExpired, kstDate(cert.NotAfter)
+	case now.Before(renewalOpens(cert.NotAfter)):
+		code, date = errs.RenewalWindowNotOpen, kstDate(renewalOpens(cert.NotAfter))
+	default:
+		r := c.knownRevocation(cert)
+		switch {
+		case r == nil:
+			return nil
+		case r.Suspended:
+			code = errs.CertSuspended
+		default:
+			code = errs.CertRevoked
+		}
+	}
+	lang := errs.English
+	if c.lang == langKO {
+		lang = errs.Korean
+	}
+	t := errs.Localize(errs.New(code, "").With("opens", date).With("date", date), lang)
+	e := errf(msgRenewRefusedHere, t.Message, string(code))
+	if t.Hint != "" && !placeholderRE.MatchString(t.Hint) {
+		e.withHint(msgText, t.Hint)
+	}
+	return e
 }
 
 // npkiRootOf is the NPKI root of a certificate folder <root>/<CA>/USER/<subject>.

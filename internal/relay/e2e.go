@@ -136,6 +136,67 @@ func (c *Channel) Open(ciphertext []byte) ([]byte, error) {
 	return pt, nil
 }
 
+// outcomeAD is appended to the transcript as the additional data of the receiver's
+// outcome: a ciphertext of one direction does not open as the other (the relay cannot
+// hand the sender its own payload back as an outcome).
+const outcomeAD = " receiver outcome"
+
+// SealOutcome encrypts the receiver's outcome.
+func (c *Channel) SealOutcome(plaintext []byte) ([]byte, error) {
+	nonce := make([]byte, c.aead.NonceSize(), c.aead.NonceSize()+len(plaintext)+c.aead.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	return c.aead.Seal(nonce, nonce, plaintext, append(append([]byte{}, c.ad...), outcomeAD...)), nil
+}
+
+// OpenOutcome decrypts what SealOutcome made; ErrDecrypt when it does not authenticate.
+func (c *Channel) OpenOutcome(ciphertext []byte) ([]byte, error) {
+	n := c.aead.NonceSize()
+	if len(ciphertext) < n+c.aead.Overhead() {
+		return nil, ErrDecrypt
+	}
+	pt, err := c.aead.Open(nil, ciphertext[:n], ciphertext[n:], append(append([]byte{}, c.ad...), outcomeAD...))
+	if err != nil {
+		return nil, ErrDecrypt
+	}
+	return pt, nil
+}
+
+// Outcome is what the receiving device reports after the payload: whether it stored the
+// files, and if not why, as one of the Outcome* words.
+type Outcome struct {
+	Version int    `json:"v"`
+	Stored  bool   `json:"stored"`
+	Reason  string `json:"reason,omitempty"` // when not stored
+	Folder  string `json:"folder,omitempty"` // <CA>/USER/<subject folder>, when stored or already there
+}
+
+// Reasons the receiver did not store the files.
+const (
+	OutcomeExists     = "exists"     // the certificate folder is already there (nothing was written)
+	OutcomeUnreadable = "unreadable" // the payload did not open or parse
+	OutcomeWriteError = "write-error"
+)
+
+// MarshalOutcome encodes o.
+func MarshalOutcome(o Outcome) ([]byte, error) {
+	o.Version = 1
+	return json.Marshal(o)
+}
+
+// ParseOutcome decodes an outcome.
+func ParseOutcome(b []byte) (*Outcome, error) {
+	var o Outcome
+	if err := json.Unmarshal(b, &o); err != nil {
+		return nil, fmt.Errorf("relay: outcome: %w", err)
+	}
+	if o.Version != 1 {
+		return nil, fmt.Errorf("relay: outcome version %d (this certctl reads 1)", o.Version)
+	}
+	return &o, nil
+}
+
 // Payload is what crosses: a certificate folder's files exactly as on disk.
 type Payload struct {
 	Version  int    `json:"v"`

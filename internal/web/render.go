@@ -61,11 +61,12 @@ func (p *Page) LangURL() string {
 	return u.String()
 }
 
-// JSMessages are the catalogue's js.* messages, which the page's scripts show.
+// JSMessages are the messages the page's scripts show: the catalogue's js.*, key.*
+// and pw.* entries.
 func (p *Page) JSMessages() map[string]string {
 	m := map[string]string{}
 	for k, v := range p.L.m {
-		if strings.HasPrefix(k, "js.") {
+		if strings.HasPrefix(k, "js.") || strings.HasPrefix(k, "key.") || strings.HasPrefix(k, "pw.") {
 			m[k] = v
 		}
 	}
