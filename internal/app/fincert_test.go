@@ -216,7 +216,7 @@ func TestFinCertEndToEnd(t *testing.T) {
 		text := "이체 확인: 홍길동 100,000원"
 		for _, alg := range []string{cloudcert.AlgPKCS1, cloudcert.AlgPSS} {
 			_, _, id := e.signRequest("902", map[string]any{"signFormat": map[string]any{"type": "PKCS1"},
-				"content": map[string]any{"plainText": map[string]any{"plainTexts": []string{text}, "encoding": "EUC-KR"}},
+				"content":    map[string]any{"plainText": map[string]any{"plainTexts": []string{text}, "encoding": "EUC-KR"}},
 				"algorithms": alg, "info": map[string]any{"signType": "02"}})
 			st, m, res := b.complete(id, finPIN)
 			if st != 200 || len(res.SignedVals) != 1 {

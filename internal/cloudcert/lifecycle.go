@@ -236,6 +236,7 @@ func (s *Service) Renew(ctx context.Context, p DeviceProof, pin string) (*CertIn
 		return nil, err
 	}
 	l.Serial = issued.Record.Serial
+	s.cache.drop(l.ID)
 	s.send(ctx, l, "[금융인증서] 금융인증서가 갱신되었습니다.")
 	return info(issued.Record, l), nil
 }

@@ -135,6 +135,7 @@ type Service struct {
 	notifier notify.Notifier
 	identity IdentityChecker
 	now      func() time.Time
+	cache    keyCache
 }
 
 // New returns the service.

@@ -267,4 +267,3 @@ func (h *fincertRoutes) completePINReset(w http.ResponseWriter, r *http.Request)
 	}
 	h.answer(w, r, 0, nil, h.f.CompletePINReset(r.Context(), r.PathValue("id"), req.ResetCode, req.PIN, req.DeviceProof))
 }
-
