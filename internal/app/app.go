@@ -48,7 +48,8 @@ type App struct {
 	FinCert *cloudcert.Service
 	// notifier sends e-mail and SMS (built by mountCenterAPI).
 	notifier notify.Notifier
-	jobs     []Job
+
+	jobs []Job
 	// closers are released by Close before the authority and the store (keys the
 	// mounted parts opened, such as the CMP identity).
 	closers []io.Closer
