@@ -540,3 +540,28 @@ func hexOf(b []byte) string {
 	}
 	return string(out)
 }
+
+// TestFinCertReminders: the center's reminder job reminds the holder of a financial
+// certificate at 30, 7 and 1 days before expiry, naming it as such.
+func TestFinCertReminders(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cust := e.customer("901", finName, finIDN)
+	b := newBrowser(e)
+	_, _, ci := e.issueFinCert(b, e.fincertEnrollment("901", cust.ID), finPIN, false)
+	for _, days := range []int{29, 6} {
+		restore := e.at(ci.NotAfter.Add(-time.Duration(days) * 24 * time.Hour))
+		if n, err := e.app.Desk.NewReminders().RunOnce(t.Context()); err != nil || n != 1 {
+			t.Fatalf("reminders at D-%d = %d, %v; want 1", days+1, n, err)
+		}
+		restore()
+	}
+	found := 0
+	for _, m := range e.outbox("901").Messages {
+		if strings.Contains(m.Body, "금융인증서(일련번호 "+ci.Serial[:8]) {
+			found++
+		}
+	}
+	if found != 4 { // e-mail and SMS at D-30 and D-7
+		t.Errorf("%d financial certificate reminders in the outbox, want 4", found)
+	}
+}

@@ -86,12 +86,16 @@ func (r *Reminders) send(ctx context.Context, x model.ReminderDue) (string, erro
 		return "", err
 	}
 	day := x.NotAfter.In(kst).Format("2006-01-02")
-	text := fmt.Sprintf("[%s] 고객님의 공동인증서(일련번호 %s…)가 %s에 만료됩니다 (D-%d). 만료 30일 전부터 갱신할 수 있고, 만료 후에는 재발급을 받아야 합니다.",
-		inst.Name, x.Serial.String()[:8], day, x.Threshold)
+	what := "공동인증서"
+	if c, err := d.store.Certificate(ctx, x.Serial); err == nil && c.Usage == model.FinCert {
+		what = "금융인증서" // the financial certificate (internal/cloudcert) has the same window
+	}
+	text := fmt.Sprintf("[%s] 고객님의 %s(일련번호 %s…)가 %s에 만료됩니다 (D-%d). 만료 30일 전부터 갱신할 수 있고, 만료 후에는 재발급을 받아야 합니다.",
+		inst.Name, what, x.Serial.String()[:8], day, x.Threshold)
 	var msgs []notify.Message
 	if rec.Profile.Email != "" {
 		msgs = append(msgs, notify.Message{Institution: inst.Code, Channel: notify.Email, To: rec.Profile.Email,
-			Subject: fmt.Sprintf("[%s] 공동인증서 만료 %d일 전 안내", inst.Name, x.Threshold), Body: text})
+			Subject: fmt.Sprintf("[%s] %s 만료 %d일 전 안내", inst.Name, what, x.Threshold), Body: text})
 	}
 	if rec.Profile.Phone != "" {
 		msgs = append(msgs, notify.Message{Institution: inst.Code, Channel: notify.SMS, To: rec.Profile.Phone, Body: text})
