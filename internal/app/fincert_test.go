@@ -565,3 +565,37 @@ func TestFinCertReminders(t *testing.T) {
 		t.Errorf("%d financial certificate reminders in the outbox, want 4", found)
 	}
 }
+
+// TestFinCertRegistration: the financial certificate registers at another institution
+// through the existing registration flow (타기관 인증서 등록): the institution's
+// challenge is signed through the signing API (PKCS#1 with R), and the desk checks the
+// signature, the status and the VID.
+func TestFinCertRegistration(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cust := e.customer("901", finName, finIDN)
+	b := newBrowser(e)
+	if st, m, _ := e.issueFinCert(b, e.fincertEnrollment("901", cust.ID), finPIN, false); st != http.StatusCreated {
+		t.Fatalf("issue = %d %v", st, m)
+	}
+	other := e.customer("902", finName, finIDN)
+	var ch struct {
+		ID        string `json:"id"`
+		Challenge string `json:"challenge"`
+	}
+	if st, m := e.do("POST", "/api/v1/registrations/challenges", e.keys["902"], map[string]any{"customerId": other.ID}, &ch); st != 201 {
+		t.Fatalf("challenge = %d %v", st, m)
+	}
+	challenge, _ := base64.StdEncoding.DecodeString(ch.Challenge)
+	_, _, id := e.signRequest("902", map[string]any{"signFormat": map[string]any{"type": "PKCS1", "PKCS1Info": map[string]any{"includeR": true}},
+		"content": map[string]any{"binary": map[string]any{"binaries": [][]byte{challenge}}}, "info": map[string]any{"signType": "99"}})
+	st, m, res := b.complete(id, finPIN)
+	if st != 200 || len(res.RValue) == 0 {
+		t.Fatalf("sign the challenge = %d %v", st, m)
+	}
+	var reg map[string]any
+	if st, m := e.do("POST", "/api/v1/registrations", e.keys["902"], map[string]any{"challengeId": ch.ID,
+		"certificate": base64.StdEncoding.EncodeToString(res.Certificate), "signature": base64.StdEncoding.EncodeToString(res.SignedVals[0]),
+		"randomNum": hexOf(res.RValue)}, &reg); st != 201 || reg["status"] != "valid" {
+		t.Fatalf("register at 902 = %d %v %v", st, m, reg)
+	}
+}

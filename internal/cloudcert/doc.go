@@ -25,8 +25,9 @@
 //     the customer's, as for joint certificates);
 //   - the signing API for relying institutions: sign requests, single use, 5 minutes;
 //     CMS SignedData (signingTime; R as the unsigned attribute randomNum and as rValue
-//     when includeR) or raw PKCS#1 v1.5 / PSS over SHA-256; a verify endpoint; the VID
-//     check with an identity number.
+//     when includeR) or raw PKCS#1 v1.5 / PSS over SHA-256 (rValue with PKCS1Info.includeR:
+//     a signed challenge and R register the certificate at another institution through
+//     the center's registration flow); a verify endpoint; the VID check.
 //
 // cloudcert does not: speak HTTP (internal/httpapi mounts its routes), render the
 // iframe or the SDK (internal/web), touch the CA key (it asks the center and the
@@ -36,7 +37,7 @@
 //
 // Relying institutions (Authorization: Bearer <apiKey>):
 //
-//	POST /fincert/v1/sign-requests    {orgCode, signFormat:{type:"CMS"|"PKCS1", CMSInfo:{includeR, withoutContent, time}},
+//	POST /fincert/v1/sign-requests    {orgCode, signFormat:{type:"CMS"|"PKCS1", CMSInfo:{includeR, withoutContent, time}, PKCS1Info:{includeR}},
 //	                                   content:{plainText:{plainTexts[], encoding:"UTF-8"|"EUC-KR"}} | {binary:{binaries[]}} | {hash:{hashes[]}},
 //	                                   algorithms:"RSASSA-PKCS1-v1_5_SHA256"|"RSASSA-PSS_SHA256_MGF_SHA256",
 //	                                   view:{enableTextView}, info:{signType:"01"|"02"|"99"}}

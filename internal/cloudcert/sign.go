@@ -43,10 +43,18 @@ type SignRequest struct {
 	Info       SignInfo   `json:"info"`
 }
 
-// SignFormat is {type: "CMS" | "PKCS1", CMSInfo: {includeR, withoutContent, time}}.
+// SignFormat is {type: "CMS" | "PKCS1", CMSInfo: {includeR, withoutContent, time},
+// PKCS1Info: {includeR}}.
 type SignFormat struct {
-	Type    string   `json:"type"`
-	CMSInfo *CMSInfo `json:"CMSInfo,omitempty"`
+	Type      string     `json:"type"`
+	CMSInfo   *CMSInfo   `json:"CMSInfo,omitempty"`
+	PKCS1Info *PKCS1Info `json:"PKCS1Info,omitempty"`
+}
+
+// PKCS1Info: includeR returns R (rValue) beside raw signatures, e.g. for an
+// other-institution registration (a signed challenge and R, KOREAN-PKI.md section 2).
+type PKCS1Info struct {
+	IncludeR bool `json:"includeR"`
 }
 
 // CMSInfo: includeR returns R (rValue) and adds it to the SignerInfo as the unsigned
@@ -304,7 +312,8 @@ func (s *Service) Complete(ctx context.Context, id string, p DeviceProof, pin st
 	}
 	var rv []byte
 	cms := r.SignFormat.Type == "CMS"
-	includeR := cms && r.SignFormat.CMSInfo != nil && r.SignFormat.CMSInfo.IncludeR
+	includeR := cms && r.SignFormat.CMSInfo != nil && r.SignFormat.CMSInfo.IncludeR ||
+		!cms && r.SignFormat.PKCS1Info != nil && r.SignFormat.PKCS1Info.IncludeR
 	if includeR {
 		if rv, err = s.keys.Unwrap(l.WrappedR, rAD(l.ID)); err != nil {
 			return nil, err
