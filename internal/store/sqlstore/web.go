@@ -93,3 +93,11 @@ func (db *DB) DeleteExpiredWebSessions(ctx context.Context, now time.Time) (int6
 	}
 	return n, nil
 }
+
+// CustomerCertificates returns every certificate of a customer's enrollments (issued,
+// renewed or reissued), newest first, at most limit.
+func (db *DB) CustomerCertificates(ctx context.Context, customerID string, limit int) ([]model.Certificate, error) {
+	return db.certificates(ctx, "customer certificates", `SELECT `+prefixed("c.", certificateColumns)+`
+FROM enrollment_customers ec JOIN certificates c ON c.enrollment_ref = ec.reference
+WHERE ec.customer_id = ? ORDER BY c.not_before DESC, c.serial LIMIT ?`, customerID, limit)
+}

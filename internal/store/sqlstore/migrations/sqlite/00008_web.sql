@@ -15,5 +15,10 @@ CREATE TABLE web_sessions (
 ) STRICT;
 CREATE INDEX web_sessions_expires_at ON web_sessions (expires_at);
 
+-- A customer's certificates (the web center's and the staff console's lists) are found
+-- through enrollment_customers; renewals keep their line's enrollment reference.
+CREATE INDEX certificates_enrollment_ref ON certificates (enrollment_ref);
+
 -- +goose Down
+DROP INDEX certificates_enrollment_ref;
 DROP TABLE web_sessions;
