@@ -599,3 +599,69 @@ func TestFinCertRegistration(t *testing.T) {
 		t.Fatalf("register at 902 = %d %v %v", st, m, reg)
 	}
 }
+
+// TestFinCertLifecycleAtTheDesk: suspension, resumption, expiry, reissue and revocation
+// go through the center's existing API; the signing API honours each with its code.
+func TestFinCertLifecycleAtTheDesk(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cust := e.customer("901", finName, finIDN)
+	b := newBrowser(e)
+	_, _, ci := e.issueFinCert(b, e.fincertEnrollment("901", cust.ID), finPIN, false)
+	path := "/api/v1/certificates/" + ci.Serial
+	sign := func() (int, map[string]any, signed) {
+		_, _, id := e.signRequest("902", loginRequest("PKCS1"))
+		return b.complete(id, finPIN)
+	}
+	var info cloudcert.CertInfo
+	if st, m := e.do("POST", "/fincert/v1/cert-info", "", b.proof("manage", ""), &info); st != 200 || info.Serial != ci.Serial || info.Status != "valid" {
+		t.Errorf("cert-info = %d %v %+v", st, m, info)
+	}
+	if st, m := e.do("POST", path+"/suspension", e.keys["901"], nil, nil); st != 200 {
+		t.Fatalf("suspend = %d %v", st, m)
+	}
+	if st, m, _ := sign(); st != http.StatusConflict || code(m) != "FINCERT_SUSPENDED" {
+		t.Errorf("sign while suspended = %d %v", st, m)
+	}
+	if st, m := e.do("DELETE", path+"/suspension", e.keys["901"], nil, nil); st != 200 {
+		t.Fatalf("resume = %d %v", st, m)
+	}
+	if st, m, _ := sign(); st != 200 {
+		t.Errorf("sign after resumption = %d %v", st, m)
+	}
+	restore := e.at(ci.NotAfter.Add(time.Second))
+	if st, m, _ := sign(); st != http.StatusConflict || code(m) != "FINCERT_EXPIRED" {
+		t.Errorf("sign after expiry = %d %v", st, m)
+	}
+	restore()
+
+	// Reissue (재발급): identity verified again, the enrollment names the old certificate;
+	// the new one keeps its expiry, the old one is revoked, the browser keeps working.
+	en := e.fincertEnrollment("901", cust.ID, "replaces", ci.Serial)
+	b2 := newBrowser(e)
+	st, m, ci2 := e.issueFinCert(b2, en, "975319", false)
+	if st != http.StatusCreated || !ci2.NotAfter.Equal(ci.NotAfter) {
+		t.Fatalf("reissue = %d %v %+v, want the old expiry %v", st, m, ci2, ci.NotAfter)
+	}
+	if old := e.record(ci.Serial); old.Status != "revoked" {
+		t.Errorf("reissued certificate = %s, want revoked", old.Status)
+	}
+	_, _, id := e.signRequest("902", loginRequest("PKCS1"))
+	if st, m, res := b.complete(id, "975319"); st != 200 || res.CertSeqNum != ci2.Serial {
+		t.Errorf("first browser after the reissue = %d %v", st, m)
+	}
+	// Revocation by the institution.
+	if st, m := e.do("POST", "/api/v1/certificates/"+ci2.Serial+"/revocation", e.keys["901"], map[string]any{"reason": "cessationOfOperation"}, nil); st != 200 {
+		t.Fatalf("revoke = %d %v", st, m)
+	}
+	_, _, id = e.signRequest("902", loginRequest("PKCS1"))
+	if st, m, _ := b.complete(id, "975319"); st != http.StatusConflict || code(m) != "FINCERT_REVOKED" {
+		t.Errorf("sign after revocation = %d %v", st, m)
+	}
+	// An institution disconnects a lost device.
+	if st, m := e.do("DELETE", "/fincert/v1/devices/"+b2.id, e.keys["902"], nil, nil); st != http.StatusForbidden {
+		t.Errorf("disconnect by another institution = %d %v", st, m)
+	}
+	if st, m := e.do("DELETE", "/fincert/v1/devices/"+b2.id, e.keys["901"], nil, nil); st != http.StatusNoContent {
+		t.Errorf("disconnect by the issuing institution = %d %v", st, m)
+	}
+}
