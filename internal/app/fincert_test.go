@@ -665,3 +665,29 @@ func TestFinCertLifecycleAtTheDesk(t *testing.T) {
 		t.Errorf("disconnect by the issuing institution = %d %v", st, m)
 	}
 }
+
+// A financial certificate enrollment that "reissues" a joint certificate is refused: it
+// would inherit a one-year expiry and revoke the wrong certificate.
+func TestFinCertReissueOnlyReplacesAFinCert(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cust := e.customer("901", finName, finIDN)
+	joint := e.issueFor("901", cust.ID, subscriberKey(t), nil)
+	en := e.fincertEnrollment("901", cust.ID, "replaces", joint.Serial)
+	if st, m, _ := e.issueFinCert(newBrowser(e), en, finPIN, false); st != http.StatusBadRequest || code(m) != "FINCERT_ENROLLMENT_KIND" {
+		t.Errorf("fincert reissue of a joint certificate = %d %v", st, m)
+	}
+	if c := e.record(joint.Serial); c.Status != "valid" {
+		t.Errorf("joint certificate = %s, want still valid", c.Status)
+	}
+}
+
+// Hostile signedVals are refused, never a 500.
+func TestFinCertVerifyHostile(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	for _, sv := range [][]byte{nil, {0x30}, {0x30, 0x80, 0, 0}, bytes.Repeat([]byte{0x30, 0x82, 0xff, 0xff}, 100)} {
+		var v cloudcert.Verified
+		if st, m := e.do("POST", "/fincert/v1/verify", e.keys["902"], map[string]any{"signFormat": "CMS", "signedVal": sv}, &v); st != 200 || v.Valid {
+			t.Errorf("verify(%x) = %d %v %+v", sv, st, m, v)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package cloudcert
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -85,6 +86,12 @@ func (s *Service) Issue(ctx context.Context, r IssueRequest) (*CertInfo, error) 
 	// A reissue enrollment names the certificate it replaces: the institution's
 	// re-verification is the confirmation; the center revokes it itself.
 	reissue := len(e.Replaces) > 0
+	if reissue && (!hasOld || !bytes.Equal(old.Serial, e.Replaces)) {
+		// A financial certificate reissue replaces the person's financial certificate,
+		// never a joint certificate (whose expiry it would inherit) nor an older one.
+		release()
+		return nil, errs.New(errs.FinCertNotFinCert, "enrollment %s replaces %s, not the person's financial certificate", e.Reference, e.Replaces)
+	}
 	if hasOld && !reissue && !r.ConfirmSupersede {
 		release()
 		return nil, errs.New(errs.FinCertSupersedeConfirm, "person has financial certificate %s", old.Serial)

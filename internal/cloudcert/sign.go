@@ -404,7 +404,16 @@ type Verified struct {
 
 // Verify checks a signature made through the service: the signature, the chain to
 // this CA and the certificate's status now.
-func (s *Service) Verify(ctx context.Context, v VerifyRequest) (*Verified, error) {
+func (s *Service) Verify(ctx context.Context, v VerifyRequest) (out *Verified, err error) {
+	defer func() {
+		if r := recover(); r != nil { // a parser's panic on hostile input is a refusal
+			out, err = &Verified{Reason: "signedVal does not parse"}, nil
+		}
+	}()
+	return s.verify(ctx, v)
+}
+
+func (s *Service) verify(ctx context.Context, v VerifyRequest) (*Verified, error) {
 	root, err := x509.ParseCertificate(s.ca.RootDER())
 	if err != nil {
 		return nil, err
