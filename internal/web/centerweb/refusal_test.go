@@ -110,7 +110,7 @@ func toVerified(t *testing.T, c *client) string {
 }
 
 func TestRefusals(t *testing.T) {
-	srv := apptest.Start(t, apptest.Options{})
+	srv, _ := start(t)
 
 	t.Run("SecurityHeadersAndCookie", func(t *testing.T) {
 		c := newClient(t, srv)
