@@ -277,9 +277,14 @@ func (db *DB) UseFinCertChallenge(ctx context.Context, nonce []byte, deviceID st
 
 const fincertPendingColumns = `id, kind, line_id, secret, spki, label, tries, created_at, expires_at, used_at`
 
-// CreateFinCertPending stores a device registration or a PIN reset.
+// CreateFinCertPending stores a device registration or a PIN reset (steps expired a
+// day before are deleted on the way).
 func (db *DB) CreateFinCertPending(ctx context.Context, p model.FinCertPending, ev model.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.d.rebind(`DELETE FROM fincert_pending WHERE expires_at < ?`),
+			micros(p.CreatedAt.Add(-24*time.Hour))); err != nil {
+			return wrapf(err, "sweep fincert pending")
+		}
 		if _, err := tx.ExecContext(ctx, db.d.rebind(`INSERT INTO fincert_pending (`+fincertPendingColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			p.ID, p.Kind, p.LineID, p.Secret, p.SPKI, p.Label, p.Tries, micros(p.CreatedAt), micros(p.ExpiresAt), nullMicros(p.UsedAt)); err != nil {
 			return wrapf(err, "create fincert pending")

@@ -56,6 +56,7 @@ CREATE TABLE fincert_pending (
     expires_at BIGINT NOT NULL,
     used_at    BIGINT
 );
+CREATE INDEX fincert_pending_expires_at ON fincert_pending (expires_at);
 
 CREATE TABLE fincert_sign_requests (
     id               TEXT PRIMARY KEY,

@@ -56,6 +56,7 @@ CREATE TABLE fincert_pending (
     expires_at INTEGER NOT NULL,
     used_at    INTEGER
 ) STRICT;
+CREATE INDEX fincert_pending_expires_at ON fincert_pending (expires_at);
 
 CREATE TABLE fincert_sign_requests (
     id               TEXT PRIMARY KEY,
