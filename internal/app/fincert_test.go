@@ -691,3 +691,36 @@ func TestFinCertVerifyHostile(t *testing.T) {
 		}
 	}
 }
+
+// TestFinCertRegistrationThrottled: at most 5 device registration codes per hour and
+// certificate; the sixth request looks the same but sends no SMS.
+func TestFinCertRegistrationThrottled(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	cust := e.customer("901", finName, finIDN)
+	if st, m, _ := e.issueFinCert(newBrowser(e), e.fincertEnrollment("901", cust.ID), finPIN, false); st != http.StatusCreated {
+		t.Fatalf("issue = %d %v", st, m)
+	}
+	codes := func() int {
+		n := 0
+		for _, m := range e.outbox("901").Messages {
+			if strings.Contains(m.Body, "기기 등록 인증번호") {
+				n++
+			}
+		}
+		return n
+	}
+	for i := 1; i <= cloudcert.MaxRegistrationsPerHour+1; i++ {
+		if st, m := e.do("POST", "/fincert/v1/device-registrations", "", map[string]any{"name": finName, "birthDate": "850101",
+			"phone": finPhone, "publicKey": newBrowser(e).spki(), "label": "x"}, nil); st != http.StatusCreated {
+			t.Fatalf("registration %d = %d %v", i, st, m)
+		}
+	}
+	if n := codes(); n != cloudcert.MaxRegistrationsPerHour {
+		t.Errorf("%d registration codes sent, want %d", n, cloudcert.MaxRegistrationsPerHour)
+	}
+	// Someone else's details: answered alike, nothing sent.
+	if st, _ := e.do("POST", "/fincert/v1/device-registrations", "", map[string]any{"name": "아무개", "birthDate": "990101",
+		"phone": "010-0000-0000", "publicKey": newBrowser(e).spki(), "label": "x"}, nil); st != http.StatusCreated {
+		t.Errorf("unknown person's registration = %d, want the same answer", st)
+	}
+}

@@ -244,12 +244,23 @@ func (s *Service) StartDeviceRegistration(ctx context.Context, r DeviceRegistrat
 	default:
 		p.LineID = l.ID
 		p.Secret = s.seal.MAC("fincert-code", []byte(p.ID), []byte(code))
+		// At most MaxRegistrationsPerHour SMS codes per certificate: beyond, the step is
+		// stored (the answer looks the same) but no SMS goes out and no code can match.
+		n, err := s.st.CountFinCertPending(ctx, l.ID, "device", now.Add(-time.Hour))
+		if err != nil {
+			return nil, err
+		}
+		if n >= MaxRegistrationsPerHour {
+			p.Secret = s.seal.MAC("fincert-code", []byte(p.ID), []byte("throttled"))
+			s.audit(ctx, model.AuditEvent{Type: "fincert.device_registration_throttled", Actor: "subscriber", Subject: l.ID})
+			l = model.FinCertLine{} // send nothing
+		}
 	}
 	if err := s.st.CreateFinCertPending(ctx, p, model.AuditEvent{Type: "fincert.device_registration_started",
 		Actor: "subscriber", Subject: p.ID, Details: map[string]string{"line": p.LineID}}); err != nil {
 		return nil, err
 	}
-	if p.LineID != "" {
+	if l.ID != "" {
 		s.send(ctx, l, fmt.Sprintf("[금융인증서] 기기 등록 인증번호 [%s] (3분 이내 입력). 타인에게 알려주지 마세요.", code))
 	}
 	return &Pending{ID: p.ID, ExpiresAt: p.ExpiresAt}, nil

@@ -33,6 +33,9 @@ const (
 	ResetLifetime = 30 * time.Minute
 	// MaxWrongCodes ends a device registration or a PIN reset.
 	MaxWrongCodes = 5
+	// MaxRegistrationsPerHour bounds the SMS codes of device registrations per
+	// certificate (SMS flooding, code guessing across many registrations).
+	MaxRegistrationsPerHour = 5
 )
 
 // KeySource is the key-encryption key and the pepper (internal/kek). Wrap binds to ad.
@@ -102,6 +105,7 @@ type Store interface {
 
 	CreateFinCertPending(ctx context.Context, p model.FinCertPending, ev model.AuditEvent) error
 	FinCertPending(ctx context.Context, id string) (model.FinCertPending, error)
+	CountFinCertPending(ctx context.Context, lineID, kind string, since time.Time) (int, error)
 	FinCertPendingFailure(ctx context.Context, id string) (tries int, err error)
 	UseFinCertPending(ctx context.Context, id string, at time.Time) error
 

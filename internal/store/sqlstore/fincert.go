@@ -312,6 +312,14 @@ func (db *DB) FinCertPending(ctx context.Context, id string) (model.FinCertPendi
 	return p, nil
 }
 
+// CountFinCertPending counts the steps of a kind started for a line since a time.
+func (db *DB) CountFinCertPending(ctx context.Context, lineID, kind string, since time.Time) (int, error) {
+	var n int
+	err := db.w.QueryRowContext(ctx, db.d.rebind(`SELECT COUNT(*) FROM fincert_pending WHERE line_id = ? AND kind = ? AND created_at >= ?`),
+		lineID, kind, micros(since)).Scan(&n)
+	return n, wrapIf(err, "count fincert pending")
+}
+
 // FinCertPendingFailure counts a wrong code and returns the new count.
 func (db *DB) FinCertPendingFailure(ctx context.Context, id string) (int, error) {
 	var tries int

@@ -31,6 +31,7 @@ type FinCertStore interface {
 	UseFinCertChallenge(ctx context.Context, nonce []byte, deviceID string, at time.Time) error
 	CreateFinCertPending(ctx context.Context, p model.FinCertPending, ev model.AuditEvent) error
 	FinCertPending(ctx context.Context, id string) (model.FinCertPending, error)
+	CountFinCertPending(ctx context.Context, lineID, kind string, since time.Time) (int, error)
 	FinCertPendingFailure(ctx context.Context, id string) (int, error)
 	UseFinCertPending(ctx context.Context, id string, at time.Time) error
 	CreateFinCertSignRequest(ctx context.Context, r model.FinCertSignRequest, ev model.AuditEvent) error
@@ -252,6 +253,15 @@ func testFinCertPending(t *testing.T, s FinCertStore) {
 	}
 	if err := s.UseFinCertPending(ctx, p.ID, t0); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("UseFinCertPending twice = %v, want ErrConflict", err)
+	}
+	if n, err := s.CountFinCertPending(ctx, "fcl_x", "device", t0); err != nil || n != 1 {
+		t.Errorf("CountFinCertPending = %d, %v; want 1", n, err)
+	}
+	if n, _ := s.CountFinCertPending(ctx, "fcl_x", "device", t0.Add(time.Second)); n != 0 {
+		t.Errorf("CountFinCertPending(later) = %d, want 0", n)
+	}
+	if n, _ := s.CountFinCertPending(ctx, "fcl_x", "pin-reset", t0); n != 0 {
+		t.Errorf("CountFinCertPending(other kind) = %d, want 0", n)
 	}
 	if _, err := s.FinCertPending(ctx, "fcr_none"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("FinCertPending(unknown) = %v", err)
