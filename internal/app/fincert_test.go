@@ -278,6 +278,9 @@ func TestFinCertEndToEnd(t *testing.T) {
 			t.Fatalf("PIN reset = %d %v", st, m)
 		}
 		const newPIN = "246813"
+		if st, m := e.do("POST", "/fincert/v1/pin-resets/"+reset.ID+"/complete", "", with(b.proof("pin-reset", reset.ID), "resetCode", reset.Code, "pin", "010185"), nil); code(m) != "FINCERT_PIN_WEAK" {
+			t.Errorf("reset to the birth date (MMDDYY) = %d %v, want FINCERT_PIN_WEAK", st, m)
+		}
 		if st, m := e.do("POST", "/fincert/v1/pin-resets/"+reset.ID+"/complete", "", with(b.proof("pin-reset", reset.ID), "resetCode", reset.Code, "pin", newPIN), nil); st != http.StatusNoContent {
 			t.Fatalf("complete PIN reset = %d %v", st, m)
 		}

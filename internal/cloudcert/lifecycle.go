@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"time"
 
@@ -275,6 +276,11 @@ func (s *Service) StartPINReset(ctx context.Context, inst model.Institution, ver
 	code := base64.RawURLEncoding.EncodeToString(randBytes(12))
 	p := model.FinCertPending{ID: newID("fcp_"), Kind: "pin-reset", LineID: l.ID, ExpiresAt: now.Add(ResetLifetime), CreatedAt: now}
 	p.Secret = s.seal.MAC("fincert-code", []byte(p.ID), []byte(code))
+	if len(idn) >= 6 {
+		// A keyed hash of the birth date, so that the new PIN can be checked against it
+		// (CheckPINPolicy) without keeping the date.
+		p.Label = hex.EncodeToString(s.seal.MAC("fincert-birth", []byte(p.ID), []byte(idn[:6])))
+	}
 	if err := s.st.CreateFinCertPending(ctx, p, model.AuditEvent{Type: "fincert.pin_reset_started", Actor: "institution:" + inst.Code,
 		Institution: inst.Code, Subject: l.ID, Details: map[string]string{"verificationId": verificationID, "reset": p.ID}}); err != nil {
 		return nil, err
@@ -295,6 +301,13 @@ func (s *Service) CompletePINReset(ctx context.Context, resetID, code, pin strin
 	}
 	if err := CheckPINPolicy(pin, ""); err != nil {
 		return err
+	}
+	// The birth-date forms of CheckPINPolicy, read backwards: which YYMMDD would make
+	// this PIN the birth date?
+	for _, yymmdd := range []string{pin, pin[4:6] + pin[0:4], pin[4:6] + pin[2:4] + pin[0:2]} {
+		if pend.Label != "" && hex.EncodeToString(s.seal.MAC("fincert-birth", []byte(pend.ID), []byte(yymmdd))) == pend.Label {
+			return errs.New(errs.FinCertPINWeak, "the PIN is the birth date")
+		}
 	}
 	if _, err := s.usePending(ctx, resetID, "pin-reset", code); err != nil {
 		return err
