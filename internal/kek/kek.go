@@ -79,8 +79,10 @@ type File struct {
 // changing that passphrase needs the cloud keys rewrapped (not implemented: say so in
 // the operator's notes).
 func NewFile(secret []byte) (*File, error) {
-	if len(secret) < 16 {
-		return nil, errors.New("kek: the CA key passphrase is shorter than 16 bytes; it cannot key the financial certificates' KEK")
+	// Any length is accepted: the KEK is as strong as the passphrase, which already
+	// guards the CA key (a server must not fail to start over a passphrase it accepts).
+	if len(secret) == 0 {
+		return nil, errors.New("kek: the CA key passphrase is empty; it cannot key the financial certificates' KEK")
 	}
 	const salt = "certcenter fincert key source v1"
 	kek, err := hkdf.Key(sha256.New, secret, []byte(salt), "key-encryption key", 32)
