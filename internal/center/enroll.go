@@ -270,6 +270,9 @@ type Redeemed struct {
 	IDN        string
 	// ConfirmBy, when set by the caller (CMP), makes the certificate await confirmation.
 	ConfirmBy *time.Time
+	// Cloud is set by internal/cloudcert, which generated the key itself: only then may a
+	// financial certificate enrollment (usage fincert) be issued (IssueRedeemed).
+	Cloud bool
 }
 
 // Redeem checks the reference number and code and claims the enrollment for one

@@ -50,6 +50,13 @@ func (s *Service) IssueRedeemed(ctx context.Context, red *Redeemed, pub crypto.P
 
 func (s *Service) issueRedeemed(ctx context.Context, red *Redeemed, pub crypto.PublicKey, r []byte, o IssueOptions) (*ca.Issued, error) {
 	e := red.Enrollment
+	if (e.Usage == model.FinCert) != red.Cloud {
+		s.release(e.Reference)
+		if red.Cloud {
+			return nil, errs.New(errs.FinCertNotFinCert, "enrollment %s is for usage %s", e.Reference, e.Usage)
+		}
+		return nil, errs.New(errs.FinCertCloudOnly, "enrollment %s is for a financial certificate", e.Reference)
+	}
 	inst, err := s.institution(ctx, e.InstitutionCode)
 	if err != nil {
 		s.release(e.Reference)
