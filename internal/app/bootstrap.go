@@ -117,7 +117,13 @@ func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.
 			return nil, fmt.Errorf("bootstrap: %w", err)
 		}
 	}
-	fmt.Fprintf(opts.Out, "certcenter: first start: created a certificate authority in %s\n", cfg.DataDir)
+	// Said loudly, with the full path: started from the wrong folder, serve makes a new
+	// CA where the operator did not expect one (issue 18).
+	dir := AbsPath(cfg.DataDir)
+	fmt.Fprintf(opts.Out, "certcenter: NEW CERTIFICATE AUTHORITY: no certificate authority was found, so a new root and issuing CA were created in %s (database %s)\n", dir, cfg.Database.Driver)
+	fmt.Fprintf(opts.Out, "certcenter: 새 인증기관: 기존 인증기관이 없어 %s 에 새 최상위·발급 인증기관을 만들었습니다\n", dir)
+	fmt.Fprintf(opts.Out, "  if you meant an existing one, stop now and start with --data DIR or --config FILE (기존 인증기관을 쓰려던 것이면 지금 멈추고 --data 나 --config 로 다시 시작하세요)\n")
+	opts.Log.Warn("created a new certificate authority", "data", dir, "database", cfg.Database.Driver)
 	for _, a := range auths {
 		fmt.Fprintf(opts.Out, "  %-8s %s\n", a.Role, describeAuthority(a))
 	}
@@ -131,6 +137,14 @@ func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.
 	}
 	fmt.Fprintf(opts.Out, "  database: %s\n", cfg.Database.Driver)
 	return auths, nil
+}
+
+// AbsPath is path made absolute for messages (path itself if that fails).
+func AbsPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 func describeAuthority(a model.Authority) string {
