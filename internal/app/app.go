@@ -169,8 +169,15 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		return nil, err
 	}
 	ccfg := caConfig(cfg, opts.Now, seal, opts.Log)
-	auths, err := bootstrap(ctx, cfg, st, ccfg, ks, opts)
+	checks := nodeChecks(cfg, seal)
+	auths, err := bootstrap(ctx, cfg, st, ccfg, ks, checks, opts)
 	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	// Before anything is served: the same secrets key, base URL and CA keys as the
+	// node that created the database, or no start (nodecheck.go).
+	if err := checkNode(ctx, st, checks, &ks, auths); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -230,6 +237,11 @@ func OpenCenter(ctx context.Context, cfg config.Config, now func() time.Time) (*
 	if !ok {
 		st.Close()
 		return nil, nil, errNotBootstrapped
+	}
+	// Sealing with another secrets key would store what no node can open again.
+	if err := checkNode(ctx, st, map[string]string{checkSecrets: secretsCheckValue(seal)}, nil, nil); err != nil {
+		st.Close()
+		return nil, nil, err
 	}
 	return center.New(st, seal, nil, now), st, nil
 }

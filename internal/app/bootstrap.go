@@ -56,7 +56,7 @@ func NewAPIKey(code string) string {
 // as pending and renamed once the transaction committed. A crash before the commit
 // leaves only unreferenced files, removed at a later start; a crash after it leaves a
 // pending API keys file that the next start recognizes by its hashes and finishes.
-func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.Config, ks ca.KeySource, opts Options) ([]model.Authority, error) {
+func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.Config, ks ca.KeySource, checks map[string]string, opts Options) ([]model.Authority, error) {
 	done, err := st.Bootstrapped(ctx)
 	if err != nil {
 		return nil, err
@@ -97,7 +97,7 @@ func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.
 			return nil, fmt.Errorf("bootstrap: %w", err)
 		}
 	}
-	err = st.Bootstrap(ctx, model.Bootstrap{Authorities: auths, Institutions: insts}, model.AuditEvent{
+	err = st.Bootstrap(ctx, model.Bootstrap{Authorities: auths, Institutions: insts, NodeChecks: checks}, model.AuditEvent{
 		Type: "authority.bootstrapped", Actor: "system", Subject: "bootstrap-" + id,
 		Details: map[string]string{"keys": ks.Kind, "institutions": fmt.Sprint(len(insts))},
 	})

@@ -38,7 +38,9 @@ type Config struct {
 	Revocation Revocation `toml:"revocation"`
 	// Center configures the certificate center's desk (config_center.go).
 	Center Center `toml:"center"`
-	// Demo enables the demo institutions and the development endpoints.
+	// Demo enables the demo institutions, the development endpoints and the generated
+	// secrets key and CA passphrase. On with no configuration file (Default); in a file,
+	// off unless set.
 	Demo bool `toml:"demo"`
 }
 
@@ -110,8 +112,12 @@ func Default() Config {
 }
 
 // Load reads a TOML file over the defaults. Unknown keys are errors naming their path.
+// Demo mode is off in a file unless it says demo = true: a node configured for
+// PostgreSQL must not make its own secrets key and demo institutions because the file
+// forgot the line (issue 17).
 func Load(path string) (Config, error) {
 	c := Default()
+	c.Demo = false
 	md, err := toml.DecodeFile(path, &c)
 	if err != nil {
 		var perr toml.ParseError

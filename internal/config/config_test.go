@@ -88,3 +88,23 @@ func TestRefusals(t *testing.T) {
 		})
 	}
 }
+
+// A configuration file is not in demo mode unless it says so; no file is.
+func TestDemoOnlyWhenAsked(t *testing.T) {
+	if !Default().Demo {
+		t.Errorf("Default().Demo = false, want true (no configuration)")
+	}
+	for body, want := range map[string]bool{"[database]\ndriver = \"sqlite\"\n": false, "demo = true\n": true} {
+		c, err := Load(write(t, body))
+		if err != nil || c.Demo != want {
+			t.Errorf("Load(%q).Demo = %v, %v; want %v", body, c.Demo, err, want)
+		}
+	}
+	c, err := Load(write(t, "[database]\ndriver = \"postgres\"\ndsn = \"postgres://db/x\"\n"))
+	if err == nil {
+		err = c.Validate()
+	}
+	if err == nil || !strings.Contains(err.Error(), "secrets.key") {
+		t.Errorf("a postgres file without secrets.key = %v, want a refusal naming secrets.key", err)
+	}
+}
