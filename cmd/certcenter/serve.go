@@ -31,15 +31,31 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errs.Wrap(errs.ListenFailed, err, "listen on %s", cfg.Listen).With("addr", cfg.Listen)
 	}
 	defer ln.Close()
+	var mln net.Listener
+	if cfg.Metrics.Listen != "" {
+		if mln, err = net.Listen("tcp", cfg.Metrics.Listen); err != nil {
+			return errs.Wrap(errs.ListenFailed, err, "metrics.listen %s", cfg.Metrics.Listen).With("addr", cfg.Metrics.Listen)
+		}
+		defer mln.Close()
+	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	defer app.TuneGC()()
-	a, err := app.Open(ctx, cfg, app.Options{Out: stdout, Log: log})
+	a, err := app.Open(ctx, cfg, app.Options{Out: stdout, Log: log, MetricsListener: mln})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	fmt.Fprintf(stdout, "certcenter: serving %s on %s (data %s, %s)\n", cfg.BaseURL, ln.Addr(), app.AbsPath(cfg.DataDir), cfg.Database.Driver)
-	fmt.Fprintf(stdout, "  API %s/api/v1/  CA certificates %s/pki/root.crt %s/pki/ca.crt  metrics %s/metrics\n",
-		cfg.BaseURL, cfg.BaseURL, cfg.BaseURL, cfg.BaseURL)
+	metrics := "not served (see [metrics])"
+	switch {
+	case mln != nil:
+		metrics = "http://" + mln.Addr().String() + "/metrics"
+	case cfg.MetricsPublic():
+		metrics = cfg.BaseURL + "/metrics"
+	case cfg.Metrics.Token != "":
+		metrics = cfg.BaseURL + "/metrics (bearer token)"
+	}
+	fmt.Fprintf(stdout, "  API %s/api/v1/  CA certificates %s/pki/root.crt %s/pki/ca.crt  metrics %s\n",
+		cfg.BaseURL, cfg.BaseURL, cfg.BaseURL, metrics)
 	return a.Serve(ctx, ln)
 }

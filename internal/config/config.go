@@ -38,6 +38,8 @@ type Config struct {
 	Revocation Revocation `toml:"revocation"`
 	// Center configures the certificate center's desk (config_center.go).
 	Center Center `toml:"center"`
+	// Metrics says where /metrics is served (metrics.go).
+	Metrics Metrics `toml:"metrics"`
 	// Demo enables the demo institutions, the development endpoints and the generated
 	// secrets key and CA passphrase. On with no configuration file (Default); in a file,
 	// off unless set.
@@ -249,6 +251,7 @@ func (c *Config) Validate() error {
 	c.CMP.validate(add)
 	c.Revocation.validate(add)
 	c.Center.validate(add)
+	c.Metrics.validate(add)
 	if len(ps) > 0 {
 		return ps
 	}
