@@ -94,7 +94,7 @@ func TestServeAnnouncesNewAuthority(t *testing.T) {
 
 func TestServeSecondStartIsQuiet(t *testing.T) {
 	dir := bootstrapped(t)
-	out, _ := startServe(t, "--data", dir, "--listen", "127.0.0.1:0")
+	out, _ := startServe(t, "--data", dir, "--listen", "127.0.0.1:0", "--base-url", "http://127.0.0.1:8080")
 	if s := out.String(); strings.Contains(s, "NEW CERTIFICATE AUTHORITY") {
 		t.Errorf("a second start announced a new CA:\n%s", s)
 	}
@@ -126,5 +126,15 @@ func TestEnrollBannerKST(t *testing.T) {
 	}
 	if !regexp.MustCompile(`유효기간\):\s+\d{4}-\d\d-\d\d \d\d:\d\d KST \(\+09:00\)\n`).MatchString(out) {
 		t.Errorf("enroll banner:\n%s", out)
+	}
+}
+
+// A start whose base URL differs from the database's is refused with the two URLs
+// and the flag that fixes it.
+func TestServeOtherBaseURLRefused(t *testing.T) {
+	dir := bootstrapped(t)
+	code, _, errs := runCmd(t, "serve", "--data", dir, "--listen", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(errs, "NODE_MISMATCH") || !strings.Contains(errs, "http://127.0.0.1:8080 in the database") || !strings.Contains(errs, "--base-url") {
+		t.Errorf("serve with another base URL = %d %q", code, errs)
 	}
 }

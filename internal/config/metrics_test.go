@@ -17,7 +17,7 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("Load([metrics]) = %+v, %v", c.Metrics, err)
 	}
 	for body, want := range map[string]string{
-		"demo = true\n[metrics]\nlisten = \"9090\"\n":   "metrics.listen",
+		"demo = true\n[metrics]\nlisten = \"9090\"\n":  "metrics.listen",
 		"demo = true\n[metrics]\ntoken = \"s3cret\"\n": "metrics.token",
 	} {
 		c, err := Load(write(t, body))
