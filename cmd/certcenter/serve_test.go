@@ -138,3 +138,26 @@ func TestServeOtherBaseURLRefused(t *testing.T) {
 		t.Errorf("serve with another base URL = %d %q", code, errs)
 	}
 }
+
+// The example configuration passes config check and serve starts with it, secrets
+// created as its comments say.
+func TestExampleConfig(t *testing.T) {
+	ex, err := os.ReadFile(filepath.Join("..", "..", "examples", "certcenter.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "certcenter.toml")
+	os.WriteFile(cfgPath, ex, 0o600)
+	if code, out, errs := runCmd(t, "config", "check", cfgPath); code != 0 || !strings.Contains(out, "ok: ") {
+		t.Fatalf("config check examples/certcenter.toml = %d %q %q", code, out, errs)
+	}
+	os.Mkdir(filepath.Join(dir, "secrets"), 0o700)
+	for _, f := range []string{"secrets.key", "ca-passphrase"} {
+		os.WriteFile(filepath.Join(dir, "secrets", f), []byte(strings.Repeat("ab", 32)+"\n"), 0o600)
+	}
+	out, _ := startServe(t, "--config", cfgPath, "--listen", "127.0.0.1:0")
+	if s := out.String(); !strings.Contains(s, filepath.Join(dir, "data")) || !strings.Contains(s, "serving http://127.0.0.1:8080") || !strings.Contains(s, "metrics not served") {
+		t.Errorf("serve --config examples/certcenter.toml:\n%s", s)
+	}
+}

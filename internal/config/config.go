@@ -135,10 +135,25 @@ func Load(path string) (Config, error) {
 		}
 		return c, fmt.Errorf("config: %s: unknown key %s (check the spelling; see certcenter config check)", path, strings.Join(keys, ", "))
 	}
-	// Relative paths in a file are relative to the file's folder.
+	// Relative paths in a file are relative to the file's folder: the data folder, the
+	// TLS files and the files of secret references ("file:secrets/x" beside the file).
 	base := filepath.Dir(path)
-	if c.DataDir != "" && !filepath.IsAbs(c.DataDir) {
-		c.DataDir = filepath.Join(base, c.DataDir)
+	rel := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(base, p)
+	}
+	c.DataDir = rel(c.DataDir)
+	c.TLS.CertFile, c.TLS.KeyFile = rel(c.TLS.CertFile), rel(c.TLS.KeyFile)
+	for _, ref := range []*string{&c.Secrets.Key, &c.Keys.Passphrase, &c.Keys.PKCS11.PIN, &c.Metrics.Token,
+		&c.Center.SMTP.Password, &c.Center.SMSWebhook.Token} {
+		if f, ok := strings.CutPrefix(*ref, "file:"); ok && f != "" {
+			*ref = "file:" + rel(f)
+		}
+	}
+	for i := range c.Center.TrustedRoots {
+		c.Center.TrustedRoots[i] = rel(c.Center.TrustedRoots[i])
 	}
 	return c, nil
 }

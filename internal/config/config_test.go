@@ -108,3 +108,17 @@ func TestDemoOnlyWhenAsked(t *testing.T) {
 		t.Errorf("a postgres file without secrets.key = %v, want a refusal naming secrets.key", err)
 	}
 }
+
+// Paths in a file, secret references' included, are relative to the file's folder.
+func TestLoadRelativePaths(t *testing.T) {
+	p := write(t, "data_dir = \"data\"\n[secrets]\nkey = \"file:secrets/secrets.key\"\n[keys]\npassphrase = \"file:/etc/abs\"\n[metrics]\ntoken = \"env:X\"\n")
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(p)
+	if c.DataDir != filepath.Join(dir, "data") || c.Secrets.Key != "file:"+filepath.Join(dir, "secrets", "secrets.key") ||
+		c.Keys.Passphrase != "file:/etc/abs" || c.Metrics.Token != "env:X" {
+		t.Errorf("Load = data %q, secrets %q, passphrase %q, token %q", c.DataDir, c.Secrets.Key, c.Keys.Passphrase, c.Metrics.Token)
+	}
+}
