@@ -133,7 +133,7 @@ func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.
 			names = append(names, d.Code+" "+d.Name)
 		}
 		fmt.Fprintf(opts.Out, "  institutions: %s\n  their API keys: %s (mode 0600)\n",
-			strings.Join(names, ", "), filepath.Join(cfg.DataDir, demoFile))
+			strings.Join(names, ", "), filepath.Join(dir, demoFile))
 	}
 	fmt.Fprintf(opts.Out, "  database: %s\n", cfg.Database.Driver)
 	return auths, nil
