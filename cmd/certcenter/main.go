@@ -26,6 +26,8 @@ usage:
                     [--usage banking|universal] [--teller ID] [--json] [--data DIR | --config FILE]
   certcenter config check FILE
   certcenter audit verify [--data DIR | --config FILE]
+  certcenter root crl --key FILE|pkcs11:LABEL --out FILE [--cert ROOT] [--days N] [--data DIR | --config FILE]
+  certcenter root import-crl FILE [--data DIR | --config FILE]
 
 With no --config, certcenter runs on an embedded SQLite database in DIR
 (default ./certcenter-data) and creates a demo CA and institutions on first start.
@@ -34,10 +36,12 @@ certcenter COMMAND --help describes one command.
 
 // synopses are the usage lines of the commands, for COMMAND --help.
 var synopses = map[string]string{
-	"serve":        "certcenter serve [--data DIR] [--listen ADDR] [--base-url URL] [--config FILE]",
-	"enroll":       "certcenter enroll --institution CODE --name NAME --idn NUMBER [flags]",
-	"config check": "certcenter config check FILE\n\nValidates a configuration file: unknown keys, missing values, secret references.",
-	"audit verify": "certcenter audit verify [--data DIR | --config FILE]\n\nChecks the audit log's hash chain and prints \"ok: N entries\" or the first broken entry.",
+	"serve":           "certcenter serve [--data DIR] [--listen ADDR] [--base-url URL] [--config FILE]",
+	"enroll":          "certcenter enroll --institution CODE --name NAME --idn NUMBER [flags]",
+	"config check":    "certcenter config check FILE\n\nValidates a configuration file: unknown keys, missing values, secret references.",
+	"root crl":        "certcenter root crl --key FILE|pkcs11:LABEL --out FILE [--cert ROOT] [--days N] [--data DIR | --config FILE]\n\nSigns the root's CRL with the root key, on the machine that keeps it (keys.root = \"offline\").",
+	"root import-crl": "certcenter root import-crl FILE [--data DIR | --config FILE]\n\nStores a root CRL signed offline, after checking its signature and dates.",
+	"audit verify":    "certcenter audit verify [--data DIR | --config FILE]\n\nChecks the audit log's hash chain and prints \"ok: N entries\" or the first broken entry.",
 }
 
 func main() {
@@ -63,6 +67,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdConfig(args[1:], stdout)
 	case "audit":
 		err = cmdAudit(ctx, args[1:], stdout)
+	case "root":
+		err = cmdRoot(ctx, args[1:], stdout)
 	default:
 		err = usageError(fmt.Sprintf("unknown command %q", args[0]))
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/certcenter/certcenter/internal/center"
 	"github.com/certcenter/certcenter/internal/config"
 	"github.com/certcenter/certcenter/internal/httpapi"
+	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/revocation"
 	"github.com/certcenter/certcenter/internal/sealer"
 	"github.com/certcenter/certcenter/internal/store/sqlstore"
@@ -136,8 +137,9 @@ func caConfig(cfg config.Config, now func() time.Time, seal *sealer.Sealer, log 
 		Organization: cfg.CA.Organization, RootName: cfg.CA.RootName, IssuingName: cfg.CA.IssuingName,
 		PolicyArc: cfg.CA.PolicyArc, CPSURI: cfg.CA.CPSURI, BaseURL: cfg.BaseURL,
 		Partitions: cfg.CA.CRLPartitions, Now: now,
-		Tag:     func(data ...[]byte) []byte { return seal.MAC("ca", data...) },
-		OnError: func(err error) { log.Warn("certificate authority", "err", err) },
+		Tag:         func(data ...[]byte) []byte { return seal.MAC("ca", data...) },
+		OnError:     func(err error) { log.Warn("certificate authority", "err", err) },
+		RootOffline: cfg.Keys.Root == "offline",
 	}
 }
 
@@ -184,7 +186,11 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	}
 	// Before anything is served: the same secrets key, base URL and CA keys as the
 	// node that created the database, or no start (nodecheck.go).
-	if err := checkNode(ctx, st, checks, &ks, auths); err != nil {
+	var skip []model.AuthorityRole
+	if ccfg.RootOffline {
+		skip = append(skip, model.RoleRoot) // not on this machine
+	}
+	if err := checkNode(ctx, st, checks, &ks, auths, skip...); err != nil {
 		st.Close()
 		return nil, err
 	}

@@ -136,6 +136,13 @@ func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.
 			strings.Join(names, ", "), filepath.Join(dir, demoFile))
 	}
 	fmt.Fprintf(opts.Out, "  database: %s\n", cfg.Database.Driver)
+	if ccfg.RootOffline {
+		where := strings.TrimPrefix(auths[0].KeyRef, "file:")
+		if strings.HasPrefix(auths[0].KeyRef, "file:") {
+			where = filepath.Join(dir, where)
+		}
+		fmt.Fprintf(opts.Out, "  keys.root = \"offline\": the root key is %s. Sign the root's CRL now (certcenter root crl), import it (certcenter root import-crl), then move the key off this machine.\n", where)
+	}
 	return auths, nil
 }
 

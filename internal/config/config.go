@@ -75,6 +75,10 @@ type Keys struct {
 	// Default (demo): file:DataDir/keys/passphrase, generated on first start.
 	Passphrase string `toml:"passphrase"`
 	PKCS11     PKCS11 `toml:"pkcs11"`
+	// Root is "offline" when the root key is kept off the servers: no node opens it,
+	// and the root's CRL is signed offline (certcenter root crl) and imported
+	// (certcenter root import-crl). Default "": the root key is beside the others.
+	Root string `toml:"root"`
 }
 
 // PKCS11 locates the keys in an HSM.
@@ -256,6 +260,9 @@ func (c *Config) Validate() error {
 		}
 	default:
 		add("keys.source", "%q: must be \"file\" or \"pkcs11\"", c.Keys.Source)
+	}
+	if c.Keys.Root != "" && c.Keys.Root != "offline" {
+		add("keys.root", "%q: must be \"offline\" or absent", c.Keys.Root)
 	}
 	if c.Secrets.Key != "" && !refRE.MatchString(c.Secrets.Key) {
 		add("secrets.key", "must be a reference env:NAME or file:/path, never the key itself")
