@@ -57,5 +57,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "  API %s/api/v1/  CA certificates %s/pki/root.crt %s/pki/ca.crt  metrics %s\n",
 		cfg.BaseURL, cfg.BaseURL, cfg.BaseURL, metrics)
+	if err := a.SeedDemoCustomers(ctx); err != nil {
+		return err
+	}
+	a.DemoBanner(stdout)
 	return a.Serve(ctx, ln)
 }
