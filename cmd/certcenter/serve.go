@@ -45,6 +45,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer a.Close()
+	// Everything that can fail comes before "serving", which says the server is up.
+	if err := a.SeedDemoCustomers(ctx); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "certcenter: serving %s on %s (data %s, %s)\n", cfg.BaseURL, ln.Addr(), app.AbsPath(cfg.DataDir), cfg.Database.Driver)
 	metrics := "not served (see [metrics])"
 	switch {
@@ -57,9 +61,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "  API %s/api/v1/  CA certificates %s/pki/root.crt %s/pki/ca.crt  metrics %s\n",
 		cfg.BaseURL, cfg.BaseURL, cfg.BaseURL, metrics)
-	if err := a.SeedDemoCustomers(ctx); err != nil {
-		return err
-	}
 	a.DemoBanner(stdout)
 	return a.Serve(ctx, ln)
 }

@@ -22,9 +22,7 @@ func (a *App) Handler() http.Handler {
 			return
 		}
 		if !onMain {
-			w.Header().Set("Content-Type", "application/problem+json")
-			w.WriteHeader(http.StatusNotFound)
-			w.Write([]byte(`{"type":"about:blank","title":"Not Found","status":404,"detail":"metrics are not served here (see [metrics] in the configuration)"}` + "\n"))
+			a.API.NotFound(w, r) // the problem document of any unknown path
 			return
 		}
 		metrics.ServeHTTP(w, r)
