@@ -33,6 +33,7 @@ func metricsStatus(t *testing.T, url, token string) int {
 // on the main one (it used to be public everywhere).
 func TestMetricsSetting(t *testing.T) {
 	t.Setenv("TEST_METRICS_TOKEN", "tok-123")
+	t.Setenv("TEST_CA_PASSPHRASE", "a passphrase of some length")
 	for _, tc := range []struct {
 		name                 string
 		adjust               func(*config.Config)
@@ -40,7 +41,7 @@ func TestMetricsSetting(t *testing.T) {
 		separate             bool
 	}{
 		{"demo default", func(c *config.Config) {}, 200, 200, 200, false},
-		{"outside demo, no setting", func(c *config.Config) { c.Demo = false }, 404, 404, 404, false},
+		{"outside demo, no setting", func(c *config.Config) { c.Demo = false; c.Keys.Passphrase = "env:TEST_CA_PASSPHRASE" }, 404, 404, 404, false},
 		{"token", func(c *config.Config) { c.Metrics.Token = "env:TEST_METRICS_TOKEN" }, 401, 401, 200, false},
 		{"own listener", func(c *config.Config) { c.Metrics.Listen = "127.0.0.1:0" }, 404, 404, 404, true},
 	} {

@@ -71,8 +71,9 @@ type CA struct {
 // Keys selects where the CA keys are.
 type Keys struct {
 	Source string `toml:"source"` // "file" or "pkcs11"
-	// Passphrase of the encrypted key files: "env:NAME" or "file:/path".
-	// Default (demo): file:DataDir/keys/passphrase, generated on first start.
+	// Passphrase of the encrypted key files: "env:NAME" or "file:/path". Required
+	// outside demo mode; in demo mode, default file:DataDir/ca-passphrase, generated on
+	// first start.
 	Passphrase string `toml:"passphrase"`
 	PKCS11     PKCS11 `toml:"pkcs11"`
 	// Root is "offline" when the root key is kept off the servers: no node opens it,
@@ -266,6 +267,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Secrets.Key != "" && !refRE.MatchString(c.Secrets.Key) {
 		add("secrets.key", "must be a reference env:NAME or file:/path, never the key itself")
+	}
+	if !c.Demo && c.Keys.Source == "file" && c.Keys.Passphrase == "" {
+		add("keys.passphrase", "required outside demo mode for file keys (by env:NAME or file:/path): a generated one would sit beside the keys")
 	}
 	if !c.Demo && c.Secrets.Key == "" {
 		add("secrets.key", "required outside demo mode (32 bytes in hex, by env:NAME or file:/path)")

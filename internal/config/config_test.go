@@ -72,6 +72,7 @@ func TestRefusals(t *testing.T) {
 		{"bad arc", "[ca]\npolicy_arc = \"1.2.x\"\n", "ca.policy_arc"},
 		{"bad listen", "listen = \"8080\"\n", "listen"},
 		{"production without secrets key", "demo = false\n", "secrets.key"},
+		{"production without a passphrase for file keys", "demo = false\n[secrets]\nkey = \"env:K\"\n", "keys.passphrase"},
 		{"syntax", "listen = \n", "line 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
