@@ -105,6 +105,7 @@ func TestHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"help"}, {"serve", "--help"}, {"serve", "-h"}, {"enroll", "--help"},
 		{"config", "--help"}, {"config", "check", "--help"}, {"audit", "--help"}, {"audit", "verify", "--help"},
+		{"root", "--help"}, {"root", "crl", "--help"}, {"root", "import-crl", "--help"},
 	} {
 		code, out, errs := runCmd(t, args...)
 		if code != 0 || !strings.Contains(out, "usage:") || errs != "" {
