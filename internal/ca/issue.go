@@ -62,6 +62,9 @@ func (a *Authority) Issue(ctx context.Context, req IssueRequest) (*Issued, error
 	}
 	now := a.cfg.Now()
 	notBefore, notAfter := issuance.ValidityFrom(now, 1)
+	if req.ValidityDays > 0 && req.Replaces == nil {
+		notAfter = notBefore.AddDate(0, 0, req.ValidityDays).Add(-time.Second)
+	}
 	if req.Replaces != nil {
 		switch req.Mode {
 		case Renewal:

@@ -53,7 +53,13 @@ type Service struct {
 	ca    Authority
 	now   func() time.Time
 	insts institutionCache
+	// demoValidity allows IssueOptions.ValidityDays (demo deployments only).
+	demoValidity bool
 }
+
+// AllowDemoValidity lets issuances ask for a short validity (IssueOptions): only a
+// demo deployment calls it.
+func (s *Service) AllowDemoValidity() { s.demoValidity = true }
 
 // New returns a center. now is the clock (time.Now in production).
 func New(st Store, seal *sealer.Sealer, authority Authority, now func() time.Time) *Service {

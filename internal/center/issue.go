@@ -23,9 +23,32 @@ func (s *Service) IssueWithCode(ctx context.Context, ref, code string, pub crypt
 	return s.IssueRedeemed(ctx, red, pub, r)
 }
 
+// IssueOptions adjust an issuance.
+type IssueOptions struct {
+	// ValidityDays asks for a short first certificate (demo deployments only: refused
+	// with BAD_REQUEST elsewhere), 1 to 60 days.
+	ValidityDays int
+}
+
+// IssueWithCodeOptions is IssueWithCode with options.
+func (s *Service) IssueWithCodeOptions(ctx context.Context, ref, code string, pub crypto.PublicKey, r []byte, o IssueOptions) (*ca.Issued, error) {
+	if o.ValidityDays != 0 && (!s.demoValidity || o.ValidityDays < 1 || o.ValidityDays > 60) {
+		return nil, errs.New(errs.BadRequest, "a short validity exists only in demo mode (1 to 60 days)")
+	}
+	red, err := s.Redeem(ctx, ref, code)
+	if err != nil {
+		return nil, err
+	}
+	return s.issueRedeemed(ctx, red, pub, r, o)
+}
+
 // IssueRedeemed issues the certificate of a claimed enrollment. On failure the claim is
 // released so the customer can try again with the same code.
 func (s *Service) IssueRedeemed(ctx context.Context, red *Redeemed, pub crypto.PublicKey, r []byte) (*ca.Issued, error) {
+	return s.issueRedeemed(ctx, red, pub, r, IssueOptions{})
+}
+
+func (s *Service) issueRedeemed(ctx context.Context, red *Redeemed, pub crypto.PublicKey, r []byte, o IssueOptions) (*ca.Issued, error) {
 	e := red.Enrollment
 	inst, err := s.institution(ctx, e.InstitutionCode)
 	if err != nil {
@@ -35,6 +58,7 @@ func (s *Service) IssueRedeemed(ctx context.Context, red *Redeemed, pub crypto.P
 	req := ca.IssueRequest{
 		Institution: inst, EnrollmentRef: e.Reference, Name: e.Name, IDN: red.IDN,
 		Kind: e.Kind, Usage: e.Usage, PublicKey: pub, RandomNum: r, Actor: "subscriber", ConfirmBy: red.ConfirmBy,
+		ValidityDays: o.ValidityDays,
 	}
 	if len(e.Replaces) > 0 {
 		old, err := s.store.Certificate(ctx, e.Replaces)
