@@ -74,8 +74,8 @@ type Options struct {
 	// DemoRelyingParty is the demo relying party's URL, linked after a financial
 	// certificate enrollment (demo mode).
 	DemoRelyingParty string
-	Log       *slog.Logger
-	Now       func() time.Time
+	Log              *slog.Logger
+	Now              func() time.Time
 }
 
 // Handler serves the certificate centers.
