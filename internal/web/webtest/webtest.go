@@ -73,7 +73,7 @@ func New(t testing.TB, vp Viewport) *Browser {
 	)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
+	ctx, cancelT := context.WithTimeout(ctx, 10*time.Minute)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	b := &Browser{Ctx: ctx, Downloads: t.TempDir(), t: t, name: safe(t.Name()) + "-" + vp.Name}
 	emulate := chromedp.EmulateViewport(vp.Width, vp.Height)
