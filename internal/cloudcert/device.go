@@ -3,12 +3,12 @@ package cloudcert
 import (
 	"context"
 	"crypto/ecdsa"
-	"encoding/binary"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"crypto/x509"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/big"
