@@ -237,6 +237,17 @@ func TestFinCertEndToEnd(t *testing.T) {
 		if st, m := e.do("POST", "/fincert/v1/sign-requests/"+id3+"/complete", "", with(replay, "pin", finPIN), nil); st != http.StatusForbidden || code(m) != "FINCERT_CHALLENGE_INVALID" {
 			t.Errorf("replayed challenge = %d %v", st, m)
 		}
+		// Nor with a wrong PIN: refused before the PIN counts (the lockout below starts at 0).
+		if st, m := e.do("POST", "/fincert/v1/sign-requests/"+id3+"/complete", "", with(replay, "pin", "975310"), nil); st != http.StatusForbidden || code(m) != "FINCERT_CHALLENGE_INVALID" {
+			t.Errorf("replayed challenge with a wrong PIN = %d %v", st, m)
+		}
+		// A challenge lives 2 minutes.
+		late := b.proof("sign", id3)
+		restoreLate := e.at(e.clock.Now().Add(cloudcert.ChallengeLifetime + time.Second))
+		if st, m := e.do("POST", "/fincert/v1/sign-requests/"+id3+"/complete", "", with(late, "pin", finPIN), nil); st != http.StatusForbidden || code(m) != "FINCERT_CHALLENGE_INVALID" {
+			t.Errorf("expired challenge = %d %v", st, m)
+		}
+		restoreLate()
 		// A proof for one sign request does not complete another.
 		wrong := b.proof("sign", id2)
 		if st, m := e.do("POST", "/fincert/v1/sign-requests/"+id3+"/complete", "", with(wrong, "pin", finPIN), nil); st != http.StatusForbidden || code(m) != "FINCERT_DEVICE_PROOF" {

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"crypto/x509"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/big"
@@ -63,17 +64,36 @@ type Challenge struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
-// NewChallenge draws a challenge for a connected device.
+// NewChallenge draws a challenge for a connected device. Challenges cost no write: the
+// nonce is 16 random bytes, its expiry (Unix microseconds, 8 bytes) and a 16-byte MAC
+// under the secrets key bound to the device; the store records a nonce only when it is
+// used, once (UseFinCertChallenge), so the signing path commits once per signature.
 func (s *Service) NewChallenge(ctx context.Context, deviceID string) (*Challenge, error) {
 	if _, err := s.device(ctx, deviceID); err != nil {
 		return nil, err
 	}
-	c := model.FinCertChallenge{Nonce: make([]byte, 32), DeviceID: deviceID, ExpiresAt: s.now().Add(ChallengeLifetime)}
-	rand.Read(c.Nonce)
-	if err := s.st.CreateFinCertChallenge(ctx, c); err != nil {
-		return nil, err
+	exp := s.now().Add(ChallengeLifetime).Truncate(time.Microsecond)
+	nonce := make([]byte, 16, nonceLen)
+	rand.Read(nonce)
+	nonce = binary.BigEndian.AppendUint64(nonce, uint64(exp.UnixMicro()))
+	nonce = append(nonce, s.nonceTag(deviceID, nonce)...)
+	return &Challenge{Nonce: nonce, ExpiresAt: exp}, nil
+}
+
+const nonceLen = 16 + 8 + 16
+
+func (s *Service) nonceTag(deviceID string, body []byte) []byte {
+	return s.seal.MAC("fincert-challenge", []byte(deviceID), body)[:16]
+}
+
+// openNonce checks a challenge's MAC (for this device) and expiry.
+func (s *Service) openNonce(deviceID string, nonce []byte) (model.FinCertChallenge, bool) {
+	c := model.FinCertChallenge{Nonce: nonce, DeviceID: deviceID}
+	if len(nonce) != nonceLen || subtle.ConstantTimeCompare(s.nonceTag(deviceID, nonce[:24]), nonce[24:]) != 1 {
+		return c, false
 	}
-	return &Challenge{Nonce: c.Nonce, ExpiresAt: c.ExpiresAt}, nil
+	c.ExpiresAt = time.UnixMicro(int64(binary.BigEndian.Uint64(nonce[16:24]))).UTC()
+	return c, s.now().Before(c.ExpiresAt)
 }
 
 func (s *Service) device(ctx context.Context, id string) (model.FinCertDevice, error) {
@@ -95,33 +115,51 @@ type DeviceProof struct {
 	Proof    []byte `json:"proof"`
 }
 
-// checkDevice verifies a device proof and consumes its challenge (single use): it
-// returns the device and the person's active line.
-func (s *Service) checkDevice(ctx context.Context, p DeviceProof, purpose, binding string) (model.FinCertDevice, model.FinCertLine, error) {
+// checkDevice verifies a device proof without using its challenge: it returns the
+// device, the person's active line and the challenge, which the caller must use in the
+// transaction that records the attempt (useDevice, or the PIN's and the signature's
+// transactions), so that a proof works once.
+func (s *Service) checkDevice(ctx context.Context, p DeviceProof, purpose, binding string) (model.FinCertDevice, model.FinCertLine, model.FinCertChallenge, error) {
 	var l model.FinCertLine
 	d, err := s.device(ctx, p.DeviceID)
 	if err != nil {
-		return d, l, err
+		return d, l, model.FinCertChallenge{}, err
 	}
 	pub, err := ParseDeviceKey(d.SPKI)
 	if err != nil {
-		return d, l, err
+		return d, l, model.FinCertChallenge{}, err
 	}
-	if err := s.st.UseFinCertChallenge(ctx, p.Nonce, d.ID, s.now()); err != nil {
-		if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
-			return d, l, errs.New(errs.FinCertChallengeInvalid, "challenge of device %s", d.ID)
-		}
-		return d, l, err
+	ch, ok := s.openNonce(d.ID, p.Nonce)
+	if !ok {
+		return d, l, ch, errs.New(errs.FinCertChallengeInvalid, "challenge of device %s is not this server's or expired", d.ID)
 	}
 	if !verifyProof(pub, ProofMessage(purpose, binding, p.Nonce), p.Proof) {
 		s.audit(ctx, model.AuditEvent{Type: "fincert.device_proof_failed", Actor: "subscriber", Subject: d.ID})
-		return d, l, errs.New(errs.FinCertDeviceProof, "device %s", d.ID)
+		return d, l, ch, errs.New(errs.FinCertDeviceProof, "device %s", d.ID)
 	}
 	l, err = s.st.ActiveFinCertLine(ctx, d.Person)
 	if err != nil {
-		return d, l, notFound(err, errs.FinCertNotFound, "no active financial certificate for device %s", d.ID)
+		return d, l, ch, notFound(err, errs.FinCertNotFound, "no active financial certificate for device %s", d.ID)
 	}
-	return d, l, nil
+	return d, l, ch, nil
+}
+
+// useDevice is checkDevice for the operations that use the challenge at once (manage,
+// renew, PIN reset): a challenge used before is FINCERT_CHALLENGE_INVALID.
+func (s *Service) useDevice(ctx context.Context, p DeviceProof, purpose, binding string) (model.FinCertDevice, model.FinCertLine, error) {
+	d, l, ch, err := s.checkDevice(ctx, p, purpose, binding)
+	if err != nil {
+		return d, l, err
+	}
+	return d, l, s.useChallenge(ctx, ch)
+}
+
+func (s *Service) useChallenge(ctx context.Context, ch model.FinCertChallenge) error {
+	err := s.st.UseFinCertChallenge(ctx, ch, s.now())
+	if errors.Is(err, store.ErrConflict) {
+		return errs.New(errs.FinCertChallengeInvalid, "challenge of device %s was used", ch.DeviceID)
+	}
+	return err
 }
 
 // DeviceView is a device as its owner sees it.
@@ -134,7 +172,7 @@ type DeviceView struct {
 
 // Devices lists the connected devices of the person whose device proves itself.
 func (s *Service) Devices(ctx context.Context, p DeviceProof) ([]DeviceView, error) {
-	d, _, err := s.checkDevice(ctx, p, "manage", "")
+	d, _, err := s.useDevice(ctx, p, "manage", "")
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +195,7 @@ func (s *Service) deviceViews(ctx context.Context, person []byte) ([]DeviceView,
 
 // Disconnect disconnects one of the person's devices (possibly the proving one).
 func (s *Service) Disconnect(ctx context.Context, p DeviceProof, target string) error {
-	d, l, err := s.checkDevice(ctx, p, "manage", target)
+	d, l, err := s.useDevice(ctx, p, "manage", target)
 	if err != nil {
 		return err
 	}

@@ -69,5 +69,8 @@
 // ProofMessage(purpose, binding, nonce) = "certcenter-fincert-device-v1\0" purpose "\0"
 // binding "\0" nonce, with purpose "sign" (binding: the sign request id), "manage"
 // (binding "" to list or read, the target device id to disconnect), "renew" (""), or
-// "pin-reset" (the reset id). Each nonce works once, for 2 minutes.
+// "pin-reset" (the reset id). Each nonce works once, for 2 minutes. A nonce is stateless
+// until used (random bytes, expiry, a MAC under the secrets key bound to the device);
+// its use is recorded in the transaction that records the attempt, so a signature costs
+// one commit beside the institution's sign request, and a wrong PIN one.
 package cloudcert

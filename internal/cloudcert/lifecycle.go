@@ -165,7 +165,7 @@ func (s *Service) Issue(ctx context.Context, r IssueRequest) (*CertInfo, error) 
 
 // CertInfo returns the certificate of the person whose device proves itself.
 func (s *Service) CertInfo(ctx context.Context, p DeviceProof) (*CertInfo, error) {
-	_, l, err := s.checkDevice(ctx, p, "manage", "")
+	_, l, err := s.useDevice(ctx, p, "manage", "")
 	if err != nil {
 		return nil, err
 	}
@@ -176,47 +176,57 @@ func (s *Service) CertInfo(ctx context.Context, p DeviceProof) (*CertInfo, error
 	return info(c, l), nil
 }
 
-// unlock checks device, then PIN, and returns the line and its usable certificate. A
-// wrong PIN counts toward the lock (MaxWrongPINs); the right one clears the count.
-func (s *Service) unlock(ctx context.Context, p DeviceProof, pin, purpose, binding string) (model.FinCertDevice, model.FinCertLine, model.Certificate, error) {
+// unlock checks device, then PIN, then the certificate, and returns the line, its
+// usable certificate and the attempt's challenge, which the caller uses in the
+// transaction that records its success. A wrong PIN uses the challenge and counts
+// toward the lock (MaxWrongPINs) in one transaction; a challenge used before counts
+// nothing and is FINCERT_CHALLENGE_INVALID, as it is on success, so that a replayed
+// proof tells nothing about the PIN.
+func (s *Service) unlock(ctx context.Context, p DeviceProof, pin, purpose, binding string) (model.FinCertDevice, model.FinCertLine, model.Certificate, model.FinCertChallenge, error) {
 	var c model.Certificate
-	d, l, err := s.checkDevice(ctx, p, purpose, binding)
+	d, l, ch, err := s.checkDevice(ctx, p, purpose, binding)
 	if err != nil {
-		return d, l, c, err
+		return d, l, c, ch, err
 	}
 	if l.PINLocked {
-		return d, l, c, errs.New(errs.FinCertPINLocked, "line %s", l.ID)
+		return d, l, c, ch, errs.New(errs.FinCertPINLocked, "line %s", l.ID)
 	}
 	if err := s.matchPIN(l.ID, pin, l.PINHash); errors.Is(err, errPINMismatch) {
-		fails, locked, err := s.st.RecordFinCertPINFailure(ctx, l.ID, MaxWrongPINs, model.AuditEvent{Type: "fincert.pin_wrong",
+		fails, locked, err := s.st.RecordFinCertPINFailure(ctx, l.ID, &ch, s.now(), MaxWrongPINs, model.AuditEvent{Type: "fincert.pin_wrong",
 			Actor: "subscriber", Institution: l.InstitutionCode, Subject: l.ID, Details: map[string]string{"device": d.ID}})
+		if errors.Is(err, store.ErrConflict) {
+			return d, l, c, ch, errs.New(errs.FinCertChallengeInvalid, "challenge of device %s was used", d.ID)
+		}
 		if err != nil {
-			return d, l, c, err
+			return d, l, c, ch, err
 		}
 		if locked {
 			s.send(ctx, l, "[금융인증서] PIN 5회 오류로 금융인증서가 잠겼습니다. 거래 기관에서 본인확인 후 PIN을 재설정하세요.")
-			return d, l, c, errs.New(errs.FinCertPINLocked, "line %s locked after %d wrong PINs", l.ID, fails)
+			return d, l, c, ch, errs.New(errs.FinCertPINLocked, "line %s locked after %d wrong PINs", l.ID, fails)
 		}
-		return d, l, c, errs.New(errs.FinCertPINWrong, "%d of %d", fails, MaxWrongPINs).With("remaining", itoa(MaxWrongPINs-fails))
+		return d, l, c, ch, errs.New(errs.FinCertPINWrong, "%d of %d", fails, MaxWrongPINs).With("remaining", itoa(MaxWrongPINs-fails))
 	} else if err != nil {
-		return d, l, c, err
-	}
-	if l.PINFails > 0 {
-		if err := s.st.ClearFinCertPINFailures(ctx, l.ID); err != nil {
-			return d, l, c, err
-		}
+		return d, l, c, ch, err
 	}
 	c, err = s.usableCert(ctx, l)
-	return d, l, c, err
+	return d, l, c, ch, err
 }
 
 // Renew renews the person's financial certificate inside the window (from 30 days
 // before expiry; earlier is FINCERT_RENEWAL_WINDOW): a new key, the same PIN, the new
 // certificate running three years from the old expiry.
 func (s *Service) Renew(ctx context.Context, p DeviceProof, pin string) (*CertInfo, error) {
-	_, l, c, err := s.unlock(ctx, p, pin, "renew", "")
+	_, l, c, ch, err := s.unlock(ctx, p, pin, "renew", "")
 	if err != nil {
 		return nil, err
+	}
+	if err := s.useChallenge(ctx, ch); err != nil {
+		return nil, err
+	}
+	if l.PINFails > 0 {
+		if err := s.st.ClearFinCertPINFailures(ctx, l.ID); err != nil {
+			return nil, err
+		}
 	}
 	if opens := ca.RenewalOpens(c.NotAfter); s.now().Before(opens) {
 		d := opens.In(kst).Format("2006-01-02")
@@ -291,7 +301,7 @@ func (s *Service) StartPINReset(ctx context.Context, inst model.Institution, ver
 // CompletePINReset sets the new PIN with the reset code, from a registered device of
 // the person (a new browser registers first).
 func (s *Service) CompletePINReset(ctx context.Context, resetID, code, pin string, p DeviceProof) error {
-	d, l, err := s.checkDevice(ctx, p, "pin-reset", resetID)
+	d, l, err := s.useDevice(ctx, p, "pin-reset", resetID)
 	if err != nil {
 		return err
 	}

@@ -92,7 +92,7 @@ type Store interface {
 	ActiveFinCertLineByLookup(ctx context.Context, lookup []byte) (model.FinCertLine, error)
 	RenewFinCertLine(ctx context.Context, id string, serial model.Serial, wrappedKey, wrappedR []byte, at time.Time, ev model.AuditEvent) error
 	SetFinCertPIN(ctx context.Context, id string, pinHash []byte, at time.Time, ev model.AuditEvent) error
-	RecordFinCertPINFailure(ctx context.Context, id string, max int, ev model.AuditEvent) (fails int, locked bool, err error)
+	RecordFinCertPINFailure(ctx context.Context, id string, c *model.FinCertChallenge, at time.Time, max int, ev model.AuditEvent) (fails int, locked bool, err error)
 	ClearFinCertPINFailures(ctx context.Context, id string) error
 
 	AddFinCertDevice(ctx context.Context, d model.FinCertDevice, max int, ev model.AuditEvent) error
@@ -100,8 +100,7 @@ type Store interface {
 	FinCertDevices(ctx context.Context, person []byte) ([]model.FinCertDevice, error)
 	DisconnectFinCertDevice(ctx context.Context, id string, at time.Time, ev model.AuditEvent) error
 
-	CreateFinCertChallenge(ctx context.Context, c model.FinCertChallenge) error
-	UseFinCertChallenge(ctx context.Context, nonce []byte, deviceID string, at time.Time) error
+	UseFinCertChallenge(ctx context.Context, c model.FinCertChallenge, at time.Time) error
 
 	CreateFinCertPending(ctx context.Context, p model.FinCertPending, ev model.AuditEvent) error
 	FinCertPending(ctx context.Context, id string) (model.FinCertPending, error)
@@ -111,7 +110,7 @@ type Store interface {
 
 	CreateFinCertSignRequest(ctx context.Context, r model.FinCertSignRequest, ev model.AuditEvent) error
 	FinCertSignRequest(ctx context.Context, id string) (model.FinCertSignRequest, error)
-	UseFinCertSignRequest(ctx context.Context, id string, serial model.Serial, at time.Time, ev model.AuditEvent) error
+	UseFinCertSignRequest(ctx context.Context, id string, serial model.Serial, c *model.FinCertChallenge, lineID string, at time.Time, ev model.AuditEvent) error
 
 	AppendAudit(ctx context.Context, ev model.AuditEvent) error
 	Institution(ctx context.Context, code string) (model.Institution, error)

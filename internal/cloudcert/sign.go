@@ -302,7 +302,22 @@ func (s *Service) Complete(ctx context.Context, id string, p DeviceProof, pin st
 	if err != nil {
 		return nil, err
 	}
-	d, l, c, err := s.unlock(ctx, p, pin, "sign", id)
+	d, l, c, ch, err := s.unlock(ctx, p, pin, "sign", id)
+	if err != nil {
+		return nil, err
+	}
+	// One commit records the attempt: the challenge used, the PIN failures cleared, the
+	// request used with its audit entry. It precedes the signature, so a failure to sign
+	// (internal) spends the request: the user starts again from the institution's page.
+	err = s.st.UseFinCertSignRequest(ctx, id, c.Serial, &ch, l.ID, s.now(), model.AuditEvent{Type: "fincert.signed", Actor: "subscriber",
+		Institution: r.OrgCode, Subject: id, Details: map[string]string{"serial": c.Serial.String(), "device": d.ID,
+			"signType": r.Info.SignType, "format": r.SignFormat.Type, "items": itoa(len(items))}})
+	if errors.Is(err, store.ErrConflict) {
+		if cur, err2 := s.st.FinCertSignRequest(ctx, id); err2 == nil && cur.UsedAt == nil && s.now().Before(cur.ExpiresAt) {
+			return nil, errs.New(errs.FinCertChallengeInvalid, "challenge of device %s was used", d.ID)
+		}
+		return nil, errs.New(errs.FinCertSignRequestUsed, "sign request %s", id)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -341,15 +356,6 @@ func (s *Service) Complete(ctx context.Context, id string, p DeviceProof, pin st
 			return nil, err
 		}
 		res.SignedVals = append(res.SignedVals, sig)
-	}
-	err = s.st.UseFinCertSignRequest(ctx, id, c.Serial, s.now(), model.AuditEvent{Type: "fincert.signed", Actor: "subscriber",
-		Institution: r.OrgCode, Subject: id, Details: map[string]string{"serial": c.Serial.String(), "device": d.ID,
-			"signType": r.Info.SignType, "format": r.SignFormat.Type, "items": itoa(len(items))}})
-	if errors.Is(err, store.ErrConflict) {
-		return nil, errs.New(errs.FinCertSignRequestUsed, "sign request %s", id)
-	}
-	if err != nil {
-		return nil, err
 	}
 	return res, nil
 }

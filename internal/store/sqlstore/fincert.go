@@ -138,9 +138,16 @@ func (db *DB) SetFinCertPIN(ctx context.Context, id string, pinHash []byte, at t
 	})
 }
 
-// RecordFinCertPINFailure counts a wrong PIN, locking the line at max.
-func (db *DB) RecordFinCertPINFailure(ctx context.Context, id string, max int, ev model.AuditEvent) (fails int, locked bool, err error) {
+// RecordFinCertPINFailure counts a wrong PIN, locking the line at max, and uses the
+// challenge c of the attempt (when not nil) in the same transaction: a challenge used
+// before is store.ErrConflict and counts nothing.
+func (db *DB) RecordFinCertPINFailure(ctx context.Context, id string, c *model.FinCertChallenge, at time.Time, max int, ev model.AuditEvent) (fails int, locked bool, err error) {
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		if c != nil {
+			if err := db.useChallenge(ctx, tx, *c, at); err != nil {
+				return err
+			}
+		}
 		var l int
 		err := tx.QueryRowContext(ctx, db.d.rebind(`UPDATE fincert_lines SET pin_fails = pin_fails + 1,
 pin_locked = CASE WHEN pin_fails + 1 >= ? THEN 1 ELSE pin_locked END WHERE id = ? RETURNING pin_fails, pin_locked`), max, id).Scan(&fails, &l)
@@ -245,34 +252,30 @@ func (db *DB) DisconnectFinCertDevice(ctx context.Context, id string, at time.Ti
 	})
 }
 
-// CreateFinCertChallenge stores a challenge (expired ones are deleted on the way).
-func (db *DB) CreateFinCertChallenge(ctx context.Context, c model.FinCertChallenge) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, db.d.rebind(`DELETE FROM fincert_challenges WHERE expires_at < ?`),
-			micros(c.ExpiresAt.Add(-time.Hour))); err != nil {
-			return wrapf(err, "sweep fincert challenges")
-		}
-		_, err := tx.ExecContext(ctx, db.d.rebind(`INSERT INTO fincert_challenges (nonce, device_id, expires_at) VALUES (?, ?, ?)`),
-			c.Nonce, c.DeviceID, micros(c.ExpiresAt))
-		if db.d.isUniqueViolation(err) {
-			return fmt.Errorf("sqlstore: create fincert challenge: %w", store.ErrConflict)
-		}
-		return wrapIf(err, "create fincert challenge")
-	})
+// UseFinCertChallenge records a challenge as used (challenges are stateless until
+// then: the service authenticates their expiry), and the device's use; store.ErrConflict
+// when it was used before. Used challenges expired an hour ago are deleted on the way.
+func (db *DB) UseFinCertChallenge(ctx context.Context, c model.FinCertChallenge, at time.Time) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error { return db.useChallenge(ctx, tx, c, at) })
 }
 
-// UseFinCertChallenge consumes the device's challenge if unused and unexpired at at,
-// and records the device's use.
-func (db *DB) UseFinCertChallenge(ctx context.Context, nonce []byte, deviceID string, at time.Time) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := db.execOne(ctx, tx, "use fincert challenge", "fincert_challenges", "nonce", nonce,
-			`UPDATE fincert_challenges SET used_at = ? WHERE nonce = ? AND device_id = ? AND used_at IS NULL AND expires_at > ?`,
-			micros(at), nonce, deviceID, micros(at)); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, db.d.rebind(`UPDATE fincert_devices SET last_used_at = ? WHERE id = ?`), micros(at), deviceID)
-		return wrapIf(err, "use fincert challenge")
-	})
+func (db *DB) useChallenge(ctx context.Context, tx *sql.Tx, c model.FinCertChallenge, at time.Time) error {
+	if _, err := tx.ExecContext(ctx, db.d.rebind(`DELETE FROM fincert_challenges WHERE expires_at < ?`),
+		micros(at.Add(-time.Hour))); err != nil {
+		return wrapf(err, "sweep fincert challenges")
+	}
+	res, err := tx.ExecContext(ctx, db.d.rebind(`INSERT INTO fincert_challenges (nonce, device_id, expires_at, used_at) VALUES (?, ?, ?, ?)
+ON CONFLICT DO NOTHING`), c.Nonce, c.DeviceID, micros(c.ExpiresAt), micros(at))
+	if err != nil {
+		return wrapf(err, "use fincert challenge")
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return wrapf(err, "use fincert challenge")
+	} else if n == 0 {
+		return fmt.Errorf("sqlstore: use fincert challenge: used before: %w", store.ErrConflict)
+	}
+	_, err = tx.ExecContext(ctx, db.d.rebind(`UPDATE fincert_devices SET last_used_at = ? WHERE id = ?`), micros(at), c.DeviceID)
+	return wrapIf(err, "use fincert challenge")
 }
 
 const fincertPendingColumns = `id, kind, line_id, secret, spki, label, tries, created_at, expires_at, used_at`
@@ -376,9 +379,22 @@ FROM fincert_sign_requests WHERE id = ?`), id).Scan(&r.ID, &r.InstitutionCode, &
 	return r, nil
 }
 
-// UseFinCertSignRequest marks a sign request used by the certificate serial, once.
-func (db *DB) UseFinCertSignRequest(ctx context.Context, id string, serial model.Serial, at time.Time, ev model.AuditEvent) error {
+// UseFinCertSignRequest marks a sign request used by the certificate serial, once, in
+// one transaction with the use of the attempt's challenge c (when not nil) and the reset
+// of the PIN failures of line lineID (when not ""): one commit per signature.
+// store.ErrConflict when the request or the challenge was used before.
+func (db *DB) UseFinCertSignRequest(ctx context.Context, id string, serial model.Serial, c *model.FinCertChallenge, lineID string, at time.Time, ev model.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if c != nil {
+			if err := db.useChallenge(ctx, tx, *c, at); err != nil {
+				return err
+			}
+		}
+		if lineID != "" {
+			if _, err := tx.ExecContext(ctx, db.d.rebind(`UPDATE fincert_lines SET pin_fails = 0 WHERE id = ? AND pin_fails > 0 AND pin_locked = 0`), lineID); err != nil {
+				return wrapf(err, "clear fincert PIN failures")
+			}
+		}
 		if err := db.execOne(ctx, tx, "use fincert sign request", "fincert_sign_requests", "id", id,
 			`UPDATE fincert_sign_requests SET used_at = ?, serial = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?`,
 			micros(at), serial.String(), id, micros(at)); err != nil {

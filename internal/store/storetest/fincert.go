@@ -21,14 +21,13 @@ type FinCertStore interface {
 	ActiveFinCertLineByLookup(ctx context.Context, lookup []byte) (model.FinCertLine, error)
 	RenewFinCertLine(ctx context.Context, id string, serial model.Serial, wrappedKey, wrappedR []byte, at time.Time, ev model.AuditEvent) error
 	SetFinCertPIN(ctx context.Context, id string, pinHash []byte, at time.Time, ev model.AuditEvent) error
-	RecordFinCertPINFailure(ctx context.Context, id string, max int, ev model.AuditEvent) (int, bool, error)
+	RecordFinCertPINFailure(ctx context.Context, id string, c *model.FinCertChallenge, at time.Time, max int, ev model.AuditEvent) (int, bool, error)
 	ClearFinCertPINFailures(ctx context.Context, id string) error
 	AddFinCertDevice(ctx context.Context, d model.FinCertDevice, max int, ev model.AuditEvent) error
 	FinCertDevice(ctx context.Context, id string) (model.FinCertDevice, error)
 	FinCertDevices(ctx context.Context, person []byte) ([]model.FinCertDevice, error)
 	DisconnectFinCertDevice(ctx context.Context, id string, at time.Time, ev model.AuditEvent) error
-	CreateFinCertChallenge(ctx context.Context, c model.FinCertChallenge) error
-	UseFinCertChallenge(ctx context.Context, nonce []byte, deviceID string, at time.Time) error
+	UseFinCertChallenge(ctx context.Context, c model.FinCertChallenge, at time.Time) error
 	CreateFinCertPending(ctx context.Context, p model.FinCertPending, ev model.AuditEvent) error
 	FinCertPending(ctx context.Context, id string) (model.FinCertPending, error)
 	CountFinCertPending(ctx context.Context, lineID, kind string, since time.Time) (int, error)
@@ -36,7 +35,7 @@ type FinCertStore interface {
 	UseFinCertPending(ctx context.Context, id string, at time.Time) error
 	CreateFinCertSignRequest(ctx context.Context, r model.FinCertSignRequest, ev model.AuditEvent) error
 	FinCertSignRequest(ctx context.Context, id string) (model.FinCertSignRequest, error)
-	UseFinCertSignRequest(ctx context.Context, id string, serial model.Serial, at time.Time, ev model.AuditEvent) error
+	UseFinCertSignRequest(ctx context.Context, id string, serial model.Serial, c *model.FinCertChallenge, lineID string, at time.Time, ev model.AuditEvent) error
 }
 
 // FinCertOpener returns a new, empty financial certificate store.
@@ -106,7 +105,7 @@ func testFinCertPINLockout(t *testing.T, s FinCertStore) {
 	l := finLine("fcl_p", "lee", 3)
 	s.CreateFinCertLine(ctx, l, "", fev)
 	for i := 1; i <= 5; i++ {
-		n, locked, err := s.RecordFinCertPINFailure(ctx, l.ID, 5, fev)
+		n, locked, err := s.RecordFinCertPINFailure(ctx, l.ID, nil, t0, 5, fev)
 		if err != nil || n != i || locked != (i == 5) {
 			t.Fatalf("failure %d = %d, %v, %v", i, n, locked, err)
 		}
@@ -123,7 +122,18 @@ func testFinCertPINLockout(t *testing.T, s FinCertStore) {
 	if got, _ := s.FinCertLine(ctx, l.ID); got.PINLocked || got.PINFails != 0 || !bytes.Equal(got.PINHash, h("new")) {
 		t.Errorf("after SetFinCertPIN: %+v", got)
 	}
-	if _, _, err := s.RecordFinCertPINFailure(ctx, "fcl_none", 5, fev); !errors.Is(err, store.ErrNotFound) {
+	// A wrong PIN uses its challenge: the same challenge again counts nothing.
+	ch := &model.FinCertChallenge{Nonce: h("pin-nonce"), DeviceID: "fcd_p", ExpiresAt: t0.Add(time.Minute)}
+	if n, _, err := s.RecordFinCertPINFailure(ctx, l.ID, ch, t0, 5, fev); err != nil || n != 1 {
+		t.Fatalf("failure with a challenge = %d, %v", n, err)
+	}
+	if _, _, err := s.RecordFinCertPINFailure(ctx, l.ID, ch, t0, 5, fev); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("failure with a used challenge = %v, want ErrConflict", err)
+	}
+	if got, _ := s.FinCertLine(ctx, l.ID); got.PINFails != 1 {
+		t.Errorf("fails = %d after a refused replay, want 1", got.PINFails)
+	}
+	if _, _, err := s.RecordFinCertPINFailure(ctx, "fcl_none", nil, t0, 5, fev); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("RecordFinCertPINFailure(unknown) = %v", err)
 	}
 }
@@ -180,37 +190,30 @@ func testFinCertChallenge(t *testing.T, s FinCertStore) {
 	ctx := context.Background()
 	s.AddFinCertDevice(ctx, model.FinCertDevice{ID: "fcd_c", Person: h("p"), SPKI: []byte{1}, CreatedAt: t0}, 5, fev)
 	c := model.FinCertChallenge{Nonce: h("nonce1"), DeviceID: "fcd_c", ExpiresAt: t0.Add(2 * time.Minute)}
-	if err := s.CreateFinCertChallenge(ctx, c); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.UseFinCertChallenge(ctx, c.Nonce, "fcd_other", t0); !errors.Is(err, store.ErrConflict) {
-		t.Errorf("challenge used by another device = %v, want ErrConflict", err)
-	}
-	if err := s.UseFinCertChallenge(ctx, c.Nonce, "fcd_c", t0); err != nil {
+	if err := s.UseFinCertChallenge(ctx, c, t0); err != nil {
 		t.Fatalf("UseFinCertChallenge = %v", err)
 	}
-	if err := s.UseFinCertChallenge(ctx, c.Nonce, "fcd_c", t0); !errors.Is(err, store.ErrConflict) {
+	if err := s.UseFinCertChallenge(ctx, c, t0); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("replayed challenge = %v, want ErrConflict", err)
+	}
+	if err := s.UseFinCertChallenge(ctx, model.FinCertChallenge{Nonce: c.Nonce, DeviceID: "fcd_other", ExpiresAt: c.ExpiresAt}, t0); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("challenge replayed by another device = %v, want ErrConflict", err)
 	}
 	if d, _ := s.FinCertDevice(ctx, "fcd_c"); d.LastUsedAt == nil {
 		t.Error("device use not recorded")
 	}
-	c2 := model.FinCertChallenge{Nonce: h("nonce2"), DeviceID: "fcd_c", ExpiresAt: t0.Add(2 * time.Minute)}
-	s.CreateFinCertChallenge(ctx, c2)
-	if err := s.UseFinCertChallenge(ctx, c2.Nonce, "fcd_c", t0.Add(2*time.Minute)); !errors.Is(err, store.ErrConflict) {
-		t.Errorf("expired challenge = %v, want ErrConflict", err)
-	}
-	if err := s.UseFinCertChallenge(ctx, h("unknown"), "fcd_c", t0); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("unknown challenge = %v, want ErrNotFound", err)
+	// Used challenges are forgotten an hour after their expiry (the service refuses
+	// expired ones by their authenticated expiry before asking the store).
+	later := t0.Add(2*time.Hour + 2*time.Minute)
+	s.UseFinCertChallenge(ctx, model.FinCertChallenge{Nonce: h("other"), DeviceID: "fcd_c", ExpiresAt: later.Add(time.Minute)}, later)
+	if err := s.UseFinCertChallenge(ctx, c, later); err != nil {
+		t.Errorf("challenge after the sweep = %v (it was swept, so the store accepts it)", err)
 	}
 }
 
 func testFinCertChallengeRace(t *testing.T, s FinCertStore) {
 	ctx := context.Background()
 	c := model.FinCertChallenge{Nonce: h("race"), DeviceID: "fcd_r", ExpiresAt: t0.Add(time.Minute)}
-	if err := s.CreateFinCertChallenge(ctx, c); err != nil {
-		t.Fatal(err)
-	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	wins := 0
@@ -218,7 +221,7 @@ func testFinCertChallengeRace(t *testing.T, s FinCertStore) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if s.UseFinCertChallenge(ctx, c.Nonce, "fcd_r", t0) == nil {
+			if s.UseFinCertChallenge(ctx, c, t0) == nil {
 				mu.Lock()
 				wins++
 				mu.Unlock()
@@ -279,14 +282,32 @@ func testFinCertSignRequest(t *testing.T, s FinCertStore) {
 		t.Fatalf("FinCertSignRequest = %+v, %v", got, err)
 	}
 	serial := model.Serial{0x01, 2, 3}
-	if err := s.UseFinCertSignRequest(ctx, r.ID, serial, t0.Add(5*time.Minute), fev); !errors.Is(err, store.ErrConflict) {
+	l := finLine("fcl_s", "jung", 5)
+	s.CreateFinCertLine(ctx, l, "", fev)
+	s.RecordFinCertPINFailure(ctx, l.ID, nil, t0, 5, fev)
+	ch := func(n string) *model.FinCertChallenge {
+		return &model.FinCertChallenge{Nonce: h(n), DeviceID: "fcd_s", ExpiresAt: t0.Add(time.Minute)}
+	}
+	if err := s.UseFinCertSignRequest(ctx, r.ID, serial, ch("a"), l.ID, t0.Add(5*time.Minute), fev); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("UseFinCertSignRequest(expired) = %v, want ErrConflict", err)
 	}
-	if err := s.UseFinCertSignRequest(ctx, r.ID, serial, t0, fev); err != nil {
+	// The failed attempt rolled back entirely: its challenge is still unused.
+	if err := s.UseFinCertSignRequest(ctx, r.ID, serial, ch("a"), l.ID, t0, fev); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.UseFinCertSignRequest(ctx, r.ID, serial, t0, fev); !errors.Is(err, store.ErrConflict) {
+	if got, _ := s.FinCertLine(ctx, l.ID); got.PINFails != 0 {
+		t.Errorf("PIN failures = %d after a signature, want 0", got.PINFails)
+	}
+	if err := s.UseFinCertSignRequest(ctx, r.ID, serial, ch("b"), l.ID, t0, fev); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("replayed sign request = %v, want ErrConflict", err)
+	}
+	r2 := model.FinCertSignRequest{ID: "fsr_2", InstitutionCode: "902", Request: []byte(`{}`), CreatedAt: t0, ExpiresAt: t0.Add(5 * time.Minute)}
+	s.CreateFinCertSignRequest(ctx, r2, fev)
+	if err := s.UseFinCertSignRequest(ctx, r2.ID, serial, ch("a"), "", t0, fev); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("sign request with a used challenge = %v, want ErrConflict", err)
+	}
+	if got, _ := s.FinCertSignRequest(ctx, r2.ID); got.UsedAt != nil {
+		t.Error("a refused attempt used the sign request")
 	}
 	if got, _ := s.FinCertSignRequest(ctx, r.ID); got.UsedAt == nil || !bytes.Equal(got.Serial, serial) {
 		t.Errorf("used sign request = %+v", got)
