@@ -131,6 +131,29 @@ func CheckName(name string) error {
 	return nil
 }
 
+// MaxTellerID bounds a teller's id: it goes into the enrollment and the audit log.
+const MaxTellerID = 32
+
+// CheckTellerID validates the id of the employee who checked an identity in person:
+// at most MaxTellerID characters, printable, no surrounding space. Empty is allowed
+// (the institution itself enrolled).
+func CheckTellerID(id string) error {
+	if id == "" {
+		return nil
+	}
+	if !utf8.ValidString(id) || utf8.RuneCountInString(id) > MaxTellerID || strings.TrimSpace(id) != id {
+		return errs.New(errs.FieldInvalid, "tellerId must be 1 to %d characters without surrounding space", MaxTellerID).
+			With("field", "tellerId").With("max", strconv.Itoa(MaxTellerID))
+	}
+	for _, r := range id {
+		if !unicode.IsPrint(r) {
+			return errs.New(errs.FieldInvalid, "tellerId contains %U", r).
+				With("field", "tellerId").With("max", strconv.Itoa(MaxTellerID))
+		}
+	}
+	return nil
+}
+
 // Enroll records an enrollment and returns its reference number and authorization code.
 func (s *Service) Enroll(ctx context.Context, req EnrollRequest) (*Enrolled, error) {
 	inst, err := s.institution(ctx, req.Institution)
@@ -140,6 +163,9 @@ func (s *Service) Enroll(ctx context.Context, req EnrollRequest) (*Enrolled, err
 		return nil, err
 	}
 	if err := CheckName(req.Name); err != nil {
+		return nil, err
+	}
+	if err := CheckTellerID(req.TellerID); err != nil {
 		return nil, err
 	}
 	idn, err := NormalizeIDN(req.IDN)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/sha256"
+	"crypto/x509"
 	"errors"
 	"time"
 
@@ -76,4 +77,17 @@ func (s *Service) Authenticate(ctx context.Context, apiKey string) (model.Instit
 		return inst, errs.New(errs.Unauthenticated, "unknown API key")
 	}
 	return inst, err
+}
+
+// StrongSignature reports whether a request's signature algorithm hashes with SHA-256
+// or stronger (SHA-1, MD5 and SHA-224 are refused; KOREAN-PKI.md section 6 has
+// sha256WithRSAEncryption mandatory since 2012).
+func StrongSignature(alg x509.SignatureAlgorithm) bool {
+	switch alg {
+	case x509.SHA256WithRSA, x509.SHA384WithRSA, x509.SHA512WithRSA,
+		x509.SHA256WithRSAPSS, x509.SHA384WithRSAPSS, x509.SHA512WithRSAPSS,
+		x509.ECDSAWithSHA256, x509.ECDSAWithSHA384, x509.ECDSAWithSHA512, x509.PureEd25519:
+		return true
+	}
+	return false
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/certcenter/certcenter/cmp"
+	"github.com/certcenter/certcenter/internal/center"
 	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/store"
@@ -103,6 +104,9 @@ func (s *Service) newKey(req *cmp.Message) (pub crypto.PublicKey, certReqID int6
 		if err := cmp.VerifyP10CR(req.Body.P10CR); err != nil {
 			return nil, 0, nil, errs.Wrap(errs.CMPBadMessage, err, "")
 		}
+		if !center.StrongSignature(req.Body.P10CR.SignatureAlgorithm) {
+			return nil, 0, nil, errs.Wrap(errs.CSRWeakSignature, cmp.ErrBadPOP, "p10cr signed with %v", req.Body.P10CR.SignatureAlgorithm)
+		}
 		pub, certReqID = req.Body.P10CR.PublicKey, cmp.CertReqIDNone
 	} else {
 		if len(req.Body.CertReqs) != 1 {
@@ -111,6 +115,9 @@ func (s *Service) newKey(req *cmp.Message) (pub crypto.PublicKey, certReqID int6
 		m := &req.Body.CertReqs[0]
 		if err := cmp.VerifyPOP(m, false); err != nil {
 			return nil, 0, nil, errs.Wrap(errs.CMPBadMessage, err, "")
+		}
+		if err := strongPOP(m); err != nil {
+			return nil, 0, nil, err
 		}
 		if pub, err = m.Template.ParsePublicKey(); err != nil {
 			return nil, 0, nil, errs.Wrap(errs.CMPBadMessage, err, "")
@@ -147,4 +154,17 @@ func (s *Service) checkTransactionID(ctx context.Context, req *cmp.Message, impl
 		return nil
 	}
 	return err
+}
+
+// strongPOP refuses a signature POP made with a hash weaker than SHA-256 (SHA-1 or
+// SHA-224), as ParseCSR refuses such a CSR over REST.
+func strongPOP(m *cmp.CertReqMsg) error {
+	if m.POP == nil || m.POP.Kind != cmp.POPSignature || m.POP.Signature == nil {
+		return nil
+	}
+	h, ok := cmp.SignatureHash(m.POP.Signature.Algorithm)
+	if ok && (h == 0 || h == crypto.SHA256 || h == crypto.SHA384 || h == crypto.SHA512) {
+		return nil
+	}
+	return errs.Wrap(errs.CSRWeakSignature, cmp.ErrBadPOP, "POP signed with %v", m.POP.Signature.Algorithm.Algorithm)
 }

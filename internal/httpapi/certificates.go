@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certcenter/certcenter/internal/center"
 	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/store"
@@ -17,7 +18,7 @@ import (
 type certificateRequest struct {
 	Reference string `json:"reference"`
 	AuthCode  string `json:"authCode"`
-	CSR       string `json:"csr"`
+	CSR       string `json:"csr" limit:"16384,pem"`
 	RandomNum string `json:"randomNum,omitempty"`
 }
 
@@ -40,6 +41,9 @@ func ParseCSR(pemText string) (*x509.CertificateRequest, error) {
 	csr, err := x509.ParseCertificateRequest(block.Bytes)
 	if err != nil {
 		return nil, errs.New(errs.CSRInvalid, "%v", err)
+	}
+	if !center.StrongSignature(csr.SignatureAlgorithm) {
+		return nil, errs.New(errs.CSRWeakSignature, "signature algorithm %v", csr.SignatureAlgorithm)
 	}
 	if err := csr.CheckSignature(); err != nil {
 		return nil, errs.New(errs.CSRSignatureInvalid, "%v", err)

@@ -82,5 +82,5 @@ func decodeJSON(r *http.Request, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return errs.New(errs.BadRequest, "trailing data after the JSON object")
 	}
-	return nil
+	return checkFields(v)
 }
