@@ -19,11 +19,10 @@ var failInfoOf = map[errs.Code]cmp.FailureInfo{
 	errs.EnrollmentLocked:   cmp.FailNotAuthorized,
 	errs.EnrollmentExpired:  cmp.FailNotAuthorized,
 	errs.EnrollmentBusy:     cmp.FailSystemUnavail,
-	// Unknown reference and wrong code answer alike (no existence oracle, issue 17).
-	errs.EnrollmentCredentialsInvalid: cmp.FailBadMessageCheck,
-	errs.RateLimited:                  cmp.FailSystemUnavail,
-	errs.ServiceUnavailable:           cmp.FailSystemUnavail,
-	errs.CSRWeakSignature:             cmp.FailBadAlg,
+	// An unknown reference answers AUTH_CODE_INVALID too (no existence oracle, issue 17).
+	errs.RateLimited:        cmp.FailSystemUnavail,
+	errs.ServiceUnavailable: cmp.FailSystemUnavail,
+	errs.CSRWeakSignature:   cmp.FailBadAlg,
 	// The key and R.
 	errs.KeyTooWeak:       cmp.FailBadCertTemplate,
 	errs.KeyUnsupported:   cmp.FailBadCertTemplate,

@@ -1,6 +1,7 @@
 package cmphttp_test
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/certcenter/certcenter/cmp"
+	"github.com/certcenter/certcenter/internal/model"
 )
 
 // TestWeakPOPRefused: a POP signed with SHA-1 is refused as a SHA-1 CSR is over REST.
@@ -45,4 +47,57 @@ func TestWeakPOPRefused(t *testing.T) {
 	// The code was right: the enrollment is still there for a proper request.
 	rsp = e.post(t, e.srv.Client(), pbm(t, certReq(t, ref, code, key, irOptions{implicit: true}), code))
 	issued(t, rsp)
+}
+
+// TestEnrollAgainAfterLostAnswer: the ip of an ir is lost after the certificate was
+// issued; the same ir again (a new transaction, or the same message resent) gets the
+// same certificate and R, which the certConf then confirms; another key is refused.
+func TestEnrollAgainAfterLostAnswer(t *testing.T) {
+	e := newEnv(t)
+	c := e.srv.Client()
+	ref, code := e.enroll()
+	first := e.post(t, c, pbm(t, certReq(t, ref, code, testKey(t, 0), irOptions{}), code))
+	cert := issued(t, first)
+	r1, _, _ := first.Header.RandomNum()
+
+	// A new transaction (as openssl cmp run again does).
+	again := e.post(t, c, pbm(t, certReq(t, ref, code, testKey(t, 0), irOptions{}), code))
+	cert2 := issued(t, again)
+	r2, found, _ := again.Header.RandomNum()
+	if !bytes.Equal(cert.Raw, cert2.Raw) || !found || !bytes.Equal(r1, r2) {
+		t.Fatalf("the ir again got another certificate or R (same %v, R %x vs %x)", bytes.Equal(cert.Raw, cert2.Raw), r1, r2)
+	}
+	if err := again.VerifyPBM([]byte(code)); err != nil {
+		t.Errorf("the answer again is not MACed with the code: %v", err)
+	}
+	// The same message resent within its transaction.
+	req := certReq(t, ref, code, testKey(t, 0), irOptions{})
+	der := pbm(t, req, code)
+	_ = e.post(t, c, der) // lost
+	resent := e.post(t, c, der)
+	if !bytes.Equal(issued(t, resent).Raw, cert.Raw) {
+		t.Fatal("the resent ir got another certificate")
+	}
+	if pc := e.post(t, c, certConf(t, resent, ref, code, cert)); pc.Body.Type != cmp.BodyPKIConf {
+		t.Fatalf("certConf of the resent ir's answer: %s", errorText(pc))
+	}
+	if rec := e.record(t, cert); rec.ConfirmBy != nil || rec.Status != model.StatusValid {
+		t.Errorf("after certConf: %s, confirmBy %v", rec.Status, rec.ConfirmBy)
+	}
+	// Confirmed already: another ir is answered, and its certConf too.
+	late := e.post(t, c, pbm(t, certReq(t, ref, code, testKey(t, 0), irOptions{}), code))
+	if pc := e.post(t, c, certConf(t, late, ref, code, issued(t, late))); pc.Body.Type != cmp.BodyPKIConf {
+		t.Errorf("certConf after the confirmation: %s", errorText(pc))
+	}
+
+	// Another key, or another R, is refused.
+	for name, der := range map[string][]byte{
+		"another key": pbm(t, certReq(t, ref, code, testKey(t, 1), irOptions{}), code),
+		"another R":   pbm(t, certReq(t, ref, code, testKey(t, 0), irOptions{r: bytes.Repeat([]byte{1}, 20)}), code),
+	} {
+		rsp := e.post(t, c, der)
+		if rsp.Body.Type != cmp.BodyError || !strings.HasPrefix(rsp.Body.Error.Status.StatusString[0], "ENROLLMENT_USED") {
+			t.Errorf("%s: %s, want ENROLLMENT_USED", name, errorText(rsp))
+		}
+	}
 }

@@ -31,6 +31,7 @@ type Center interface {
 	WrongSecret(ctx context.Context, ref string) error
 	Claim(ctx context.Context, ref string) (*center.Redeemed, error)
 	IssueRedeemed(ctx context.Context, red *center.Redeemed, pub crypto.PublicKey, r []byte) (*ca.Issued, error)
+	Redeliver(ctx context.Context, ref string, pub crypto.PublicKey, r []byte) (*ca.Issued, error)
 	Renew(ctx context.Context, serial model.Serial, pub crypto.PublicKey, r []byte, confirmBy *time.Time, actor string) (*ca.Issued, error)
 	Revoke(ctx context.Context, inst *model.Institution, serial model.Serial, reason model.RevocationReason, invalidity *time.Time, actor string) (model.Certificate, error)
 	ConfirmationSecret(ctx context.Context, ref string) ([]byte, error)
@@ -130,6 +131,9 @@ type answer struct {
 	confirmBy *time.Time // tell confirmWaitTime
 	randomNum []byte     // R drawn by the server, returned in generalInfo
 	tx        *model.CMPTransaction
+	// nonce, when set, is the senderNonce of a stored transaction answered again: its
+	// certConf must answer that nonce.
+	nonce []byte
 }
 
 // reject answers err with an error message, MACed with secret when set.
@@ -192,6 +196,9 @@ func (s *Service) finish(ctx context.Context, req *cmp.Message, a answer) ([]byt
 	msg, err := cmp.NewReply(req, a.body, opts)
 	if err != nil {
 		return nil, err
+	}
+	if a.nonce != nil {
+		msg.Header.SenderNonce = a.nonce
 	}
 	if a.tx != nil {
 		a.tx.Nonce = msg.Header.SenderNonce

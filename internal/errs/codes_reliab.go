@@ -8,9 +8,6 @@ var (
 	RateLimited = def("RATE_LIMITED", http.StatusTooManyRequests,
 		Text{"요청이 너무 많습니다.", "{retryAfter}초 후에 다시 시도하세요 (Retry-After 헤더)."},
 		Text{"Too many requests.", "Try again in {retryAfter} seconds (see the Retry-After header)."})
-	EnrollmentCredentialsInvalid = def("ENROLLMENT_CREDENTIALS_INVALID", http.StatusForbidden,
-		Text{"참조번호 또는 인가코드가 올바르지 않습니다.", "은행에서 받은 참조번호와 인가코드를 확인하세요. 여러 번 틀리면 잠시 기다려야 다시 시도할 수 있습니다."},
-		Text{"The reference number or the authorization code is wrong.", "Check the reference number and code your institution gave you; after several wrong tries you must wait before trying again."})
 	FieldInvalid = def("FIELD_INVALID", http.StatusBadRequest,
 		Text{"입력값이 너무 길거나 허용되지 않는 문자를 포함합니다.", "{field} 필드를 {max}자 이하로, 제어 문자 없이 보내세요."},
 		Text{"A field is too long or contains characters that are not allowed.", "Send the field {field} with at most {max} characters and no control characters."})
