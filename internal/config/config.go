@@ -38,6 +38,8 @@ type Config struct {
 	Revocation Revocation `toml:"revocation"`
 	// Center configures the certificate center's desk (config_center.go).
 	Center Center `toml:"center"`
+	// Limits caps what one client may cost the server (limits.go).
+	Limits Limits `toml:"limits"`
 	// Demo enables the demo institutions and the development endpoints.
 	Demo bool `toml:"demo"`
 }
@@ -105,6 +107,7 @@ func Default() Config {
 		CMP:        defaultCMP(),
 		Revocation: defaultRevocation(),
 		Center:     defaultCenter(),
+		Limits:     defaultLimits(),
 		Demo:       true,
 	}
 }
@@ -243,6 +246,7 @@ func (c *Config) Validate() error {
 	c.CMP.validate(add)
 	c.Revocation.validate(add)
 	c.Center.validate(add)
+	c.Limits.validate(add)
 	if len(ps) > 0 {
 		return ps
 	}
