@@ -22,6 +22,7 @@ import (
 	"github.com/certcenter/certcenter/internal/center"
 	"github.com/certcenter/certcenter/internal/config"
 	"github.com/certcenter/certcenter/internal/httpapi"
+	"github.com/certcenter/certcenter/internal/ratelimit"
 	"github.com/certcenter/certcenter/internal/revocation"
 	"github.com/certcenter/certcenter/internal/sealer"
 	"github.com/certcenter/certcenter/internal/store/sqlstore"
@@ -42,7 +43,9 @@ type App struct {
 	Revocation *revocation.Service
 	// Desk is the certificate center's institution side (mount_center_api.go).
 	Desk *center.Desk
-	jobs []Job
+	// Limiter counts the per-client limits in the database (mount_limits.go).
+	Limiter *ratelimit.Limiter
+	jobs    []Job
 	// closers are released by Close before the authority and the store (keys the
 	// mounted parts opened, such as the CMP identity).
 	closers []io.Closer
@@ -251,10 +254,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		IdleTimeout:       a.Cfg.Limits.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
+	// Idle keep-alive connections must not exhaust the file descriptors (issue 17).
+	ln = ratelimit.LimitConns(ln, a.Cfg.Limits.MaxConns, a.Cfg.Limits.MaxConnsPerClient)
 	jobCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	waitJobs := a.StartJobs(jobCtx)

@@ -43,18 +43,22 @@ func TestIssuanceRefusals(t *testing.T) {
 			wantProblem(t, "reused code with another key", st, m, http.StatusConflict, "ENROLLMENT_USED")
 		})
 
-		t.Run("wrong codes do not end the enrollment", func(t *testing.T) {
-			// Anyone who knows a reference number could end it with 5 wrong codes; the
-			// rate limits stop guessing instead (TestEnrollmentRateLimits).
+		t.Run("wrong codes make the client wait, not the enrollment end", func(t *testing.T) {
+			// Anyone who knows a reference number could end it with 5 wrong codes; now
+			// the client that guesses waits instead (TestEnrollmentRateLimits).
 			en := e.enroll("901", "홍길동", "8001011234567")
-			for i := 1; i <= 6; i++ {
+			for i := 1; i <= 5; i++ {
 				st, m, _ := e.issue(enrolled{en.Reference, "WRONGWRONGWRONG2"}, good, "")
 				if st != http.StatusForbidden || m["code"] != "AUTH_CODE_INVALID" {
 					t.Fatalf("wrong try %d = %d %v, want 403 AUTH_CODE_INVALID", i, st, m["code"])
 				}
 			}
+			st, m, _ := e.issue(en, good, "")
+			wantProblem(t, "6th try by the same client", st, m, http.StatusTooManyRequests, "RATE_LIMITED")
+			e.clock.Add(time.Hour)
+			defer e.clock.Add(-time.Hour)
 			if st, m, _ := e.issue(en, good, ""); st != http.StatusCreated {
-				t.Errorf("right code after 6 wrong ones = %d %v", st, m)
+				t.Errorf("right code an hour later = %d %v", st, m)
 			}
 		})
 

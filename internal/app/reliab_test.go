@@ -1,13 +1,18 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/pem"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/certcenter/certcenter/internal/center"
+	"github.com/certcenter/certcenter/internal/config"
+	"github.com/certcenter/certcenter/internal/relay"
 )
 
 // TestIssuanceIsRetryable: a customer whose answer was lost asks again with the same
@@ -69,4 +74,105 @@ func TestDeadClaimRecoveredInSeconds(t *testing.T) {
 			t.Errorf("after the late holder failed: %d, same certificate %v", st, again.Certificate == got.Certificate)
 		}
 	})
+}
+
+// post sends a JSON body as the client at addr (behind the trusted proxy) and returns
+// the status, the Retry-After header and the decoded answer.
+func (e *env) postAs(addr, path string, body any) (int, string, map[string]any) {
+	e.t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", e.srv.URL+path, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Forwarded-For", addr)
+	resp, err := e.client.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, resp.Header.Get("Retry-After"), m
+}
+
+// TestEnrollmentRateLimits: wrong codes are limited per client and reference (a
+// back-off for the guesser, not a lock for the owner), per client over all references
+// (scanning), and per reference; refusals are 429 with Retry-After; an unknown
+// reference answers exactly as a wrong code.
+func TestEnrollmentRateLimits(t *testing.T) {
+	e := newEnvWith(t, "sqlite", func(c *config.Config) { c.Limits.ClientHeader = "X-Forwarded-For" })
+	csr := csrPEM(t, subscriberKey(t))
+	en := e.enroll("901", "홍길동", "8001011234567")
+	wrong := map[string]string{"reference": en.Reference, "authCode": "WRONGWRONGWRONG2", "csr": csr}
+	for i := 1; i <= 5; i++ {
+		if st, _, m := e.postAs("203.0.113.7", "/api/v1/certificates", wrong); st != http.StatusForbidden {
+			t.Fatalf("wrong code %d = %d %v", i, st, m)
+		}
+	}
+	st, retry, m := e.postAs("203.0.113.7", "/api/v1/certificates", wrong)
+	if st != http.StatusTooManyRequests || m["code"] != "RATE_LIMITED" || retry == "" {
+		t.Fatalf("6th wrong code = %d %v, Retry-After %q; want 429 RATE_LIMITED with Retry-After", st, m["code"], retry)
+	}
+	if s, err := strconv.Atoi(retry); err != nil || s < 1 || s > 15*60 {
+		t.Errorf("Retry-After = %q, want 1 to 900 seconds", retry)
+	}
+	// The owner, from home, is not locked out by the stranger.
+	right := map[string]string{"reference": en.Reference, "authCode": en.AuthCode, "csr": csr}
+	if st, _, m := e.postAs("198.51.100.20", "/api/v1/certificates", right); st != http.StatusCreated {
+		t.Fatalf("the owner after a stranger's 5 wrong codes = %d %v", st, m)
+	}
+
+	// No existence oracle: an unknown reference answers as a wrong code does.
+	en2 := e.enroll("901", "홍길동", "8001011234567")
+	_, _, known := e.postAs("192.0.2.1", "/api/v1/certificates", map[string]string{"reference": en2.Reference, "authCode": "WRONGWRONGWRONG2", "csr": csr})
+	st2, _, unknown := e.postAs("192.0.2.1", "/api/v1/certificates", map[string]string{"reference": "1000000001", "authCode": "WRONGWRONGWRONG2", "csr": csr})
+	for _, k := range []string{"status", "code", "title", "hint"} {
+		if known[k] != unknown[k] {
+			t.Errorf("%s: wrong code %v, unknown reference %v", k, known[k], unknown[k])
+		}
+	}
+	if st2 != http.StatusForbidden {
+		t.Errorf("unknown reference = %d, want 403", st2)
+	}
+
+	// Scanning: one client trying many references is stopped after 30 misses.
+	got429 := 0
+	for i := 0; i < 40; i++ {
+		ref := strconv.Itoa(1_000_000_100 + i)
+		st, _, _ := e.postAs("192.0.2.99", "/api/v1/certificates", map[string]string{"reference": ref, "authCode": "WRONGWRONGWRONG2", "csr": csr})
+		if st == http.StatusTooManyRequests {
+			got429++
+		}
+	}
+	if got429 != 10 {
+		t.Errorf("scanning 40 references: %d refused, want the 10 past the 30th", got429)
+	}
+}
+
+// TestRelayOpenLimits: a client opens at most 10 copy sessions in 10 minutes and
+// guesses at most 10 codes in 5 minutes; others are not affected (issue 17: 12,000
+// opens filled the relay).
+func TestRelayLimits(t *testing.T) {
+	e := newEnvWith(t, "sqlite", func(c *config.Config) { c.Limits.ClientHeader = "X-Forwarded-For" })
+	commit := relay.Commitment(bytes.Repeat([]byte{9}, 32))
+	open := map[string]any{"commitment": commit}
+	for i := 1; i <= 10; i++ {
+		if st, _, m := e.postAs("203.0.113.7", "/api/v1/relay/sessions", open); st != http.StatusCreated {
+			t.Fatalf("open %d = %d %v", i, st, m)
+		}
+	}
+	if st, retry, m := e.postAs("203.0.113.7", "/api/v1/relay/sessions", open); st != http.StatusTooManyRequests || retry == "" {
+		t.Fatalf("11th open = %d %v (Retry-After %q), want 429", st, m["code"], retry)
+	}
+	if st, _, m := e.postAs("198.51.100.20", "/api/v1/relay/sessions", open); st != http.StatusCreated {
+		t.Fatalf("another client's open = %d %v", st, m)
+	}
+	claim := map[string]any{"code": "0000-0000-0000", "publicKey": bytes.Repeat([]byte{7}, 32)}
+	for i := 1; i <= 10; i++ {
+		if st, _, m := e.postAs("203.0.113.8", "/api/v1/relay/claims", claim); st != http.StatusForbidden || m["code"] != "RELAY_CODE_INVALID" {
+			t.Fatalf("wrong code %d = %d %v", i, st, m)
+		}
+	}
+	if st, _, m := e.postAs("203.0.113.8", "/api/v1/relay/claims", claim); st != http.StatusTooManyRequests {
+		t.Fatalf("11th wrong code = %d %v, want 429", st, m)
+	}
 }

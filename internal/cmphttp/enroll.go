@@ -17,8 +17,8 @@ import (
 
 // enroll answers ir, cr and p10cr: PBM with the reference number and code, POP, then
 // one issuance from the enrollment (KOREAN-PKI.md section 7).
-func (s *Service) enroll(ctx context.Context, req *cmp.Message) answer {
-	ref, secret, err := s.checkPBM(ctx, req)
+func (s *Service) enroll(ctx context.Context, req *cmp.Message, client string) answer {
+	ref, secret, err := s.checkPBM(ctx, req, client)
 	if err != nil {
 		return s.reject(ctx, req, err, nil)
 	}
@@ -74,7 +74,7 @@ func (s *Service) enroll(ctx context.Context, req *cmp.Message) answer {
 
 // checkPBM finds the code of the reference number in senderKID and checks the MAC. A
 // wrong MAC counts as a wrong code (the enrollment locks after 5).
-func (s *Service) checkPBM(ctx context.Context, req *cmp.Message) (ref string, secret []byte, err error) {
+func (s *Service) checkPBM(ctx context.Context, req *cmp.Message, client string) (ref string, secret []byte, err error) {
 	switch req.ProtectionKind() {
 	case cmp.ProtectionPBM:
 	case cmp.ProtectionNone:
@@ -90,9 +90,13 @@ func (s *Service) checkPBM(ctx context.Context, req *cmp.Message) (ref string, s
 	if _, err := req.PBMParameter(); err != nil {
 		return "", nil, errs.Wrap(errs.CMPBadMessage, err, "")
 	}
+	if err := s.cfg.Guesses.Check(ctx, client, ref); err != nil {
+		return "", nil, err
+	}
 	secret, err = s.cfg.Center.Secret(ctx, ref)
 	if errors.Is(err, errs.Sentinel(errs.AuthCodeInvalid)) {
 		// Answered as a wrong MAC is, so that references cannot be probed.
+		s.cfg.Guesses.Fail(ctx, client, ref)
 		return "", nil, fmt.Errorf("%w (%w)", err, cmp.ErrBadMessageCheck)
 	}
 	if err != nil {
@@ -102,6 +106,7 @@ func (s *Service) checkPBM(ctx context.Context, req *cmp.Message) (ref string, s
 		if !errors.Is(err, cmp.ErrBadMessageCheck) {
 			return "", nil, errs.Wrap(errs.CMPBadMessage, err, "")
 		}
+		s.cfg.Guesses.Fail(ctx, client, ref)
 		werr := s.cfg.Center.WrongSecret(ctx, ref)
 		if werr == nil {
 			werr = errs.New(errs.AuthCodeInvalid, "")

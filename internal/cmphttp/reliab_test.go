@@ -7,11 +7,14 @@ import (
 	"crypto/rsa"
 	"crypto/sha1"
 	"encoding/asn1"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/certcenter/certcenter/cmp"
+	"github.com/certcenter/certcenter/internal/cmphttp"
 	"github.com/certcenter/certcenter/internal/model"
 )
 
@@ -99,5 +102,29 @@ func TestEnrollAgainAfterLostAnswer(t *testing.T) {
 		if rsp.Body.Type != cmp.BodyError || !strings.HasPrefix(rsp.Body.Error.Status.StatusString[0], "ENROLLMENT_USED") {
 			t.Errorf("%s: %s, want ENROLLMENT_USED", name, errorText(rsp))
 		}
+	}
+}
+
+// TestBadMACsRateLimited: after 5 bad MACs on one reference, the client gets HTTP 429
+// with Retry-After and a PKIMessage saying RATE_LIMITED, also for the right code.
+func TestBadMACsRateLimited(t *testing.T) {
+	e := newEnv(t)
+	c := e.srv.Client()
+	ref, code := e.enroll()
+	for i := 1; i <= 5; i++ {
+		e.post(t, c, pbm(t, certReq(t, ref, "WRONG", testKey(t, 0), irOptions{}), "WRONG"))
+	}
+	resp, err := c.Post(e.srv.URL+"/pkix/", cmphttp.ContentType, bytes.NewReader(pbm(t, certReq(t, ref, code, testKey(t, 0), irOptions{}), code)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("6th ir = %d, Retry-After %q; want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	m, err := cmp.Parse(body)
+	if err != nil || m.Body.Type != cmp.BodyError || !strings.HasPrefix(m.Body.Error.Status.StatusString[0], "RATE_LIMITED") {
+		t.Errorf("6th ir's PKIMessage: %v %v", err, m)
 	}
 }

@@ -80,7 +80,15 @@ func (s *Server) postCertificate(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, err)
 		return
 	}
+	client := s.client(r)
+	if err := s.limits.Enroll.Check(r.Context(), client, req.Reference); err != nil {
+		s.problem(w, r, err)
+		return
+	}
 	issued, err := s.center.IssueWithCode(r.Context(), req.Reference, req.AuthCode, csr.PublicKey, rnd)
+	if errors.Is(err, errs.Sentinel(errs.AuthCodeInvalid)) {
+		s.limits.Enroll.Fail(r.Context(), client, req.Reference)
+	}
 	if err != nil {
 		s.problem(w, r, err)
 		return
