@@ -170,6 +170,8 @@ func TestCopyWrongCodeThenReuse(t *testing.T) {
 	}
 }
 
+// Wrong codes do not stop someone else's copy (issue 17: they used to lock the session
+// after 5); the right code still works.
 func TestCopyFiveWrongCodes(t *testing.T) {
 	s, src, dst, _ := copySetup(t)
 	rc := startReceiver(t, nil, "--server", s.URL, "--npki-dir", dst)
@@ -177,16 +179,18 @@ func TestCopyFiveWrongCodes(t *testing.T) {
 	for i := 1; i <= 5; i++ {
 		b := []byte(code)
 		b[len(b)-1] = '0' + (b[len(b)-1]-'0'+byte(i))%10
-		runCLI(t, nil, "", "copy", "send", "1", "--server", s.URL, "--code", string(b), "--npki-dir", src)
+		r := runCLI(t, nil, "", "copy", "send", "1", "--server", s.URL, "--code", string(b), "--npki-dir", src)
+		if r.code != exitError || !strings.Contains(r.stderr, "wrong code") {
+			t.Fatalf("copy send with wrong code %d = %d %q", i, r.code, r.stderr)
+		}
 	}
 	r := runCLI(t, nil, "y\n", "copy", "send", "1", "--server", s.URL, "--code", code, "--npki-dir", src)
-	if r.code != exitError || !strings.Contains(r.stderr, "5 wrong codes") {
-		t.Errorf("copy send with the right code after 5 wrong = %d %q, want stopped", r.code, r.stderr)
+	if r.code != exitOK {
+		t.Errorf("copy send with the right code after 5 wrong = %d %q", r.code, r.stderr)
 	}
-	if res := rc.wait(t); res.code != exitError || !strings.Contains(res.stderr, "5 wrong codes") {
-		t.Errorf("copy receive = %d %q, want stopped after 5 wrong codes", res.code, res.stderr)
+	if res := rc.wait(t); res.code != exitOK {
+		t.Errorf("copy receive = %d %q", res.code, res.stderr)
 	}
-	assertEmpty(t, dst)
 }
 
 func TestCopyExpiredCode(t *testing.T) {
