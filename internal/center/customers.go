@@ -23,6 +23,10 @@ type Profile struct {
 	Phone    string    `json:"phone,omitempty"` // digits only
 	Email    string    `json:"email,omitempty"`
 	Accounts []Account `json:"accounts,omitempty"`
+	// NoOnlineBanking marks a customer without an internet-banking subscription: they
+	// cannot verify their identity on the web center and must visit a branch
+	// ("인터넷뱅킹 신청 여부 확인" in the banks' guides). Absent means subscribed.
+	NoOnlineBanking bool `json:"noOnlineBanking,omitempty"`
 }
 
 // Account is a customer's bank account. The PIN is kept only as a keyed hash bound to
@@ -81,6 +85,8 @@ type NewCustomer struct {
 	Phone    string
 	Email    string
 	Accounts []NewAccount
+	// NoOnlineBanking: the customer has no internet-banking subscription.
+	NoOnlineBanking bool
 }
 
 // NewAccount is an account with its PIN in clear, as the institution sends it.
@@ -118,7 +124,7 @@ func (d *Desk) CreateCustomer(ctx context.Context, inst model.Institution, in Ne
 	if err != nil {
 		return CustomerView{}, err
 	}
-	p := Profile{Name: in.Name, Phone: digits(in.Phone), Email: strings.TrimSpace(in.Email)}
+	p := Profile{Name: in.Name, Phone: digits(in.Phone), Email: strings.TrimSpace(in.Email), NoOnlineBanking: in.NoOnlineBanking}
 	if p.Phone != "" && (!allDigits(p.Phone) || len(p.Phone) < 10 || len(p.Phone) > 11) {
 		return CustomerView{}, errs.New(errs.InvalidContact, "phone number must have 10 or 11 digits")
 	}

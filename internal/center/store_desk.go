@@ -40,6 +40,8 @@ type DeskStore interface {
 	FailVerification(ctx context.Context, id string, max int, final bool, ev model.AuditEvent) (int, model.VerificationStatus, error)
 	CreateEnrollmentVerified(ctx context.Context, e model.Enrollment, verificationID, customerID string, verifiedAfter, now time.Time, ev model.AuditEvent) error
 	EnrollmentCustomer(ctx context.Context, ref string) (string, error)
+	// CustomerCertificates lists the certificates of a customer's enrollments, newest first.
+	CustomerCertificates(ctx context.Context, customerID string, limit int) ([]model.Certificate, error)
 
 	CreateRegistration(ctx context.Context, r model.Registration, challengeID string, now time.Time, ev model.AuditEvent) error
 	Registration(ctx context.Context, id string) (model.Registration, error)

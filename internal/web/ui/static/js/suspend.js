@@ -1,0 +1,2 @@
+// 효력정지 at the holder's request: the same page logic as revoke.js.
+import './revoke.js';
