@@ -20,9 +20,8 @@ var failInfoOf = map[errs.Code]cmp.FailureInfo{
 	errs.EnrollmentExpired:  cmp.FailNotAuthorized,
 	errs.EnrollmentBusy:     cmp.FailSystemUnavail,
 	// An unknown reference answers AUTH_CODE_INVALID too (no existence oracle, issue 17).
-	errs.RateLimited:        cmp.FailSystemUnavail,
-	errs.ServiceUnavailable: cmp.FailSystemUnavail,
-	errs.CSRWeakSignature:   cmp.FailBadAlg,
+	errs.RateLimited:      cmp.FailSystemUnavail,
+	errs.CSRWeakSignature: cmp.FailBadAlg,
 	// The key and R.
 	errs.KeyTooWeak:       cmp.FailBadCertTemplate,
 	errs.KeyUnsupported:   cmp.FailBadCertTemplate,

@@ -23,16 +23,10 @@ func (g *Guesses) Check(ctx context.Context, client, target string) error {
 	if g == nil || g.Limiter == nil {
 		return nil
 	}
-	if err := g.Limiter.Check(ctx, g.Client, client); err != nil {
-		return err
-	}
 	if target == "" {
-		return nil
+		return g.Limiter.Check(ctx, g.Client, client)
 	}
-	if err := g.Limiter.Check(ctx, g.TargetClient, Key(target, client)); err != nil {
-		return err
-	}
-	return g.Limiter.Check(ctx, g.Target, target)
+	return g.Limiter.CheckAll(ctx, Limit{g.Client, client}, Limit{g.TargetClient, Key(target, client)}, Limit{g.Target, target})
 }
 
 // Fail counts a wrong guess by client at target.

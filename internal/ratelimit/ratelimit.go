@@ -24,18 +24,19 @@ import (
 	"time"
 
 	"github.com/certcenter/certcenter/internal/errs"
+	"github.com/certcenter/certcenter/internal/store"
 )
 
 // Store keeps counters per key and fixed window.
 //
 // Error contract: RateAdd adds n to the counter of (key, window) (creating it, to be
 // removed after expires) and returns the count after adding, and the count of the
-// window before (zero when absent). RateCounts returns both counts without changing
-// them. DeleteExpiredRates removes counters whose expiry is before the given time.
+// window before (zero when absent). RateCounts returns both counts of each window, in
+// order, without changing them (one query for all). DeleteExpiredRates removes counters whose expiry is before the given time.
 // Errors are the database's: the limiter lets the request through and logs them.
 type Store interface {
 	RateAdd(ctx context.Context, key string, window, previous time.Time, n int64, expires time.Time) (cur, prev int64, err error)
-	RateCounts(ctx context.Context, key string, window, previous time.Time) (cur, prev int64, err error)
+	RateCounts(ctx context.Context, ws []store.RateWindow) (cur, prev []int64, err error)
 	DeleteExpiredRates(ctx context.Context, before time.Time) (int64, error)
 }
 
@@ -99,23 +100,48 @@ func over(r Rule, now, start time.Time, cur, prev int64, atLimit bool) (bool, ti
 
 func (l *Limiter) key(r Rule, key string) string { return r.Name + ":" + key }
 
+// Limit is a rule applied to one key.
+type Limit struct {
+	Rule Rule
+	Key  string
+}
+
 // Check refuses with RATE_LIMITED when key is already at or over the rule's limit, and
 // counts nothing: for events counted only when they fail (Fail).
 func (l *Limiter) Check(ctx context.Context, r Rule, key string) error {
-	if r.Limit <= 0 {
-		return nil
-	}
+	return l.CheckAll(ctx, Limit{r, key})
+}
+
+// CheckAll is Check for several limits at once, read in one query; it refuses with the
+// longest wait among the limits reached.
+func (l *Limiter) CheckAll(ctx context.Context, limits ...Limit) error {
 	now := l.now()
-	start, prev := window(r, now)
-	c, p, err := l.store.RateCounts(ctx, l.key(r, key), start, prev)
-	if err != nil {
-		l.log.Warn("ratelimit: read counts (letting the request through)", "rule", r.Name, "err", err)
+	ws := make([]store.RateWindow, 0, len(limits))
+	on := make([]Limit, 0, len(limits))
+	for _, lim := range limits {
+		if lim.Rule.Limit <= 0 {
+			continue
+		}
+		start, prev := window(lim.Rule, now)
+		ws = append(ws, store.RateWindow{Key: l.key(lim.Rule, lim.Key), Start: start, Preceding: prev})
+		on = append(on, lim)
+	}
+	if len(ws) == 0 {
 		return nil
 	}
-	if o, wait := over(r, now, start, c, p, true); o {
-		return refused(r, wait)
+	c, p, err := l.store.RateCounts(ctx, ws)
+	if err != nil {
+		l.log.Warn("ratelimit: read counts (letting the request through)", "err", err)
+		return nil
 	}
-	return nil
+	var worst error
+	var longest time.Duration
+	for i, lim := range on {
+		if o, wait := over(lim.Rule, now, ws[i].Start, c[i], p[i], true); o && wait > longest {
+			worst, longest = refused(lim.Rule, wait), wait
+		}
+	}
+	return worst
 }
 
 // Take counts one event and refuses with RATE_LIMITED when it goes over the limit:

@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
+
+	"github.com/certcenter/certcenter/internal/store"
 )
 
 // Rate-limit counters (internal/ratelimit). One upsert per counted event: on SQLite it
@@ -31,14 +34,50 @@ func (db *DB) RateAdd(ctx context.Context, key string, window, previous time.Tim
 	return cur, prev, nil
 }
 
-// RateCounts returns the counters of key in window and in the window before (zero when
-// absent).
-func (db *DB) RateCounts(ctx context.Context, key string, window, previous time.Time) (cur, prev int64, err error) {
-	if cur, err = db.rateCount(ctx, key, window); err != nil {
-		return 0, 0, err
+// RateCounts returns, for each window, the counters of its key in its window and in
+// the one before (zero when absent), in one query: a decision that only reads (the
+// usual case, before a code is checked) costs one round trip however many rules apply.
+func (db *DB) RateCounts(ctx context.Context, ws []store.RateWindow) (cur, prev []int64, err error) {
+	cur, prev = make([]int64, len(ws)), make([]int64, len(ws))
+	if len(ws) == 0 {
+		return cur, prev, nil
 	}
-	if prev, err = db.rateCount(ctx, key, previous); err != nil {
-		return 0, 0, err
+	var q strings.Builder
+	q.WriteString(`SELECT key, window_start, count FROM rate_limits WHERE `)
+	args := make([]any, 0, 3*len(ws))
+	for i, w := range ws {
+		if i > 0 {
+			q.WriteString(" OR ")
+		}
+		q.WriteString(`(key = ? AND window_start IN (?, ?))`)
+		args = append(args, w.Key, micros(w.Start), micros(w.Preceding))
+	}
+	rows, err := db.r.QueryContext(ctx, db.d.rebind(q.String()), args...)
+	if err != nil {
+		return nil, nil, wrapf(err, "read rates")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			key   string
+			start int64
+			n     int64
+		)
+		if err := rows.Scan(&key, &start, &n); err != nil {
+			return nil, nil, wrapf(err, "read rates")
+		}
+		for i, w := range ws {
+			switch {
+			case key != w.Key:
+			case start == micros(w.Start):
+				cur[i] = n
+			case start == micros(w.Preceding):
+				prev[i] = n
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, wrapf(err, "read rates")
 	}
 	return cur, prev, nil
 }
