@@ -2,6 +2,7 @@ package cmphttp_test
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -126,5 +127,26 @@ func TestBadMACsRateLimited(t *testing.T) {
 	m, err := cmp.Parse(body)
 	if err != nil || m.Body.Type != cmp.BodyError || !strings.HasPrefix(m.Body.Error.Status.StatusString[0], "RATE_LIMITED") {
 		t.Errorf("6th ir's PKIMessage: %v %v", err, m)
+	}
+}
+
+// TestEnrollAgainAfterTheConfirmationWait: a client whose ip was lost for longer than
+// the confirmation wait finds its certificate revoked, and its enrollment usable again.
+func TestEnrollAgainAfterTheConfirmationWait(t *testing.T) {
+	e := newEnv(t)
+	c := e.srv.Client()
+	ref, code := e.enroll()
+	first := issued(t, e.post(t, c, pbm(t, certReq(t, ref, code, testKey(t, 0), irOptions{}), code)))
+	e.clock.Add(6 * time.Minute) // past cmp.confirm_wait (5 minutes)
+	if n, err := e.app.CA.RevokeUnconfirmed(context.Background()); err != nil || n != 1 {
+		t.Fatalf("RevokeUnconfirmed = %d, %v, want 1", n, err)
+	}
+	rsp := e.post(t, c, pbm(t, certReq(t, ref, code, testKey(t, 0), irOptions{implicit: true}), code))
+	second := issued(t, rsp)
+	if bytes.Equal(first.Raw, second.Raw) {
+		t.Error("the revoked certificate was answered again")
+	}
+	if rec := e.record(t, second); rec.Status != model.StatusValid {
+		t.Errorf("new certificate: %s", rec.Status)
 	}
 }
