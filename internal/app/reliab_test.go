@@ -5,11 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/certcenter/certcenter/internal/app"
 	"github.com/certcenter/certcenter/internal/center"
 	"github.com/certcenter/certcenter/internal/config"
 	"github.com/certcenter/certcenter/internal/relay"
@@ -177,5 +182,63 @@ func TestRelayLimits(t *testing.T) {
 	}
 	if st, _, m := e.postAs("203.0.113.8", "/api/v1/relay/claims", claim); st != http.StatusTooManyRequests {
 		t.Fatalf("11th wrong code = %d %v, want 429", st, m)
+	}
+}
+
+// TestServeCapsConnections: idle keep-alive connections from one address cannot take
+// every file descriptor (issue 17: ~20,000 made the server unreachable); past the cap
+// per client a connection is closed at once, and other clients are still served.
+func TestServeCapsConnections(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Listen = ln.Addr().String()
+	cfg.Limits.MaxConnsPerClient = 3
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.Open(context.Background(), cfg, app.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx, ln) }()
+	defer func() { cancel(); <-done }()
+
+	var idle []net.Conn
+	for i := 0; i < 3; i++ {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		idle = append(idle, c)
+	}
+	time.Sleep(100 * time.Millisecond) // the server accepts the three
+	over, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer over.Close()
+	over.SetDeadline(time.Now().Add(5 * time.Second))
+	fmt.Fprintf(over, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	if n, err := over.Read(make([]byte, 64)); err == nil {
+		t.Errorf("the 4th connection from one address was served (%d bytes)", n)
+	}
+	// Once one closes, the address may connect again.
+	idle[0].Close()
+	time.Sleep(100 * time.Millisecond)
+	resp, err := http.Get("http://" + ln.Addr().String() + "/healthz")
+	if err != nil {
+		t.Fatalf("after one closed: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("healthz = %d", resp.StatusCode)
 	}
 }

@@ -41,8 +41,8 @@ var (
 		Text{"참조번호 또는 인가코드가 올바르지 않습니다.", "은행에서 받은 참조번호와 인가코드를 확인하세요. 여러 번 틀리면 잠시 기다려야 다시 시도할 수 있습니다."},
 		Text{"The reference number or the authorization code is wrong.", "Check the reference number and code your institution gave you; after several wrong tries you must wait before trying again."})
 	EnrollmentLocked = def("ENROLLMENT_LOCKED", http.StatusForbidden,
-		Text{"인가코드를 5회 잘못 입력하여 잠겼습니다.", "은행에서 본인확인 후 새 참조번호와 인가코드를 받으세요."},
-		Text{"The enrollment is locked after 5 wrong codes.", "Verify your identity at your institution again to get a new reference number and code."})
+		Text{"인가코드를 너무 많이 잘못 입력하여 잠겼습니다.", "은행에서 본인확인 후 새 참조번호와 인가코드를 받으세요."},
+		Text{"The enrollment is locked after too many wrong codes.", "Verify your identity at your institution again to get a new reference number and code."})
 	EnrollmentExpired = def("ENROLLMENT_EXPIRED", http.StatusGone,
 		Text{"참조번호와 인가코드의 유효기간(14일)이 지났습니다.", "은행에서 새 참조번호와 인가코드를 받으세요."},
 		Text{"The reference number and code have expired (they last 14 days).", "Ask your institution for a new reference number and code."})

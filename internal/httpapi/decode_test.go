@@ -126,6 +126,10 @@ func TestDecodeJSONChecksFields(t *testing.T) {
 	if err := decodeJSON(r, &certificateRequest{}); err != nil {
 		t.Errorf("PEM with line breaks: %v", err)
 	}
+	r = httptest.NewRequest("POST", "/", strings.NewReader(`{"name":"a","idn":"1","accounts":[{"number":"1\u0007","pin":"1"}]}`))
+	if err := decodeJSON(r, &customerRequest{}); errs.CodeOf(err) != errs.FieldInvalid {
+		t.Errorf("BEL in an account number: %v, want FIELD_INVALID", err)
+	}
 	r = httptest.NewRequest("POST", "/", strings.NewReader(`{"challengeId":"1","randomNum":"ab\u0000"}`))
 	if err := decodeJSON(r, &registrationRequest{}); errs.CodeOf(err) != errs.FieldInvalid {
 		t.Errorf("NUL in an embedded field: %v, want FIELD_INVALID", err)

@@ -15,7 +15,7 @@ import (
 const defaultFieldMax = 128
 
 // checkFields validates every string field of a decoded request (a pointer to a
-// struct, and the strings of its []string fields): valid UTF-8, no control characters,
+// struct, with its embedded structs, []string fields and slices of structs): valid UTF-8, no control characters,
 // at most `limit:"N"` characters (defaultFieldMax without the tag). A field tagged
 // `limit:"N,pem"` holds PEM or base64 text and may also contain CR, LF and tab.
 // The bound is there so that a million-character tellerId never reaches an enrollment
@@ -56,6 +56,16 @@ func checkStruct(rv reflect.Value) error {
 		case fv.Kind() == reflect.String:
 			if err := checkText(name, fv.String(), max, pem); err != nil {
 				return err
+			}
+		case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Struct:
+			if fv.Len() > 64 {
+				return errs.New(errs.FieldInvalid, "%s has %d entries (at most 64)", name, fv.Len()).
+					With("field", name).With("max", "64")
+			}
+			for j := 0; j < fv.Len(); j++ {
+				if err := checkStruct(fv.Index(j)); err != nil {
+					return err
+				}
 			}
 		case fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.String:
 			if fv.Len() > 16 {
