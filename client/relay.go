@@ -28,11 +28,12 @@ type RelayClaimed struct {
 
 // RelayView is a session's state as one party sees it.
 type RelayView struct {
-	State       string    `json:"state"` // open, claimed, revealed, sent, locked
+	State       string    `json:"state"` // open, claimed, revealed, sent, done, locked
 	Commitment  []byte    `json:"commitment"`
 	ReceiverKey []byte    `json:"receiverKey"`
 	SenderKey   []byte    `json:"senderKey"`
 	Ciphertext  []byte    `json:"ciphertext"`
+	Outcome     []byte    `json:"outcome"` // the receiver's, to the sender, once done
 	ExpiresAt   time.Time `json:"expiresAt"`
 }
 
@@ -76,6 +77,13 @@ func (c *Client) RevealRelayKey(ctx context.Context, id, token string, publicKey
 // SendRelayPayload puts the sender's ciphertext.
 func (c *Client) SendRelayPayload(ctx context.Context, id, token string, ciphertext []byte) error {
 	return c.do(ctx, "PUT", "/api/v1/relay/sessions/"+url.PathEscape(id)+"/payload", token,
+		map[string]any{"ciphertext": ciphertext}, nil)
+}
+
+// SendRelayOutcome puts the receiver's encrypted outcome (after the payload). A server
+// older than the outcome answers 404 or 405: a *Problem.
+func (c *Client) SendRelayOutcome(ctx context.Context, id, token string, ciphertext []byte) error {
+	return c.do(ctx, "PUT", "/api/v1/relay/sessions/"+url.PathEscape(id)+"/outcome", token,
 		map[string]any{"ciphertext": ciphertext}, nil)
 }
 

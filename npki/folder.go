@@ -56,6 +56,45 @@ func DefaultRoot(goos, home string, getenv func(string) string) string {
 	return path.Join(home, "NPKI")
 }
 
+// OtherRootCandidates returns the other places Korean software keeps NPKI folders on
+// goos's devices, besides DefaultRoot (KOREAN-PKI.md section 3; issue 18 item 6):
+// Windows C:\Program Files\NPKI (XP and older programs; %ProgramFiles% when set),
+// macOS ~/Documents/NPKI, Android /sdcard/NPKI (and ~/NPKI, DefaultRoot there). None
+// for Linux and others. Like DefaultRoot it only computes paths; OtherRoots keeps
+// those present.
+func OtherRootCandidates(goos, home string, getenv func(string) string) []string {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	switch goos {
+	case "windows":
+		pf := getenv("ProgramFiles")
+		if pf == "" {
+			pf = `C:\Program Files`
+		}
+		return []string{strings.TrimRight(pf, `\`) + `\NPKI`}
+	case "darwin":
+		if home == "" {
+			return nil
+		}
+		return []string{path.Join(home, "Documents", "NPKI")}
+	case "android":
+		return []string{"/sdcard/NPKI"}
+	}
+	return nil
+}
+
+// OtherRoots returns the OtherRootCandidates that exist as folders on this system.
+func OtherRoots(goos, home string, getenv func(string) string) []string {
+	var roots []string
+	for _, r := range OtherRootCandidates(goos, home, getenv) {
+		if fi, err := os.Stat(r); err == nil && fi.IsDir() {
+			roots = append(roots, r)
+		}
+	}
+	return roots
+}
+
 // RemovableRootPatterns returns glob patterns (filepath.Glob syntax) for NPKI roots on
 // removable drives: Linux /media/$USER/*/NPKI, /run/media/$USER/*/NPKI, /mnt/*/NPKI;
 // macOS /Volumes/*/NPKI; Windows D:\NPKI to Z:\NPKI.

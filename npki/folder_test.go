@@ -154,3 +154,41 @@ func TestWriteAndList(t *testing.T) {
 		t.Errorf("List(missing root) = %v, want fs.ErrNotExist", err)
 	}
 }
+
+// TestOtherRootCandidates: the older and platform-specific places Korean software
+// looks in (issue 18 item 6).
+func TestOtherRootCandidates(t *testing.T) {
+	none := func(string) string { return "" }
+	for _, tc := range []struct {
+		goos, home string
+		getenv     func(string) string
+		want       []string
+	}{
+		{"windows", `C:\Users\hong`, none, []string{`C:\Program Files\NPKI`}},
+		{"windows", `C:\Users\hong`, func(k string) string {
+			if k == "ProgramFiles" {
+				return `D:\Programs\`
+			}
+			return ""
+		}, []string{`D:\Programs\NPKI`}},
+		{"darwin", "/Users/hong", none, []string{"/Users/hong/Documents/NPKI"}},
+		{"darwin", "", none, nil},
+		{"android", "/data/home", none, []string{"/sdcard/NPKI"}},
+		{"linux", "/home/hong", none, nil},
+	} {
+		if got := OtherRootCandidates(tc.goos, tc.home, tc.getenv); !slices.Equal(got, tc.want) {
+			t.Errorf("OtherRootCandidates(%s, %s) = %q, want %q", tc.goos, tc.home, got, tc.want)
+		}
+	}
+	// OtherRoots keeps the ones that exist (macOS layout under a temporary home).
+	home := t.TempDir()
+	if got := OtherRoots("darwin", home, none); len(got) != 0 {
+		t.Errorf("OtherRoots before ~/Documents/NPKI exists = %q", got)
+	}
+	if err := os.MkdirAll(filepath.Join(home, "Documents", "NPKI"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if got := OtherRoots("darwin", home, none); !slices.Equal(got, []string{filepath.Join(home, "Documents", "NPKI")}) {
+		t.Errorf("OtherRoots = %q", got)
+	}
+}

@@ -15,7 +15,7 @@ import (
 // testdata/. Run each with, e.g., go test ./npki/ -run '^$' -fuzz FuzzDecryptKeyFile -fuzztime 10s
 
 // fuzzIterationLimit keeps fuzzing fast: inputs whose KDF would run more iterations
-// are only checked for the refusal above MaxIterations, not decrypted.
+// are only checked for the refusal above the limits, not decrypted.
 const fuzzIterationLimit = 5000
 
 // pbeIterations returns the iteration count an EncryptedPrivateKeyInfo asks for, or 0.
@@ -25,7 +25,7 @@ func pbeIterations(der []byte) (int, error) {
 	if !in.ReadASN1(&epki, cbasn1.SEQUENCE) || !epki.ReadASN1(&alg, cbasn1.SEQUENCE) {
 		return 0, nil
 	}
-	p, err := parsePBEAlgorithm(alg)
+	p, err := parsePBEAlgorithm(alg, keyFileLimits())
 	if err != nil {
 		return 0, err
 	}
@@ -153,6 +153,8 @@ func FuzzParseIdentifyData(f *testing.F) {
 
 func FuzzDecodePFX(f *testing.F) {
 	f.Add(readTestdata(f, "yessign-test/cert.pfx"), yessignPassword)
+	f.Add(readTestdata(f, "pkcs12/rc2-40-legacy.pfx"), legacyPassword)
+	f.Add(readTestdata(f, "pkcs12/rc2-40-ber.pfx"), legacyPassword)
 	yk := yessignKey(f)
 	cert, err := x509.ParseCertificate(readTestdata(f, "yessign-test/signCert.der"))
 	if err != nil {

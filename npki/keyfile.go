@@ -1,6 +1,11 @@
 package npki
 
-import "fmt"
+import (
+	"fmt"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
 
 // Key files (signPri.key, kmPri.key): EncryptedPrivateKeyInfo around a PrivateKeyInfo
 // that carries R (KOREAN-PKI.md section 4).
@@ -21,8 +26,10 @@ func DecryptKeyFile(der, password []byte) (*PrivateKey, error) {
 }
 
 // EncryptKeyFile encodes k (with R and its attributes) and encrypts it under password,
-// as opts says (nil: PBES2, PBKDF2-HMAC-SHA256, SEED-CBC; use Scheme SEEDCBCWithSHA1 for
-// software that reads only the classic form). A password that fails CheckPassword is
+// as opts says. nil writes the form of real signPri.key files, which every Korean
+// reader reads (seedCBCWithSHA1, 8-byte salt, 2048 iterations); &EncryptOptions{Scheme:
+// PBES2} the strong form, which OpenSSL reads and Korean readers that follow the real
+// files refuse (see PBES2). A password that fails CheckPassword is
 // refused with a *PasswordError unless opts.ExistingPassword is set.
 func EncryptKeyFile(k *PrivateKey, password []byte, opts *EncryptOptions) ([]byte, error) {
 	plain, err := MarshalPrivateKeyInfo(k)
@@ -35,11 +42,12 @@ func EncryptKeyFile(k *PrivateKey, password []byte, opts *EncryptOptions) ([]byt
 
 // ChangePassword re-encrypts a key file under newPassword, keeping the decrypted
 // PrivateKeyInfo byte for byte (R and every attribute survive). With opts nil the new
-// file uses the old one's scheme, cipher, PRF and iteration count with a fresh salt and
-// IV, so software that read the old file reads the new one. newPassword must pass
+// file uses the old one's scheme, cipher, PRF, iteration count and salt size with a
+// fresh salt and IV, so software that read the old file reads the new one (a scheme
+// npki only reads, such as RC2, becomes the default form). newPassword must pass
 // CheckPassword unless opts.ExistingPassword is set.
 func ChangePassword(der, oldPassword, newPassword []byte, opts *EncryptOptions) ([]byte, error) {
-	plain, p, err := decryptPKCS8(der, oldPassword)
+	plain, p, err := decryptPKCS8(der, oldPassword, keyFileLimits())
 	if err != nil {
 		return nil, fmt.Errorf("npki: change password: %w", err)
 	}
@@ -52,4 +60,24 @@ func ChangePassword(der, oldPassword, newPassword []byte, opts *EncryptOptions) 
 		opts = p.options()
 	}
 	return EncryptPKCS8(plain, newPassword, opts)
+}
+
+// KeyFileOptions reports how a key file is protected, as the EncryptOptions that
+// would write it again (Scheme, PRF, Cipher, Iterations, SaltSize), without the
+// password and without running its KDF. Errors are DecryptPKCS8's for the structure
+// (ErrMalformed, ErrUnsupported, ErrIterationsTooHigh, ErrTooLarge).
+func KeyFileOptions(der []byte) (*EncryptOptions, error) {
+	if len(der) > maxKeyFileSize {
+		return nil, fmt.Errorf("%w: %d bytes for an encrypted private key", ErrTooLarge, len(der))
+	}
+	in := cryptobyte.String(der)
+	var epki, alg cryptobyte.String
+	if !in.ReadASN1(&epki, cbasn1.SEQUENCE) || !in.Empty() || !epki.ReadASN1(&alg, cbasn1.SEQUENCE) {
+		return nil, fmt.Errorf("%w: not an EncryptedPrivateKeyInfo", ErrMalformed)
+	}
+	p, err := parsePBEAlgorithm(alg, keyFileLimits())
+	if err != nil {
+		return nil, err
+	}
+	return &EncryptOptions{Scheme: p.scheme, PRF: p.prf, Cipher: p.cipher, Iterations: p.iter, SaltSize: len(p.salt)}, nil
 }

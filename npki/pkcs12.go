@@ -19,9 +19,10 @@ import (
 // PKCS#12 (RFC 7292) in the forms KOREAN-PKI.md section 4 lists: the Korean form
 // (certificate bag unencrypted, key in a pkcs8ShroudedKeyBag with
 // pbeWithSHA1And3-KeyTripleDES-CBC, SHA-1 MAC), OpenSSL 3's default (PBES2/AES-256 bags,
-// encrypted certificate bag, SHA-256 MAC) and SEED-CBC bags. The key bag's PKCS#8 keeps
-// its attributes, so R survives an export and an import. Only password integrity mode
-// is supported (no public-key integrity), and only DER (definite lengths).
+// encrypted certificate bag, SHA-256 MAC), SEED-CBC bags, and what OpenSSL -legacy and
+// Windows write (RC2-40 certificate bags, BER with indefinite lengths: ber.go). The key
+// bag's PKCS#8 keeps its attributes, so R survives an export and an import. Only
+// password integrity mode is supported (no public-key integrity).
 
 var (
 	oidData            = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
@@ -50,10 +51,18 @@ type PFX struct {
 	CACerts []*x509.Certificate
 	// LocalKeyID is the key bag's localKeyID attribute (Korean files: the SKI).
 	LocalKeyID []byte
-	// KeyScheme and MACHash describe how the file was protected.
-	KeyScheme Scheme
-	MACHash   crypto.Hash
+	// KeyScheme and MACHash describe how the file was protected; CertScheme is the
+	// scheme of the (last) encrypted certificate bag, meaningful when CertsEncrypted.
+	KeyScheme      Scheme
+	MACHash        crypto.Hash
+	CertsEncrypted bool
+	CertScheme     Scheme
 }
+
+// DefaultPFXIterations is the iteration count of the key bag and the MAC in the
+// PKCS#12 files EncodePFX writes: 1024, as the yessign sample has (KOREAN-PKI.md
+// section 4).
+const DefaultPFXIterations = 1024
 
 // PFXForm selects the layout EncodePFX writes.
 type PFXForm int
@@ -72,8 +81,9 @@ const (
 // PFXOptions controls EncodePFX. The zero value (or nil) writes the Korean form.
 type PFXOptions struct {
 	Form PFXForm
-	// Iterations for the bags' KDFs and the MAC; 0 means 2048, OpenSSL's PKCS#12
-	// default (the yessign sample uses 1024).
+	// Iterations for the bags' KDFs and the MAC; 0 means DefaultPFXIterations (1024,
+	// what Korean PKCS#12 files carry) for PFXKorean and 2048 (OpenSSL 3's default) for
+	// PFXModern. At most MaxPKCS12Iterations.
 	Iterations int
 	Rand       io.Reader // nil: crypto/rand.Reader
 	// ExistingPassword exempts the password from CheckPassword (see EncryptOptions).
@@ -84,8 +94,9 @@ type PFXOptions struct {
 //
 // Errors: ErrWrongPassword when the MAC does not verify (or, in a file without MAC,
 // when a bag does not decrypt); ErrMalformed; ErrIterationsTooHigh for the MAC or any
-// bag (checked before the work); ErrTooLarge over 1 MiB; ErrUnsupported (public-key
-// integrity mode, RC2 or other legacy bag ciphers, BER encodings).
+// bag over MaxPKCS12Iterations, or over four times that in all (checked before the
+// work); ErrTooLarge over 1 MiB; ErrUnsupported (public-key integrity mode, enveloped
+// data, RC4 and other bag ciphers npki does not implement).
 func DecodePFX(data, password []byte) (*PFX, error) {
 	if len(data) > maxPFXSize {
 		return nil, fmt.Errorf("npki: PKCS#12: %w: %d bytes", ErrTooLarge, len(data))
@@ -98,6 +109,11 @@ func DecodePFX(data, password []byte) (*PFX, error) {
 }
 
 func decodePFX(data, password []byte) (*PFX, error) {
+	data, err := berToDER(data)
+	if err != nil {
+		return nil, err
+	}
+	lim := newPFXLimits()
 	in := cryptobyte.String(data)
 	var top, authSafe, macData cryptobyte.String
 	var version int64
@@ -117,7 +133,7 @@ func decodePFX(data, password []byte) (*PFX, error) {
 		if !top.ReadASN1(&macData, cbasn1.SEQUENCE) {
 			return nil, fmt.Errorf("%w: MacData", ErrMalformed)
 		}
-		if pfx.MACHash, err = verifyMAC(macData, content, password); err != nil {
+		if pfx.MACHash, err = verifyMAC(macData, content, password, lim); err != nil {
 			return nil, err
 		}
 	}
@@ -125,7 +141,11 @@ func decodePFX(data, password []byte) (*PFX, error) {
 		return nil, fmt.Errorf("%w: PFX trailing data", ErrMalformed)
 	}
 
-	// AuthenticatedSafe ::= SEQUENCE OF ContentInfo (RFC 7292 section 4.1).
+	// AuthenticatedSafe ::= SEQUENCE OF ContentInfo (RFC 7292 section 4.1), itself BER
+	// in some files: re-encoded only now, after the MAC over the bytes as they came.
+	if content, err = berToDER(content); err != nil {
+		return nil, err
+	}
 	var safes cryptobyte.String
 	acs := cryptobyte.String(content)
 	if !acs.ReadASN1(&safes, cbasn1.SEQUENCE) || !acs.Empty() {
@@ -148,13 +168,17 @@ func decodePFX(data, password []byte) (*PFX, error) {
 				return nil, fmt.Errorf("%w: data ContentInfo", ErrMalformed)
 			}
 		case ctype.Equal(oidEncryptedData):
-			if sc, err = decryptEncryptedData(ci, password); err != nil {
+			if sc, pfx.CertScheme, err = decryptEncryptedData(ci, password, lim); err != nil {
 				return nil, err
 			}
+			pfx.CertsEncrypted = true
 		default:
 			return nil, fmt.Errorf("%w: ContentInfo type %v (enveloped data is not supported)", ErrUnsupported, ctype)
 		}
-		if err := readSafeContents(sc, password, &keys, &certs, pfx); err != nil {
+		if sc, err = berToDER(sc); err != nil {
+			return nil, err
+		}
+		if err := readSafeContents(sc, password, &keys, &certs, pfx, lim); err != nil {
 			return nil, err
 		}
 	}
@@ -199,7 +223,6 @@ func readDataContentInfo(ci cryptobyte.String) ([]byte, error) {
 		return nil, fmt.Errorf("%w: authSafe content", ErrMalformed)
 	}
 	if !explicit.ReadASN1Bytes(&content, cbasn1.OCTET_STRING) || !explicit.Empty() {
-		// A constructed (BER) OCTET STRING lands here too.
 		return nil, fmt.Errorf("%w: authSafe content is not a DER OCTET STRING", ErrMalformed)
 	}
 	return content, nil
@@ -220,7 +243,7 @@ func macHashFromOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
 }
 
 // verifyMAC checks MacData (RFC 7292 section 4 and appendix B).
-func verifyMAC(macData cryptobyte.String, content, password []byte) (crypto.Hash, error) {
+func verifyMAC(macData cryptobyte.String, content, password []byte, lim *kdfLimits) (crypto.Hash, error) {
 	var digestInfo, alg cryptobyte.String
 	var oid asn1.ObjectIdentifier
 	var digest, salt []byte
@@ -237,10 +260,10 @@ func verifyMAC(macData cryptobyte.String, content, password []byte) (crypto.Hash
 	if !ok {
 		return 0, fmt.Errorf("%w: MAC digest %v", ErrUnsupported, oid)
 	}
-	if err := checkIterations(iter); err != nil {
+	if err := checkSalt(salt); err != nil {
 		return 0, err
 	}
-	if err := checkSalt(salt); err != nil {
+	if err := lim.spend(kdfPKCS12, iter); err != nil {
 		return 0, err
 	}
 	bmp, err := bmpPassword(password)
@@ -254,27 +277,53 @@ func verifyMAC(macData cryptobyte.String, content, password []byte) (crypto.Hash
 	return h, nil
 }
 
-// decryptEncryptedData decrypts an encryptedData ContentInfo's content (after the OID).
-func decryptEncryptedData(ci cryptobyte.String, password []byte) ([]byte, error) {
+// decryptEncryptedData decrypts an encryptedData ContentInfo's content (after the OID)
+// and returns the plaintext and its scheme.
+func decryptEncryptedData(ci cryptobyte.String, password []byte, lim *kdfLimits) ([]byte, Scheme, error) {
 	var explicit, ed, eci, alg cryptobyte.String
 	var version int64
 	var ctype asn1.ObjectIdentifier
-	var ct []byte
 	if !ci.ReadASN1(&explicit, tagExplicit0) || !ci.Empty() ||
 		!explicit.ReadASN1(&ed, cbasn1.SEQUENCE) || !explicit.Empty() ||
 		!ed.ReadASN1Integer(&version) || !ed.ReadASN1(&eci, cbasn1.SEQUENCE) ||
-		!eci.ReadASN1ObjectIdentifier(&ctype) || !eci.ReadASN1(&alg, cbasn1.SEQUENCE) ||
-		!eci.ReadASN1Bytes(&ct, tagImplicit0P) || !eci.Empty() {
-		return nil, fmt.Errorf("%w: encryptedData", ErrMalformed)
+		!eci.ReadASN1ObjectIdentifier(&ctype) || !eci.ReadASN1(&alg, cbasn1.SEQUENCE) {
+		return nil, 0, fmt.Errorf("%w: encryptedData", ErrMalformed)
+	}
+	ct, ok := readImplicitOctets(&eci)
+	if !ok || !eci.Empty() {
+		return nil, 0, fmt.Errorf("%w: encryptedData content", ErrMalformed)
 	}
 	if !ctype.Equal(oidData) {
-		return nil, fmt.Errorf("%w: encryptedData content type %v", ErrMalformed, ctype)
+		return nil, 0, fmt.Errorf("%w: encryptedData content type %v", ErrMalformed, ctype)
 	}
-	p, err := parsePBEAlgorithm(alg)
+	p, err := parsePBEAlgorithm(alg, lim)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return p.decrypt(ct, password)
+	plain, err := p.decrypt(ct, password)
+	return plain, p.scheme, err
+}
+
+// readImplicitOctets reads encryptedContent [0] IMPLICIT OCTET STRING: primitive in
+// DER, or (from BER, after berToDER) a constructed [0] of OCTET STRING segments.
+func readImplicitOctets(s *cryptobyte.String) ([]byte, bool) {
+	var ct []byte
+	if s.PeekASN1Tag(tagImplicit0P) {
+		return ct, s.ReadASN1Bytes(&ct, tagImplicit0P)
+	}
+	var segs cryptobyte.String
+	if !s.ReadASN1(&segs, tagExplicit0) {
+		return nil, false
+	}
+	ct = []byte{}
+	for !segs.Empty() {
+		var seg []byte
+		if !segs.ReadASN1Bytes(&seg, cbasn1.OCTET_STRING) {
+			return nil, false
+		}
+		ct = append(ct, seg...)
+	}
+	return ct, true
 }
 
 type keyBag struct {
@@ -283,7 +332,7 @@ type keyBag struct {
 }
 
 // readSafeContents reads SafeContents ::= SEQUENCE OF SafeBag (RFC 7292 section 4.2).
-func readSafeContents(sc, password []byte, keys *[]keyBag, certs *[][]byte, pfx *PFX) error {
+func readSafeContents(sc, password []byte, keys *[]keyBag, certs *[][]byte, pfx *PFX, lim *kdfLimits) error {
 	in := cryptobyte.String(sc)
 	var bags cryptobyte.String
 	if !in.ReadASN1(&bags, cbasn1.SEQUENCE) || !in.Empty() {
@@ -324,7 +373,7 @@ func readSafeContents(sc, password []byte, keys *[]keyBag, certs *[][]byte, pfx 
 			var err error
 			if bagID.Equal(oidShroudedKeyBag) {
 				var p *pbeParams
-				plain, p, err = decryptPKCS8(value, password)
+				plain, p, err = decryptPKCS8(value, password, lim)
 				if err != nil {
 					return fmt.Errorf("key bag: %w", err)
 				}
@@ -391,7 +440,13 @@ func EncodePFX(key *PrivateKey, cert *x509.Certificate, caCerts []*x509.Certific
 	}
 	iter := opts.Iterations
 	if iter == 0 {
-		iter = 2048
+		iter = DefaultPFXIterations
+		if opts.Form == PFXModern {
+			iter = 2048
+		}
+	}
+	if iter < 1 || iter > MaxPKCS12Iterations {
+		return nil, fmt.Errorf("npki: EncodePFX: iteration count %d out of range 1..%d", iter, MaxPKCS12Iterations)
 	}
 	r := opts.Rand
 	if r == nil {

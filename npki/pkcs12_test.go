@@ -68,6 +68,8 @@ func TestDecodePFXErrors(t *testing.T) {
 		{"empty", nil, ErrMalformed},
 		{"too large", make([]byte, maxPFXSize+1), ErrTooLarge},
 		{"MAC iterations too high", rewriteMACIterations(t, good, 1<<40), ErrIterationsTooHigh},
+		{"MAC at 10,000,000 iterations (issue 17)", rewriteMACIterations(t, good, 10_000_000), ErrIterationsTooHigh},
+		{"MAC just over the limit", rewriteMACIterations(t, good, MaxPKCS12Iterations+1), ErrIterationsTooHigh},
 		{"bag iterations too high", pfxWithKeyBag(t, rewriteIterations(t, keyFile, 1<<40)), ErrIterationsTooHigh},
 		{"damaged content", flipInContent(good), ErrWrongPassword}, // the MAC catches it
 	} {
@@ -82,6 +84,22 @@ func TestDecodePFXErrors(t *testing.T) {
 			}
 		})
 	}
+	// The error says the limit.
+	_, err := DecodePFX(rewriteMACIterations(t, good, 10_000_000), yessignPassword)
+	if err == nil || !strings.Contains(err.Error(), "at most 100000") {
+		t.Errorf("DecodePFX(10,000,000 iterations) = %v, want the limit in the error", err)
+	}
+	// Bags at the limit each cannot add up to more than four times it.
+	bag, err := EncryptKeyFile(yessignKey(t), testPassword, &EncryptOptions{Scheme: PKCS12TripleDES, Iterations: MaxPKCS12Iterations})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = DecodePFX(pfxWithKeyBags(t, bag, bag, bag, bag, bag), testPassword)
+	if !errors.Is(err, ErrIterationsTooHigh) || !strings.Contains(err.Error(), "in all") {
+		t.Errorf("DecodePFX(5 bags at the limit) = %v, want ErrIterationsTooHigh in all", err)
+	}
+	t.Logf("5 bags at the limit refused after %v", time.Since(start))
 	// A PFX without MAC still tells a wrong password from a good one.
 	noMAC := pfxWithKeyBag(t, keyFile)
 	if _, err := DecodePFX(noMAC, []byte("wrong-password1!")); !errors.Is(err, ErrWrongPassword) {
@@ -126,8 +144,18 @@ func rewriteMACIterations(t testing.TB, pfx []byte, iter int64) []byte {
 // pfxWithKeyBag builds a MAC-less PFX holding one shrouded key bag.
 func pfxWithKeyBag(t testing.TB, epki []byte) []byte {
 	t.Helper()
+	return pfxWithKeyBags(t, epki)
+}
+
+// pfxWithKeyBags builds a MAC-less PFX holding shrouded key bags.
+func pfxWithKeyBags(t testing.TB, epkis ...[]byte) []byte {
+	t.Helper()
 	var sc cryptobyte.Builder
-	sc.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { addBag(b, oidShroudedKeyBag, epki, nil) })
+	sc.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		for _, epki := range epkis {
+			addBag(b, oidShroudedKeyBag, epki, nil)
+		}
+	})
 	var auth cryptobyte.Builder
 	auth.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { addDataContentInfo(b, sc.BytesOrPanic()) })
 	var b cryptobyte.Builder
@@ -182,7 +210,7 @@ func TestEncodePFXOpenSSLReads(t *testing.T) {
 		args []string
 		mac  string
 	}{
-		{PFXKorean, []string{"-legacy"}, "MAC: sha1, Iteration 2048"},
+		{PFXKorean, []string{"-legacy"}, "MAC: sha1, Iteration 1024"},
 		{PFXModern, nil, "MAC: sha256, Iteration 2048"},
 	} {
 		data, err := EncodePFX(yk, cert, nil, testPassword, &PFXOptions{Form: tc.form})
@@ -203,8 +231,20 @@ func TestEncodePFXOpenSSLReads(t *testing.T) {
 		if !yk.Key.(*rsa.PrivateKey).Equal(key) || !leaf.Equal(cert) {
 			t.Errorf("openssl read a different key or certificate (form %d)", tc.form)
 		}
-		if tc.form == PFXKorean && !strings.Contains(out, "pbeWithSHA1And3-KeyTripleDES-CBC") {
-			t.Errorf("Korean form: openssl does not report a 3DES key bag:\n%s", out)
+		if tc.form == PFXKorean {
+			// Line for line what openssl says of the yessign sample (issue 18 item 2):
+			// MAC SHA-1 and key bag at 1024 iterations, 8-byte salt, one unencrypted
+			// SafeContents with the certificate bag then the 3DES key bag, localKeyID
+			// and R as Korean software wrote them.
+			sample := filepath.Join(dir, "yessign.pfx")
+			if err := os.WriteFile(sample, readTestdata(t, "yessign-test/cert.pfx"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			want := string(testenv.RunOpenSSL(t, "pkcs12", "-info", "-nodes", "-legacy", "-in", sample,
+				"-passin", "pass:"+string(yessignPassword)))
+			if got, want := opensslOutline(out), opensslOutline(want); got != want {
+				t.Errorf("Korean form: openssl -info says\n%s\nof the yessign sample\n%s", got, want)
+			}
 		}
 		if tc.form == PFXModern && !strings.Contains(out, "AES-256-CBC") {
 			t.Errorf("modern form: openssl does not report AES-256-CBC:\n%s", out)
@@ -289,4 +329,22 @@ func TestDecodePFXOpenSSLWrites(t *testing.T) {
 			}
 		})
 	}
+}
+
+// opensslOutline keeps what `openssl pkcs12 -info` says about a file, without the PEM
+// blocks.
+func opensslOutline(out string) string {
+	var keep []string
+	inPEM := false
+	for _, l := range strings.Split(out, "\n") {
+		switch {
+		case strings.HasPrefix(l, "-----BEGIN"):
+			inPEM = true
+		case strings.HasPrefix(l, "-----END"):
+			inPEM = false
+		case !inPEM:
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
 }

@@ -30,6 +30,8 @@ var (
 	oidAES256CBC        = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 42}
 	oidDESEDE3CBC       = asn1.ObjectIdentifier{1, 2, 840, 113549, 3, 7}
 	oidPBEWithSHA13DES  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1, 3}
+	oidPBEWithSHARC2128 = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1, 5}
+	oidPBEWithSHARC240  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1, 6}
 	seedFixedIV         = []byte("0123456789012345")
 	errNotPrivKeyInfo   = errors.New("npki: decrypted data is not a PrivateKeyInfo")
 	errPasswordRequired = errors.New("npki: empty password")
@@ -39,12 +41,16 @@ var (
 type Scheme int
 
 const (
-	// PBES2 (RFC 8018 section 6.2) with PBKDF2: the default, readable by OpenSSL and by
-	// current Korean software.
-	PBES2 Scheme = iota
 	// SEEDCBCWithSHA1 is the Korean scheme 1.2.410.200004.1.15 (PBKDF1-SHA1, SEED-CBC),
-	// what most existing signPri.key files use (KOREAN-PKI.md section 4, form 1).
-	SEEDCBCWithSHA1
+	// what real signPri.key files use (KOREAN-PKI.md section 4, form 1) and every
+	// Korean reader reads: the default (the zero value).
+	SEEDCBCWithSHA1 Scheme = iota
+	// PBES2 (RFC 8018 section 6.2) with PBKDF2. OpenSSL reads it; Korean readers read
+	// it only with HMAC-SHA1 (no PRF field), an 8-byte salt and SEED-CBC, the form
+	// OpenSSL writes with -v2 seed-cbc. npki's PBES2 defaults (HMAC-SHA-256, 16-byte
+	// salt, 100,000 iterations) are the strong form, which those readers refuse as a
+	// wrong password.
+	PBES2
 	// SEEDCBCFixedIV is 1.2.410.200004.1.4 used as the PBE algorithm: the same key as
 	// SEEDCBCWithSHA1 and the fixed IV "0123456789012345" (section 4, form 2). Readable
 	// for old files; write it only for software that reads nothing else.
@@ -52,6 +58,11 @@ const (
 	// PKCS12TripleDES is pbeWithSHA1And3-KeyTripleDES-CBC (RFC 7292 appendix C), the
 	// PBE of the key bag in Korean PKCS#12 files.
 	PKCS12TripleDES
+	// PKCS12RC2CBC40 and PKCS12RC2CBC128 are pbeWithSHAAnd40BitRC2-CBC and
+	// pbeWithSHAAnd128BitRC2-CBC (RFC 7292 appendix C): the certificate bags of
+	// OpenSSL -legacy and Windows exports. Read only: npki never writes RC2.
+	PKCS12RC2CBC40
+	PKCS12RC2CBC128
 )
 
 func (s Scheme) String() string {
@@ -64,6 +75,10 @@ func (s Scheme) String() string {
 		return "seedCBC"
 	case PKCS12TripleDES:
 		return "pbeWithSHA1And3-KeyTripleDES-CBC"
+	case PKCS12RC2CBC40:
+		return "pbeWithSHAAnd40BitRC2-CBC"
+	case PKCS12RC2CBC128:
+		return "pbeWithSHAAnd128BitRC2-CBC"
 	}
 	return fmt.Sprintf("Scheme(%d)", int(s))
 }
@@ -83,24 +98,30 @@ const (
 //
 // The Korean schemes and the PKCS#12 PBE default to 2048, the count real signPri.key
 // files carry (KOREAN-PKI.md section 4): they exist for compatibility, and PBKDF1 at
-// higher counts buys little. PBES2 defaults to 100,000 iterations of HMAC-SHA-256: 50
-// times the work of the legacy 2048 for a guesser, yet about 17 ms to open on one core
-// of this project's test machine (BenchmarkOpenKeyFile), acceptable on phones too.
-// OpenSSL's own default (2048) is kept out of new files on purpose.
+// higher counts buys little. PBES2, the strong form a caller asks for by name,
+// defaults to 100,000 iterations of HMAC-SHA-256: 50 times the work of the legacy 2048
+// for a guesser, yet about 17 ms to open on one core of this project's test machine
+// (BenchmarkOpenKeyFile), acceptable on phones too. The price is compatibility: Korean
+// readers that follow the real files decrypt it with HMAC-SHA1 and report a wrong
+// password.
 const (
 	DefaultLegacyIterations = 2048
 	DefaultPBES2Iterations  = 100_000
 )
 
 // EncryptOptions selects how EncryptPKCS8 and the functions built on it encrypt. The
-// zero value (or nil) means PBES2, PBKDF2-HMAC-SHA256, SEED-CBC,
-// DefaultPBES2Iterations, crypto/rand.
+// zero value (or nil) means the form of real signPri.key files, which every Korean
+// reader reads: seedCBCWithSHA1, 8-byte salt, DefaultLegacyIterations, crypto/rand.
+// Scheme PBES2 alone means the strong form: PBKDF2-HMAC-SHA256, 16-byte salt,
+// DefaultPBES2Iterations, SEED-CBC (see PBES2 for what it costs in compatibility).
 type EncryptOptions struct {
 	Scheme     Scheme
 	PRF        crypto.Hash // PBES2 only: crypto.SHA256 (default) or crypto.SHA1, SHA224, SHA384, SHA512
 	Cipher     Cipher      // PBES2 only: SEEDCBC (default), AES128CBC, AES256CBC
 	Iterations int         // 0: DefaultPBES2Iterations for PBES2, DefaultLegacyIterations otherwise
-	Rand       io.Reader   // nil: crypto/rand.Reader
+	// SaltSize in bytes; 0: 8 (what Korean files and RFC 7292 writers use), 16 for PBES2.
+	SaltSize int
+	Rand     io.Reader // nil: crypto/rand.Reader
 
 	// ExistingPassword exempts the password from the policy for new passwords
 	// (CheckPassword): set it only when re-writing a file under a password the user
@@ -118,9 +139,33 @@ type pbeParams struct {
 	iv     []byte // PBES2
 }
 
-// options returns EncryptOptions that reproduce p's choices with fresh salt and IV.
+// options returns EncryptOptions that reproduce p's choices (scheme, cipher, PRF,
+// iterations, salt size) with a fresh salt and IV, or nil (the default form) when p's
+// scheme is one npki reads but does not write.
 func (p *pbeParams) options() *EncryptOptions {
-	return &EncryptOptions{Scheme: p.scheme, PRF: p.prf, Cipher: p.cipher, Iterations: p.iter}
+	if !p.scheme.writable() {
+		return nil
+	}
+	return &EncryptOptions{Scheme: p.scheme, PRF: p.prf, Cipher: p.cipher, Iterations: p.iter, SaltSize: len(p.salt)}
+}
+
+func (s Scheme) writable() bool {
+	switch s {
+	case SEEDCBCWithSHA1, PBES2, SEEDCBCFixedIV, PKCS12TripleDES:
+		return true
+	}
+	return false
+}
+
+// kdf is the key derivation of s, for its iteration limit.
+func (s Scheme) kdf() kdf {
+	switch s {
+	case PBES2:
+		return kdfPBKDF2
+	case SEEDCBCWithSHA1, SEEDCBCFixedIV:
+		return kdfPBKDF1
+	}
+	return kdfPKCS12
 }
 
 func (c Cipher) keySize() int {
@@ -164,21 +209,28 @@ func (c Cipher) block(key []byte) (cipher.Block, error) {
 }
 
 // parsePBEAlgorithm reads an AlgorithmIdentifier naming a password-based encryption
-// scheme (the contents of the SEQUENCE, OID first).
-func parsePBEAlgorithm(alg cryptobyte.String) (*pbeParams, error) {
+// scheme (the contents of the SEQUENCE, OID first), refusing an iteration count over
+// lim before any work.
+func parsePBEAlgorithm(alg cryptobyte.String, lim *kdfLimits) (*pbeParams, error) {
 	var oid asn1.ObjectIdentifier
 	if !alg.ReadASN1ObjectIdentifier(&oid) {
 		return nil, fmt.Errorf("%w: encryption algorithm", ErrMalformed)
 	}
 	switch {
-	case oid.Equal(oidSEEDCBCWithSHA1), oid.Equal(oidSEEDCBC), oid.Equal(oidPBEWithSHA13DES):
-		// SEQUENCE { salt OCTET STRING, iterations INTEGER } for all three (KOREAN-PKI.md
-		// section 4; RFC 7292 appendix C pkcs-12PbeParams).
+	case oid.Equal(oidSEEDCBCWithSHA1), oid.Equal(oidSEEDCBC), oid.Equal(oidPBEWithSHA13DES),
+		oid.Equal(oidPBEWithSHARC240), oid.Equal(oidPBEWithSHARC2128):
+		// SEQUENCE { salt OCTET STRING, iterations INTEGER } for all of them
+		// (KOREAN-PKI.md section 4; RFC 7292 appendix C pkcs-12PbeParams).
 		p := &pbeParams{scheme: SEEDCBCWithSHA1}
-		if oid.Equal(oidSEEDCBC) {
+		switch {
+		case oid.Equal(oidSEEDCBC):
 			p.scheme = SEEDCBCFixedIV
-		} else if oid.Equal(oidPBEWithSHA13DES) {
+		case oid.Equal(oidPBEWithSHA13DES):
 			p.scheme = PKCS12TripleDES
+		case oid.Equal(oidPBEWithSHARC240):
+			p.scheme = PKCS12RC2CBC40
+		case oid.Equal(oidPBEWithSHARC2128):
+			p.scheme = PKCS12RC2CBC128
 		}
 		var params cryptobyte.String
 		var iter int64
@@ -187,13 +239,16 @@ func parsePBEAlgorithm(alg cryptobyte.String) (*pbeParams, error) {
 			!params.ReadASN1Integer(&iter) || !params.Empty() {
 			return nil, fmt.Errorf("%w: %v parameters", ErrMalformed, p.scheme)
 		}
-		if err := checkIterations(iter); err != nil {
+		if err := checkSalt(p.salt); err != nil {
+			return nil, err
+		}
+		if err := lim.spend(p.scheme.kdf(), iter); err != nil {
 			return nil, err
 		}
 		p.iter = int(iter)
-		return p, checkSalt(p.salt)
+		return p, nil
 	case oid.Equal(oidPBES2):
-		return parsePBES2(alg)
+		return parsePBES2(alg, lim)
 	}
 	return nil, fmt.Errorf("%w: encryption algorithm %v", ErrUnsupported, oid)
 }
@@ -206,7 +261,7 @@ func checkSalt(salt []byte) error {
 }
 
 // parsePBES2 reads PBES2-params (RFC 8018 appendix A.4) with PBKDF2-params (A.2).
-func parsePBES2(alg cryptobyte.String) (*pbeParams, error) {
+func parsePBES2(alg cryptobyte.String, lim *kdfLimits) (*pbeParams, error) {
 	bad := func(what string) (*pbeParams, error) {
 		return nil, fmt.Errorf("%w: PBES2 %s", ErrMalformed, what)
 	}
@@ -228,10 +283,10 @@ func parsePBES2(alg cryptobyte.String) (*pbeParams, error) {
 		!kdfParams.ReadASN1Bytes(&p.salt, cbasn1.OCTET_STRING) || !kdfParams.ReadASN1Integer(&iter) {
 		return bad("PBKDF2 parameters")
 	}
-	if err := checkIterations(iter); err != nil {
+	if err := checkSalt(p.salt); err != nil {
 		return nil, err
 	}
-	if err := checkSalt(p.salt); err != nil {
+	if err := lim.spend(kdfPBKDF2, iter); err != nil {
 		return nil, err
 	}
 	p.iter = int(iter)
@@ -301,6 +356,19 @@ func (p *pbeParams) blockIV(password []byte) (cipher.Block, []byte, error) {
 		key := pkcs12KDF(crypto.SHA1, pkcs12KeyID, bmp, p.salt, p.iter, 24)
 		iv := pkcs12KDF(crypto.SHA1, pkcs12IVID, bmp, p.salt, p.iter, 8)
 		b, err := des.NewTripleDESCipher(key)
+		return b, iv, err
+	case PKCS12RC2CBC40, PKCS12RC2CBC128:
+		bmp, err := bmpPassword(password)
+		if err != nil {
+			return nil, nil, err
+		}
+		bits := 40
+		if p.scheme == PKCS12RC2CBC128 {
+			bits = 128
+		}
+		key := pkcs12KDF(crypto.SHA1, pkcs12KeyID, bmp, p.salt, p.iter, bits/8)
+		iv := pkcs12KDF(crypto.SHA1, pkcs12IVID, bmp, p.salt, p.iter, rc2BlockSize)
+		b, err := newRC2(key, bits)
 		return b, iv, err
 	case PBES2:
 		key := pbkdf2Key(p.prf, password, p.salt, p.iter, p.cipher.keySize())
@@ -402,7 +470,7 @@ func newPBEParams(opts *EncryptOptions) (*pbeParams, error) {
 			p.iter = DefaultLegacyIterations
 		}
 	case PBES2:
-		saltLen = 16
+		saltLen = 16 // the strong form's; a rewrite keeps the file's own (SaltSize)
 		if p.iter == 0 {
 			p.iter = DefaultPBES2Iterations
 		}
@@ -425,10 +493,17 @@ func newPBEParams(opts *EncryptOptions) (*pbeParams, error) {
 			return nil, fmt.Errorf("npki: random IV: %w", err)
 		}
 	default:
-		return nil, fmt.Errorf("%w: scheme %v", ErrUnsupported, p.scheme)
+		return nil, fmt.Errorf("%w: scheme %v (npki reads it but does not write it)", ErrUnsupported, p.scheme)
 	}
-	if p.iter < 1 || p.iter > MaxIterations {
-		return nil, fmt.Errorf("npki: iteration count %d out of range 1..%d", p.iter, MaxIterations)
+	// Never write what npki would refuse to read.
+	if max := keyFileLimits().max[p.scheme.kdf()]; p.iter < 1 || int64(p.iter) > max {
+		return nil, fmt.Errorf("npki: iteration count %d out of range 1..%d for %v", p.iter, max, p.scheme)
+	}
+	if opts.SaltSize != 0 {
+		if opts.SaltSize < 0 || opts.SaltSize > maxSaltSize {
+			return nil, fmt.Errorf("npki: salt size %d out of range 1..%d", opts.SaltSize, maxSaltSize)
+		}
+		saltLen = opts.SaltSize
 	}
 	p.salt = make([]byte, saltLen)
 	if _, err := io.ReadFull(r, p.salt); err != nil {
@@ -444,13 +519,14 @@ func newPBEParams(opts *EncryptOptions) (*pbeParams, error) {
 //
 // Errors: ErrWrongPassword when the decryption fails (bad padding, or a plaintext that
 // is not a PrivateKeyInfo); ErrMalformed for a damaged structure; ErrIterationsTooHigh
-// (checked before any work); ErrTooLarge over 64 KiB; ErrUnsupported.
+// over MaxPBKDF1Iterations, MaxPBKDF2Iterations or MaxPKCS12Iterations (checked before
+// any work); ErrTooLarge over 64 KiB; ErrUnsupported.
 func DecryptPKCS8(der, password []byte) ([]byte, error) {
-	plain, _, err := decryptPKCS8(der, password)
+	plain, _, err := decryptPKCS8(der, password, keyFileLimits())
 	return plain, err
 }
 
-func decryptPKCS8(der, password []byte) ([]byte, *pbeParams, error) {
+func decryptPKCS8(der, password []byte, lim *kdfLimits) ([]byte, *pbeParams, error) {
 	if len(der) > maxKeyFileSize {
 		return nil, nil, fmt.Errorf("%w: %d bytes for an encrypted private key", ErrTooLarge, len(der))
 	}
@@ -462,7 +538,7 @@ func decryptPKCS8(der, password []byte) ([]byte, *pbeParams, error) {
 		!epki.ReadASN1Bytes(&ct, cbasn1.OCTET_STRING) || !epki.Empty() {
 		return nil, nil, fmt.Errorf("%w: not an EncryptedPrivateKeyInfo", ErrMalformed)
 	}
-	p, err := parsePBEAlgorithm(alg)
+	p, err := parsePBEAlgorithm(alg, lim)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -489,8 +565,8 @@ func isPrivateKeyInfo(der []byte) bool {
 }
 
 // EncryptPKCS8 encrypts a DER PrivateKeyInfo into an EncryptedPrivateKeyInfo under
-// password, as opts says (nil: PBES2, PBKDF2-HMAC-SHA256, SEED-CBC, 100,000
-// iterations). The password must pass CheckPassword unless opts.ExistingPassword is set;
+// password, as opts says (nil: seedCBCWithSHA1, 8-byte salt, 2048 iterations, the form
+// of real signPri.key files). The password must pass CheckPassword unless opts.ExistingPassword is set;
 // a refusal is a *PasswordError.
 func EncryptPKCS8(privateKeyInfo, password []byte, opts *EncryptOptions) ([]byte, error) {
 	if opts == nil || !opts.ExistingPassword {

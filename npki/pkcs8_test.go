@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -164,7 +165,7 @@ func TestEncryptRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			plain, p, err := decryptPKCS8(der, testPassword)
+			plain, p, err := decryptPKCS8(der, testPassword, keyFileLimits())
 			if err != nil {
 				t.Fatalf("decrypt: %v", err)
 			}
@@ -211,26 +212,113 @@ func optsName(o *EncryptOptions) string {
 	return o.Scheme.String()
 }
 
+// TestEncryptDefaults: with no options a key file is written in the form of real
+// signPri.key files (issue 18 item 1): seedCBCWithSHA1, 8-byte salt, 2048 iterations.
+// Scheme PBES2 alone is the strong form.
 func TestEncryptDefaults(t *testing.T) {
 	k := yessignKey(t)
-	der, err := EncryptKeyFile(k, testPassword, &EncryptOptions{Iterations: 1000})
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		name    string
+		opts    *EncryptOptions
+		want    Scheme
+		iter    int
+		saltLen int
+	}{
+		{"nil", nil, SEEDCBCWithSHA1, 2048, 8},
+		{"zero", &EncryptOptions{}, SEEDCBCWithSHA1, 2048, 8},
+		{"existing password", &EncryptOptions{ExistingPassword: true}, SEEDCBCWithSHA1, 2048, 8},
+		{"PBES2", &EncryptOptions{Scheme: PBES2, Iterations: 1000}, PBES2, 1000, 16},
+		{"PBES2 salt size", &EncryptOptions{Scheme: PBES2, PRF: crypto.SHA1, Iterations: 1000, SaltSize: 8}, PBES2, 1000, 8},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			der, err := EncryptKeyFile(k, testPassword, tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, _ := splitEPKI(t, der)
+			if p.scheme != tc.want || p.iter != tc.iter || len(p.salt) != tc.saltLen {
+				t.Errorf("EncryptKeyFile(%s) = %v, %d iterations, %d-byte salt; want %v, %d, %d",
+					tc.name, p.scheme, p.iter, len(p.salt), tc.want, tc.iter, tc.saltLen)
+			}
+			if p.scheme == PBES2 && p.cipher != SEEDCBC {
+				t.Errorf("PBES2 cipher = %d, want SEED-CBC", p.cipher)
+			}
+			if tc.name == "PBES2" && p.prf != crypto.SHA256 {
+				t.Errorf("PBES2 PRF = %v, want SHA-256 (the strong form)", p.prf)
+			}
+		})
 	}
-	_, p, err := decryptPKCS8(der, testPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.scheme != PBES2 || p.cipher != SEEDCBC || p.prf != crypto.SHA256 || len(p.salt) != 16 {
-		t.Errorf("default parameters = %+v, want PBES2, SEED-CBC, HMAC-SHA256, 16-byte salt", p)
-	}
-	p2, err := newPBEParams(nil)
+	p2, err := newPBEParams(&EncryptOptions{Scheme: PBES2})
 	if err != nil || p2.iter != DefaultPBES2Iterations {
-		t.Errorf("newPBEParams(nil) iterations = %d, %v; want %d", p2.iter, err, DefaultPBES2Iterations)
+		t.Errorf("newPBEParams(PBES2) iterations = %d, %v; want %d", p2.iter, err, DefaultPBES2Iterations)
 	}
-	if _, err := EncryptKeyFile(k, testPassword, &EncryptOptions{Iterations: MaxIterations + 1}); err == nil {
-		t.Error("EncryptKeyFile(iterations over the limit) succeeded")
+	for _, opts := range []*EncryptOptions{
+		{Scheme: PBES2, Iterations: MaxPBKDF2Iterations + 1},
+		{Scheme: SEEDCBCWithSHA1, Iterations: MaxPBKDF1Iterations + 1},
+		{Scheme: PKCS12TripleDES, Iterations: MaxPKCS12Iterations + 1},
+		{Scheme: PKCS12RC2CBC40},
+		{SaltSize: maxSaltSize + 1},
+	} {
+		if _, err := EncryptKeyFile(k, testPassword, opts); err == nil {
+			t.Errorf("EncryptKeyFile(%+v) succeeded, want a refusal", opts)
+		}
 	}
+}
+
+// TestIterationLimits: each KDF has its own limit, said in the error, checked before
+// any work (issue 17 item 6).
+func TestIterationLimits(t *testing.T) {
+	k := yessignKey(t)
+	plain, err := MarshalPrivateKeyInfo(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		scheme Scheme
+		limit  int64
+	}{
+		{SEEDCBCWithSHA1, MaxPBKDF1Iterations},
+		{SEEDCBCFixedIV, MaxPBKDF1Iterations},
+		{PKCS12TripleDES, MaxPKCS12Iterations},
+		{PBES2, MaxPBKDF2Iterations},
+	} {
+		t.Run(tc.scheme.String(), func(t *testing.T) {
+			// At the limit: accepted (the wrong password shows the KDF ran).
+			at := withIterations(t, plain, tc.scheme, tc.limit)
+			if _, err := DecryptKeyFile(at, []byte("wrong-password-1!")); !errors.Is(err, ErrWrongPassword) {
+				t.Errorf("DecryptKeyFile(%d iterations) = %v, want ErrWrongPassword", tc.limit, err)
+			}
+			over := withIterations(t, plain, tc.scheme, tc.limit+1)
+			start := time.Now()
+			_, err := DecryptKeyFile(over, testPassword)
+			if !errors.Is(err, ErrIterationsTooHigh) {
+				t.Fatalf("DecryptKeyFile(%d iterations) = %v, want ErrIterationsTooHigh", tc.limit+1, err)
+			}
+			if !strings.Contains(err.Error(), fmt.Sprintf("at most %d", tc.limit)) {
+				t.Errorf("error %q does not say the limit %d", err, tc.limit)
+			}
+			if d := time.Since(start); d > 50*time.Millisecond {
+				t.Errorf("refusal took %v: the KDF ran", d)
+			}
+		})
+	}
+}
+
+// withIterations encrypts plain under testPassword with scheme and an iteration count
+// npki would not write, building the file by hand.
+func withIterations(t testing.TB, plain []byte, scheme Scheme, iter int64) []byte {
+	t.Helper()
+	p, err := newPBEParams(&EncryptOptions{Scheme: scheme, Iterations: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.iter = int(iter)
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		p.marshal(b)
+		b.AddASN1OctetString(make([]byte, 16*((len(plain)+16)/16)))
+	})
+	return b.BytesOrPanic()
 }
 
 func TestEncryptPasswordPolicy(t *testing.T) {
@@ -264,7 +352,7 @@ func TestChangePassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, p, err := decryptPKCS8(der, testPassword)
+	plain, p, err := decryptPKCS8(der, testPassword, keyFileLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,6 +367,22 @@ func TestChangePassword(t *testing.T) {
 	}
 	if _, err := ChangePassword(old, yessignPassword, []byte("weak"), nil); err == nil {
 		t.Error("ChangePassword(weak new password) succeeded")
+	}
+	// A PBES2 file in the form Korean readers take (HMAC-SHA1, 8-byte salt, SEED-CBC)
+	// keeps it: the salt stays 8 bytes (issue 18 item 1), no PRF field appears.
+	korean, err := EncryptKeyFile(yessignKey(t), yessignPassword,
+		&EncryptOptions{Scheme: PBES2, PRF: crypto.SHA1, Iterations: 2048, SaltSize: 8, ExistingPassword: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err = ChangePassword(korean, yessignPassword, testPassword, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := splitEPKI(t, der); p.scheme != PBES2 || p.prf != crypto.SHA1 || len(p.salt) != 8 ||
+		p.iter != 2048 || p.cipher != SEEDCBC || bytes.Contains(der, oidDER(oidHMACWithSHA1)) {
+		t.Errorf("ChangePassword(PBES2-SHA1, 8-byte salt) = %v %v, %d-byte salt, %d iterations, cipher %d",
+			p.scheme, p.prf, len(p.salt), p.iter, p.cipher)
 	}
 	der, err = ChangePassword(old, yessignPassword, testPassword, &EncryptOptions{Scheme: PBES2, Cipher: AES256CBC, Iterations: 1000})
 	if err != nil {
@@ -434,7 +538,7 @@ func splitEPKI(t testing.TB, der []byte) (*pbeParams, []byte) {
 		!epki.ReadASN1Bytes(&ct, cbasn1.OCTET_STRING) {
 		t.Fatal("not an EncryptedPrivateKeyInfo")
 	}
-	p, err := parsePBEAlgorithm(alg)
+	p, err := parsePBEAlgorithm(alg, keyFileLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,8 +594,8 @@ func BenchmarkOpenKeyFile(b *testing.B) {
 		opts *EncryptOptions
 	}{
 		{"seedCBCWithSHA1-2048", &EncryptOptions{Scheme: SEEDCBCWithSHA1}},
-		{"PBES2-SHA256-SEED-100000", &EncryptOptions{}},
-		{"PBES2-SHA256-SEED-2048", &EncryptOptions{Iterations: 2048}},
+		{"PBES2-SHA256-SEED-100000", &EncryptOptions{Scheme: PBES2}},
+		{"PBES2-SHA256-SEED-2048", &EncryptOptions{Scheme: PBES2, Iterations: 2048}},
 	} {
 		der, err := EncryptKeyFile(yk, testPassword, tc.opts)
 		if err != nil {
@@ -505,4 +609,11 @@ func BenchmarkOpenKeyFile(b *testing.B) {
 			}
 		})
 	}
+}
+
+// oidDER is the DER encoding of oid, to look for it in a file.
+func oidDER(oid asn1.ObjectIdentifier) []byte {
+	var b cryptobyte.Builder
+	b.AddASN1ObjectIdentifier(oid)
+	return b.BytesOrPanic()
 }

@@ -35,17 +35,34 @@ func badAnswer(format string, args ...any) error {
 
 // Client talks CMP to one certcenter server.
 type Client struct {
-	base string // http(s)://host[:port][/path], no trailing slash
-	hc   *http.Client
-	now  func() time.Time
-	rand io.Reader
+	base    string // http(s)://host[:port][/path], no trailing slash
+	hc      *http.Client
+	now     func() time.Time
+	rand    io.Reader
+	retries int
+	wait    time.Duration
 }
+
+// Retries after a network failure: a request that got no answer (the connection failed
+// or broke, or a proxy answered 502, 503 or 504) is sent again, byte for byte (the same
+// transaction, nonce, key and R), up to DefaultRetries more times, pausing
+// DefaultRetryWait, then twice as long each time. The server answers a repeated request
+// with the result of the first (the same certificate, not a second one), so a retry is
+// safe; a definite answer, a refusal included, is never retried.
+const (
+	DefaultRetries   = 3
+	DefaultRetryWait = 250 * time.Millisecond
+)
 
 // Options for New; the zero value is fine.
 type Options struct {
 	HTTPClient *http.Client     // nil: a client with a 60-second timeout
 	Now        func() time.Time // messageTime and validity checks; nil: time.Now
 	Rand       io.Reader        // nonces, salts, signatures; nil: crypto/rand.Reader
+	// Retries after a network failure: 0 is DefaultRetries, negative none.
+	Retries int
+	// RetryWait is the first pause before a retry (doubling after); 0 is DefaultRetryWait.
+	RetryWait time.Duration
 }
 
 // New returns a client of the server at baseURL (http or https); CMP is at
@@ -55,8 +72,18 @@ func New(baseURL string, o *Options) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("cmpclient: server URL %q: want http(s)://host[:port]", baseURL)
 	}
-	c := &Client{base: u.String(), hc: &http.Client{Timeout: 60 * time.Second}, now: time.Now, rand: rand.Reader}
+	c := &Client{base: u.String(), hc: &http.Client{Timeout: 60 * time.Second}, now: time.Now, rand: rand.Reader,
+		retries: DefaultRetries, wait: DefaultRetryWait}
 	if o != nil {
+		switch {
+		case o.Retries < 0:
+			c.retries = 0
+		case o.Retries > 0:
+			c.retries = o.Retries
+		}
+		if o.RetryWait > 0 {
+			c.wait = o.RetryWait
+		}
 		if o.HTTPClient != nil {
 			c.hc = o.HTTPClient
 		}
@@ -73,9 +100,30 @@ func New(baseURL string, o *Options) (*Client, error) {
 // URL is the server's base URL.
 func (c *Client) URL() string { return c.base }
 
-// post sends a DER PKIMessage and parses the answer. An unreachable server is a
-// *client.NetError; an HTTP error or an unparseable body wraps ErrBadAnswer.
+// post sends a DER PKIMessage and parses the answer, sending it again after a network
+// failure (see DefaultRetries). An unreachable server is a *client.NetError; an HTTP
+// error or an unparseable body wraps ErrBadAnswer.
 func (c *Client) post(ctx context.Context, der []byte) (*cmp.Message, error) {
+	wait := c.wait
+	for attempt := 0; ; attempt++ {
+		m, err := c.postOnce(ctx, der)
+		var ne *client.NetError
+		if err == nil || !errors.As(err, &ne) || attempt >= c.retries {
+			return m, err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, err
+		case <-t.C:
+		}
+		wait *= 2
+	}
+}
+
+// postOnce is one HTTP exchange of post.
+func (c *Client) postOnce(ctx context.Context, der []byte) (*cmp.Message, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/pkix/", bytes.NewReader(der))
 	if err != nil {
 		return nil, err

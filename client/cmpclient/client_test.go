@@ -9,6 +9,7 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"github.com/certcenter/certcenter/internal/apptest"
+	"io"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -31,6 +32,13 @@ type env struct {
 	t *testing.T
 	*apptest.Server
 	tamper atomic.Pointer[func(*cmp.Message) []byte] // rewrites an answer; nil passes it
+	// failNext requests get no answer: 503 from a proxy, or the connection closed when
+	// drop is set.
+	failNext atomic.Int32
+	drop     atomic.Bool
+	mu       sync.Mutex
+	bodies   [][]byte // every request body, when recording
+	record   atomic.Bool
 }
 
 func (e *env) now() time.Time { return e.Clock.Now() }
@@ -40,6 +48,24 @@ func newEnv(t *testing.T) *env {
 	e := &env{t: t}
 	e.Server = apptest.Start(t, apptest.Options{Wrap: func(api http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if e.record.Load() {
+				body, _ := io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				e.mu.Lock()
+				e.bodies = append(e.bodies, body)
+				e.mu.Unlock()
+			}
+			if n := e.failNext.Load(); n > 0 && e.failNext.CompareAndSwap(n, n-1) {
+				if e.drop.Load() {
+					conn, _, err := w.(http.Hijacker).Hijack()
+					if err == nil {
+						conn.Close()
+					}
+					return
+				}
+				http.Error(w, "upstream down", http.StatusServiceUnavailable)
+				return
+			}
 			f := e.tamper.Load()
 			if f == nil {
 				api.ServeHTTP(w, r)
@@ -205,4 +231,67 @@ func TestTamperedAnswers(t *testing.T) {
 	if _, err := down.Enroll(ctx, cmpclient.EnrollRequest{Reference: ref, Code: code, Key: key(0)}); !errors.As(err, &ne) {
 		t.Errorf("Enroll, server down = %v, want *client.NetError", err)
 	}
+}
+
+// A request that got no answer (503 from a proxy, a dropped connection) is sent again,
+// the same bytes, and the certificate comes back; a definite refusal is not retried; the
+// retries are bounded (issue 17 item 1, the client's side).
+func TestRetryAfterNetworkFailure(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c, err := cmpclient.New(e.URL, &cmpclient.Options{Now: e.now, RetryWait: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, drop := range []bool{false, true} {
+		ref, code := e.enroll()
+		e.drop.Store(drop)
+		e.failNext.Store(2)
+		e.mu.Lock()
+		e.bodies = nil
+		e.mu.Unlock()
+		e.record.Store(true)
+		p, err := c.Enroll(ctx, cmpclient.EnrollRequest{Reference: ref, Code: code, Key: key(0), ImplicitConfirm: true})
+		e.record.Store(false)
+		if err != nil {
+			t.Fatalf("Enroll after 2 failures (drop %v): %v", drop, err)
+		}
+		if p.Cert == nil {
+			t.Fatalf("no certificate")
+		}
+		e.mu.Lock()
+		bodies := e.bodies
+		e.mu.Unlock()
+		if len(bodies) != 3 || !bytes.Equal(bodies[0], bodies[1]) || !bytes.Equal(bodies[1], bodies[2]) {
+			t.Errorf("drop %v: %d requests, want 3 identical ones", drop, len(bodies))
+		}
+	}
+	// Always down: 1 + DefaultRetries attempts, then the network error.
+	e.drop.Store(false)
+	e.failNext.Store(100)
+	ref, code := e.enroll()
+	_, err = c.Enroll(ctx, cmpclient.EnrollRequest{Reference: ref, Code: code, Key: key(0)})
+	var ne *client.NetError
+	if !errors.As(err, &ne) || e.failNext.Load() != 100-1-cmpclient.DefaultRetries {
+		t.Errorf("always down: %v after %d attempts, want a NetError after %d", err, 100-e.failNext.Load(), 1+cmpclient.DefaultRetries)
+	}
+	e.failNext.Store(0)
+	// A refusal (wrong code) is an answer: sent once.
+	e.record.Store(true)
+	e.mu.Lock()
+	e.bodies = nil
+	e.mu.Unlock()
+	_, err = c.Enroll(ctx, cmpclient.EnrollRequest{Reference: ref, Code: "000000000000", Key: key(0)})
+	e.record.Store(false)
+	var rej *cmpclient.Rejection
+	if !errors.As(err, &rej) || len(e.bodies) != 1 {
+		t.Errorf("wrong code: %v after %d requests, want a refusal after 1", err, len(e.bodies))
+	}
+	// No retries when asked for none.
+	none, _ := cmpclient.New(e.URL, &cmpclient.Options{Now: e.now, Retries: -1})
+	e.failNext.Store(5)
+	if _, err := none.Enroll(ctx, cmpclient.EnrollRequest{Reference: ref, Code: code, Key: key(0)}); !errors.As(err, &ne) || e.failNext.Load() != 4 {
+		t.Errorf("Retries -1: %v, %d attempts", err, 5-e.failNext.Load())
+	}
+	e.failNext.Store(0)
 }

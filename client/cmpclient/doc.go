@@ -31,8 +31,10 @@
 // Confirm, or Reject when it could not store it.
 //
 // It deliberately does not generate keys, read or write key files, ask for passwords,
-// or decide which certificates to renew: that is certctl's. Network failures come back
-// as *client.NetError, refusals as *Rejection carrying the server's stable error code
+// or decide which certificates to renew: that is certctl's. A request that got no answer
+// (network failure, or 502/503/504 from a proxy) is sent again, the same bytes, a few
+// times with a growing pause (DefaultRetries); the server answers a repeat with the
+// first result. Network failures that outlast the retries come back as *client.NetError, refusals as *Rejection carrying the server's stable error code
 // (internal/errs) parsed from the status text, and answers that fail a check as errors
 // wrapping ErrBadAnswer.
 package cmpclient

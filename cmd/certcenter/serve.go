@@ -36,6 +36,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "certcenter: serving %s on %s (data %s, %s)\n", cfg.BaseURL, ln.Addr(), cfg.DataDir, cfg.Database.Driver)
 	fmt.Fprintf(stdout, "  API %s/api/v1/  CA certificates %s/pki/root.crt %s/pki/ca.crt  metrics %s/metrics\n",
 		cfg.BaseURL, cfg.BaseURL, cfg.BaseURL, cfg.BaseURL)
+	if err := a.SeedDemoCustomers(ctx); err != nil {
+		return err
+	}
 	a.DemoBanner(stdout)
 	return a.Serve(ctx, ln)
 }

@@ -24,12 +24,17 @@ func (c *cli) cmdAutoRenew(args []string) error {
 	npkiDir := fs.String("npki-dir", "", "NPKI folder")
 	pwFile := fs.String("password-file", "", "file holding the keys' password")
 	keepOld := fs.Bool("keep-old", false, "keep the old certificate folders")
+	keyFormV := keyFormFlag(fs)
 	asJSON := fs.Bool("json", false, "JSON output")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if err := wantArgs("auto-renew", pos, 0, ""); err != nil {
+		return err
+	}
+	form, err := parseKeyForm(*keyFormV)
+	if err != nil {
 		return err
 	}
 	roots, err := c.npkiRoots(*npkiDir)
@@ -47,7 +52,7 @@ func (c *cli) cmdAutoRenew(args []string) error {
 		}
 		defer clear(shared)
 	}
-	rep := autoReport{Renewed: []*renewResult{}, NotDue: []autoItem{}, Failed: []autoItem{}}
+	rep := autoReport{Renewed: []*renewResult{}, NotDue: []autoItem{}, Failed: []autoItem{}, NotRenewable: []autoItem{}}
 	now := c.now()
 	ctx := context.Background()
 	for _, e := range entries {
@@ -58,6 +63,13 @@ func (c *cli) cmdAutoRenew(args []string) error {
 			continue
 		}
 		it.Serial, it.Name = serialHex(e.cert), displayName(e.cert.Subject.CommonName)
+		if r := c.knownRevocation(e.cert); r != nil {
+			// Known revoked or suspended (certctl revoke, a cached OCSP answer): never
+			// "not due", whatever its dates.
+			it.Reason = c.notRenewableReason(r.Suspended)
+			rep.NotRenewable = append(rep.NotRenewable, it)
+			continue
+		}
 		opens := renewalOpens(e.cert.NotAfter)
 		switch {
 		case now.After(e.cert.NotAfter):
@@ -79,11 +91,20 @@ func (c *cli) cmdAutoRenew(args []string) error {
 			rep.Failed = append(rep.Failed, it)
 			continue
 		}
-		res, err := c.autoRenewOne(ctx, e, *server, shared, *keepOld)
+		res, err := c.autoRenewOne(ctx, e, *server, shared, form, *keepOld)
 		if err != nil {
 			if isRejection(err, errs.CertReplaced) {
 				it.Reason = c.lang.tr(msgAutoReplaced)
 				rep.NotDue = append(rep.NotDue, it)
+				continue
+			}
+			if isRejection(err, errs.CertRevoked) || isRejection(err, errs.CertSuspended) {
+				it.Reason = c.notRenewableReason(isRejection(err, errs.CertSuspended))
+				it.Code = string(errs.CertRevoked)
+				if isRejection(err, errs.CertSuspended) {
+					it.Code = string(errs.CertSuspended)
+				}
+				rep.NotRenewable = append(rep.NotRenewable, it)
 				continue
 			}
 			it.Error = renderError(err, c.lang)
@@ -107,10 +128,17 @@ func (c *cli) cmdAutoRenew(args []string) error {
 		for _, it := range rep.NotDue {
 			fmt.Fprintln(c.stdout, c.lang.tr(msgAutoSkipped, it.Name, it.Serial, it.Reason))
 		}
+		for _, it := range rep.NotRenewable {
+			fmt.Fprintln(c.stdout, c.lang.tr(msgAutoNotRenewable, it.Name, it.Serial, it.Reason))
+		}
 		for _, it := range rep.Failed {
 			fmt.Fprintln(c.stdout, c.lang.tr(msgAutoFailed, it.Name, it.Serial, it.Error))
 		}
-		fmt.Fprintln(c.stdout, c.lang.tr(msgAutoSummary, len(rep.Renewed), len(rep.Failed), len(rep.NotDue)))
+		if n := len(rep.NotRenewable); n > 0 {
+			fmt.Fprintln(c.stdout, c.lang.tr(msgAutoSummaryNotRenewable, len(rep.Renewed), len(rep.Failed), len(rep.NotDue), n))
+		} else {
+			fmt.Fprintln(c.stdout, c.lang.tr(msgAutoSummary, len(rep.Renewed), len(rep.Failed), len(rep.NotDue)))
+		}
 	}
 	if n := len(rep.Failed); n > 0 {
 		return errf(msgAutoFailures, n, n+len(rep.Renewed))
@@ -122,6 +150,16 @@ type autoReport struct {
 	Renewed []*renewResult `json:"renewed"`
 	NotDue  []autoItem     `json:"not_due"`
 	Failed  []autoItem     `json:"failed"`
+	// NotRenewable: revoked or suspended, known here or from the server's refusal.
+	NotRenewable []autoItem `json:"not_renewable"`
+}
+
+// notRenewableReason says why a revoked or suspended certificate is not renewed.
+func (c *cli) notRenewableReason(suspended bool) string {
+	if suspended {
+		return c.lang.tr(msgAutoSuspended)
+	}
+	return c.lang.tr(msgAutoRevoked)
 }
 
 type autoItem struct {
@@ -135,7 +173,7 @@ type autoItem struct {
 }
 
 // autoRenewOne renews one certificate whose window is open.
-func (c *cli) autoRenewOne(ctx context.Context, e *entry, server string, shared []byte, keepOld bool) (*renewResult, error) {
+func (c *cli) autoRenewOne(ctx context.Context, e *entry, server string, shared []byte, form keyForm, keepOld bool) (*renewResult, error) {
 	srv, err := c.serverFor("auto-renew", e.cert, server)
 	if err != nil {
 		return nil, err
@@ -159,7 +197,7 @@ func (c *cli) autoRenewOne(ctx context.Context, e *entry, server string, shared 
 	if err != nil {
 		return nil, err
 	}
-	return c.renewOne(ctx, cl, srv, e, k, pw, true, keepOld)
+	return c.renewOne(ctx, cl, srv, e, k, pw, form.options(true), keepOld)
 }
 
 func isRejection(err error, code errs.Code) bool {

@@ -32,6 +32,10 @@ const (
 	statusExpiresSoon = "expires-soon"
 	statusExpired     = "expired"
 	statusNotYetValid = "not-yet-valid"
+	// Known from the CA (list --check) or from this device (certctl revoke, a cached
+	// OCSP answer): revoked (폐기), suspended (효력정지, certificateHold).
+	statusRevoked   = "revoked"
+	statusSuspended = "suspended"
 )
 
 // certStatus classifies a certificate at now: expired after notAfter, expires soon
@@ -259,7 +263,7 @@ type certView struct {
 	KeyFile     bool      `json:"key_file"`
 	KMPair      bool      `json:"km_pair,omitempty"`
 	// Revocation is the live status from the certificate's OCSP responder or CRL
-	// (list --check).
+	// (list --check), or a revocation known without asking (list).
 	Revocation *revocationResult `json:"revocation,omitempty"`
 
 	// show only.

@@ -27,6 +27,10 @@ type cli struct {
 	// removable lists the NPKI folders on mounted removable drives (USB sticks), which
 	// Korean software offers beside the hard disk's (KOREAN-PKI.md section 3).
 	removable func() []string
+	// otherRoots lists the other NPKI folders Korean software looks in on this system
+	// (npki.OtherRoots: C:\Program Files\NPKI, ~/Documents/NPKI on macOS, /sdcard/NPKI
+	// on Android; issue 18 item 6).
+	otherRoots func() []string
 }
 
 func newCLI(stdin io.Reader, stdout, stderr io.Writer, env func(string) string, now func() time.Time) *cli {
@@ -36,11 +40,13 @@ func newCLI(stdin io.Reader, stdout, stderr io.Writer, env func(string) string, 
 	if now == nil {
 		now = time.Now
 	}
-	return &cli{
+	c := &cli{
 		stdin: stdin, stdout: stdout, stderr: stderr, env: env, now: now,
 		lang: langFromEnv(env), goos: runtime.GOOS,
 		removable: func() []string { return npki.RemovableRoots(runtime.GOOS, env("USER")) },
 	}
+	c.otherRoots = func() []string { return npki.OtherRoots(c.goos, c.home(), c.env) }
+	return c
 }
 
 // Exit codes: vid answers with 0 or 1 like grep, so errors use 2.
@@ -67,12 +73,16 @@ var commands = map[string]func(*cli, []string) error{
 
 func (c *cli) main(args []string) int {
 	if len(args) == 0 {
-		io.WriteString(c.stderr, usage)
+		io.WriteString(c.stderr, c.usage())
 		return exitError
 	}
 	switch args[0] {
 	case "-h", "--help", "-help", "help":
-		io.WriteString(c.stdout, usage)
+		if len(args) > 1 && args[1] == "key-form" {
+			io.WriteString(c.stdout, c.lang.tr(msgKeyFormHelp))
+			return exitOK
+		}
+		io.WriteString(c.stdout, c.usage())
 		return exitOK
 	}
 	cmd, ok := commands[args[0]]
@@ -87,7 +97,7 @@ func (c *cli) main(args []string) int {
 	case errors.Is(err, errMismatch):
 		return exitMismatch
 	case errors.Is(err, flag.ErrHelp):
-		io.WriteString(c.stdout, usage)
+		io.WriteString(c.stdout, c.usage())
 		return exitOK
 	}
 	c.printError(err)

@@ -120,16 +120,16 @@ const (
 //   - only then the certConf; if the server never takes it, the new folder is removed
 //     (the server revokes unconfirmed certificates after its confirmation wait).
 //
-// existing says pw is a password the user already had (renewal keeping it), exempt from
-// the policy check for new passwords.
-func (c *cli) keepPending(ctx context.Context, root string, p *cmpclient.Pending, key *rsa.PrivateKey, pw []byte, existing, overwrite bool, server string) (string, error) {
+// keyOpts say how the key file is encrypted (keyForm.options: the form, and whether pw
+// is a password the user already had, renewal keeping it, exempt from the policy check
+// for new passwords).
+func (c *cli) keepPending(ctx context.Context, root string, p *cmpclient.Pending, key *rsa.PrivateKey, pw []byte, keyOpts *npki.EncryptOptions, overwrite bool, server string) (string, error) {
 	reject := func(why string) {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 		defer cancel()
 		p.Reject(rctx, why)
 	}
-	keyDER, err := npki.EncryptKeyFile(&npki.PrivateKey{Key: key, RandomNum: p.RandomNum}, pw,
-		&npki.EncryptOptions{ExistingPassword: existing})
+	keyDER, err := npki.EncryptKeyFile(&npki.PrivateKey{Key: key, RandomNum: p.RandomNum}, pw, keyOpts)
 	if err == nil {
 		var k2 *npki.PrivateKey
 		if k2, err = npki.DecryptKeyFile(keyDER, pw); err == nil && (!keyMatches(k2.Key, p.Cert) || !sameR(k2, &npki.PrivateKey{RandomNum: p.RandomNum})) {
@@ -238,9 +238,24 @@ func (c *cli) rejectionError(rej *cmpclient.Rejection, cert *x509.Certificate) e
 	if c.lang == langKO {
 		lang = errs.Korean
 	}
-	t := errs.Localize(errs.New(code, "").With("opens", date).With("date", date), lang)
+	// The server's English texts carry the values of the code's placeholders ({remaining}
+	// tries, a date): read them back by matching the English template.
+	ce := errs.New(code, "")
+	for k, v := range placeholderValues(code, rej.Message, rej.Hint) {
+		ce = ce.With(k, v)
+	}
+	if date != "" {
+		ce = ce.With("opens", date).With("date", date)
+	}
+	t := errs.Localize(ce, lang)
+	if placeholderRE.MatchString(t.Message) {
+		t.Message = rej.Message // a value the server did not send: its own words, whole
+	}
+	if placeholderRE.MatchString(t.Hint) {
+		t.Hint = rej.Hint
+	}
 	var msg msgID = msgServerRefusedCode
-	if !rej.Authenticated {
+	if !rej.Authenticated && !beforeCodeCheck[code] {
 		msg = msgServerRefusedUnauth
 	}
 	e := errf(msg, t.Message, string(code)) // the localized text says it all: no English cause
@@ -248,6 +263,67 @@ func (c *cli) rejectionError(rej *cmpclient.Rejection, cert *x509.Certificate) e
 		e.withHint(msgText, t.Hint)
 	}
 	return &codedError{cliError: e, rej: rej}
+}
+
+// beforeCodeCheck are the refusals of an issue request that the server answers before it
+// could MAC with the authorization code (a wrong code, an unknown, locked, expired or
+// used enrollment): they are signed, and without a pinned root (issue --trust) no
+// device can authenticate them. That is the ordinary case, not a warning sign, and the
+// refusal changes nothing on the device, so it is shown without "could not be
+// authenticated" (cmpclient's package doc).
+var beforeCodeCheck = map[errs.Code]bool{
+	errs.AuthCodeInvalid: true, errs.EnrollmentNotFound: true, errs.EnrollmentLocked: true,
+	errs.EnrollmentExpired: true, errs.EnrollmentUsed: true, errs.EnrollmentBusy: true,
+}
+
+// placeholderRE finds the {name} placeholders of errs texts.
+var placeholderRE = regexp.MustCompile(`\{[a-z]+\}`)
+
+// placeholderValues reads the values of code's placeholders from the server's English
+// message and hint (internal/cmphttp sends errs' English texts, filled): each English
+// template becomes a pattern with a group per placeholder.
+func placeholderValues(code errs.Code, message, hint string) map[string]string {
+	out := map[string]string{}
+	d := errs.Lookup(code)
+	for _, p := range [][2]string{{d.En.Message, message}, {d.En.Hint, hint}} {
+		tmpl, got := p[0], p[1]
+		names := placeholderRE.FindAllString(tmpl, -1)
+		if len(names) == 0 || got == "" {
+			continue
+		}
+		re, err := regexp.Compile(quotedPlaceholders(tmpl))
+		if err != nil {
+			continue
+		}
+		m := re.FindStringSubmatch(got)
+		if m == nil {
+			continue
+		}
+		for i, n := range names {
+			out[strings.Trim(n, "{}")] = m[i+1]
+		}
+	}
+	return out
+}
+
+// quotedPlaceholders is the regular expression of an errs template: its text literal,
+// each {name} a lazy group.
+func quotedPlaceholders(tmpl string) string {
+	var b strings.Builder
+	b.WriteString("^")
+	rest := tmpl
+	for {
+		loc := placeholderRE.FindStringIndex(rest)
+		if loc == nil {
+			b.WriteString(regexp.QuoteMeta(rest))
+			break
+		}
+		b.WriteString(regexp.QuoteMeta(rest[:loc[0]]))
+		b.WriteString("(.+?)")
+		rest = rest[loc[1]:]
+	}
+	b.WriteString("$")
+	return b.String()
 }
 
 // codedError is a refusal shown localized that still unwraps to the *cmpclient.Rejection,

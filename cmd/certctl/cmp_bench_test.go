@@ -11,7 +11,7 @@ import (
 // BenchmarkCMPRoundTrip times certctl issue and renew end to end against a real server
 // on loopback: RSA-2048 key generation on the device (the larger and more variable
 // part), the CMP exchange (ir/ip or kur/kup, certConf/pkiconf), the key file encrypted
-// (PBES2) and read back, the folder written and fsynced; renew also decrypts the
+// (seedCBCWithSHA1) and read back, the folder written and fsynced; renew also decrypts the
 // current key. Run with: go test -run XXX -bench CMPRoundTrip -benchtime 10x ./cmd/certctl
 func BenchmarkCMPRoundTrip(b *testing.B) {
 	b.Run("issue", func(b *testing.B) {

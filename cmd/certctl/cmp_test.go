@@ -14,8 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certcenter/certcenter/client/cmpclient"
 	"github.com/certcenter/certcenter/cmp"
 	"github.com/certcenter/certcenter/internal/center"
+	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/internal/revcheck"
 )
 
 // cmpServer is certcenter behind httptest with every route real: CMP at /pkix/, OCSP
@@ -129,6 +132,10 @@ func TestIssueRenewRevokeVerify(t *testing.T) {
 			t.Errorf("%s: %v %v", f, st, err)
 		}
 	}
+	// In the form Korean software reads (issue 18 item 1).
+	if o := keyOpts(t, filepath.Join(issued.Folder, signKeyFile)); !isKoreanForm(o) {
+		t.Errorf("issue wrote signPri.key as %+v, want seedCBCWithSHA1, 2048, 8-byte salt", o)
+	}
 	var l listOut
 	decodeJSON(t, s.run(t, env, "", "list", "--json"), &l)
 	if len(l.Certificates) != 1 || l.Certificates[0].Serial != issued.Certificate.Serial {
@@ -165,16 +172,22 @@ func TestIssueRenewRevokeVerify(t *testing.T) {
 	if f := certFolders(t, npkiDir); len(f) != 1 {
 		t.Errorf("after refused renewals: %d folders, want 1", len(f))
 	}
+	// The window is checked from the certificate first: no password asked (there is no
+	// terminal to ask on here) and no key made before the refusal (issue 18 item 12).
+	if r := s.run(t, env, "", "renew", "1"); r.code != exitError || !strings.Contains(r.stderr, "RENEWAL_WINDOW_NOT_OPEN") ||
+		strings.Contains(r.stderr, "password") {
+		t.Errorf("renew before the window, no password given = %d %q, want the window refusal first", r.code, r.stderr)
+	}
+
+	// Inside the window (10 days before expiry), keeping the old folder.
+	s.advance(l.Certificates[0].NotAfter.Sub(s.now()) - 10*24*time.Hour)
 	// A wrong password: refused before anything is sent.
 	bad := writeTemp(t, "bad", "Wrong-pass-999\n")
 	if r := s.run(t, env, "", "renew", "1", "--password-file", bad); r.code != exitError || !strings.Contains(r.stderr, "wrong password") {
 		t.Errorf("renew with a wrong password = %d %q", r.code, r.stderr)
 	}
-
-	// Inside the window (10 days before expiry), keeping the old folder.
-	s.advance(l.Certificates[0].NotAfter.Sub(s.now()) - 10*24*time.Hour)
 	start = time.Now()
-	r = s.run(t, env, "", "renew", "1", "--password-file", pwFile, "--keep-old", "--json")
+	r = s.run(t, env, "", "renew", "1", "--password-file", pwFile, "--keep-old", "--key-form", "strong", "--json")
 	t.Logf("renew round trip (key decrypt, RSA-2048 key, kur/kup, certConf/pkiconf, folder written): %v", time.Since(start))
 	if r.code != exitOK {
 		t.Fatalf("renew in the window = %d %s", r.code, r.stderr)
@@ -183,6 +196,9 @@ func TestIssueRenewRevokeVerify(t *testing.T) {
 	decodeJSON(t, r, &ren)
 	if ren.OldSerial != oldSerial || ren.Certificate.Serial == oldSerial || ren.OldRemoved || ren.Folder == ren.OldFolder {
 		t.Errorf("renew reported %+v", ren)
+	}
+	if o := keyOpts(t, filepath.Join(ren.Folder, signKeyFile)); !isStrongForm(o) {
+		t.Errorf("renew --key-form strong wrote signPri.key as %+v", o)
 	}
 	// The new certificate runs one year from the old one's expiry; same password, new R
 	// in its key file, VID matching.
@@ -196,9 +212,22 @@ func TestIssueRenewRevokeVerify(t *testing.T) {
 		t.Errorf("after renew --keep-old: %d folders, want 2", len(f))
 	}
 
+	// A cached "good" for the old certificate, just before it is revoked.
+	if r := s.run(t, env, "", "verify", "--in", p7s, "--server", s.URL); r.code != exitOK {
+		t.Fatalf("verify before revoke = %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if r := s.run(t, env, "", "verify", "--in", p7s, "--server", s.URL); r.code != exitOK || !strings.Contains(r.stdout, "(cached answer)") {
+		t.Errorf("verify again = %d %q, want the cached answer", r.code, r.stdout)
+	}
+
 	// Revoke the old certificate: a "no" does nothing, --yes revokes.
 	if r := s.run(t, env, "n\n", "revoke", oldSerial, "--reason", "superseded", "--password-file", pwFile); r.code != exitError || !strings.Contains(r.stderr, "not revoked") {
 		t.Errorf("revoke answered no = %d %q", r.code, r.stderr)
+	}
+	// No one to answer (standard input empty, not a terminal): say so and name --yes.
+	if r := s.run(t, env, "", "revoke", oldSerial, "--reason", "superseded", "--password-file", pwFile); r.code != exitError ||
+		!strings.Contains(r.stderr, "no answer") || !strings.Contains(r.stderr, "--yes") {
+		t.Errorf("revoke without an answer = %d %q", r.code, r.stderr)
 	}
 	if r := s.run(t, env, "", "revoke", oldSerial, "--reason", "nonsense", "--yes"); r.code != exitError || !strings.Contains(r.stderr, "keyCompromise (1)") {
 		t.Errorf("revoke with an unknown reason = %d %q", r.code, r.stderr)
@@ -215,6 +244,34 @@ func TestIssueRenewRevokeVerify(t *testing.T) {
 	decodeJSON(t, r, &rep)
 	if r.code != exitMismatch || rep.Revocation.Status != revRevoked || rep.Revocation.Source != "ocsp" || !rep.Signature.OK {
 		t.Errorf("verify after revoke = %d, revocation %+v, signature %+v", r.code, rep.Revocation, rep.Signature)
+	}
+	// The cached "good" went with the revocation (issue 18 item 7): verify with the cache
+	// asks again, and list without --check knows it too.
+	if r := s.run(t, env, "", "verify", "--in", p7s, "--server", s.URL); r.code != exitMismatch ||
+		!strings.Contains(r.stdout, "REVOKED") || strings.Contains(r.stdout, "all checks passed") {
+		t.Errorf("verify with the cache after revoke = %d %q", r.code, r.stdout)
+	}
+	statusOf := func(env map[string]string, args ...string) map[string]certView {
+		t.Helper()
+		var l listJSON
+		decodeJSON(t, s.run(t, env, "", append([]string{"list", "--json"}, args...)...), &l)
+		out := map[string]certView{}
+		for _, v := range l.Certificates {
+			out[v.Serial] = v
+		}
+		return out
+	}
+	if v := statusOf(env)[oldSerial]; v.Status != statusRevoked || v.Revocation == nil {
+		t.Errorf("list (no --check) after revoke: %+v, want revoked", v)
+	}
+	if r := s.run(t, env, "", "list"); !strings.Contains(r.stdout, "REVOKED") {
+		t.Errorf("list after revoke = %q", r.stdout)
+	}
+	if r := s.run(t, env, "", "show", oldSerial); !strings.Contains(r.stdout, "REVOKED") {
+		t.Errorf("show after revoke = %q", r.stdout)
+	}
+	if v := statusOf(env, "--check", "--no-cache")[oldSerial]; v.Status != statusRevoked || v.Revocation.Source != "ocsp" {
+		t.Errorf("list --check --no-cache after revoke: %+v", v)
 	}
 	// list --check asks the CA (issuer from the AIA, then OCSP) about every certificate.
 	r = s.run(t, env, "", "list", "--check", "--json")
@@ -234,6 +291,40 @@ func TestIssueRenewRevokeVerify(t *testing.T) {
 	if !found {
 		t.Errorf("list --check does not show %s: %s", oldSerial, r.stdout)
 	}
+
+	// Suspended at the bank (효력정지): a cached "good" serves 5 minutes at most, then list
+	// shows the suspension as such, never as a revocation "certificateHold", and
+	// auto-renew as not renewable (issue 18 items 7 and 12).
+	if v := statusOf(env, "--check")[ren.Certificate.Serial]; v.Revocation == nil || v.Revocation.Status != revGood {
+		t.Fatalf("list --check of the renewed certificate: %+v", v)
+	}
+	serial, _ := model.ParseSerial(ren.Certificate.Serial)
+	if _, err := s.App.CA.Suspend(context.Background(), serial, "test", "901"); err != nil {
+		t.Fatal(err)
+	}
+	s.advance(revcheck.GoodCacheMax)
+	if v := statusOf(env, "--check")[ren.Certificate.Serial]; v.Status != statusSuspended || v.Revocation == nil || !v.Revocation.Suspended || v.Revocation.Cached {
+		t.Errorf("list --check during the suspension: %+v", v)
+	}
+	koCache := map[string]string{"LANG": "ko_KR.UTF-8", "CERTCTL_NPKI_DIR": npkiDir, "CERTCTL_CACHE_DIR": env["CERTCTL_CACHE_DIR"]}
+	if r := s.run(t, koCache, "", "list"); !strings.Contains(r.stdout, "효력정지") || strings.Contains(r.stdout, "certificateHold") ||
+		strings.Contains(r.stdout, "— 유효\n") {
+		t.Errorf("list (Korean) during the suspension = %q", r.stdout)
+	}
+	var auto autoReport
+	decodeJSON(t, s.run(t, env, "", "auto-renew", "--password-file", pwFile, "--json"), &auto)
+	reasons := map[string]string{}
+	for _, it := range auto.NotRenewable {
+		reasons[it.Serial] = it.Reason
+	}
+	if len(auto.NotDue)+len(auto.Renewed)+len(auto.Failed) != 0 || !strings.Contains(reasons[ren.Certificate.Serial], "suspended") ||
+		!strings.Contains(reasons[oldSerial], "revoked") {
+		t.Errorf("auto-renew during the suspension: %+v, want both not renewable", auto)
+	}
+	if _, err := s.App.CA.Resume(context.Background(), serial, "test", "901"); err != nil {
+		t.Fatal(err)
+	}
+	s.advance(revcheck.GoodCacheMax)
 
 	// The renewed certificate renews no more (already in its first year) and revokes with
 	// its own key; the old folder can go.
@@ -265,7 +356,10 @@ func TestIssueFailures(t *testing.T) {
 	t.Run("wrong code", func(t *testing.T) {
 		dir := t.TempDir()
 		r := issue(dir, s.URL, ref, "000000000000")
-		if r.code != exitError || !strings.Contains(r.stderr, "AUTH_CODE_INVALID") || !strings.Contains(r.stderr, "could not be authenticated") {
+		// Answered before the server could MAC with the code: not authenticated, and not
+		// alarming either (an ordinary wrong code).
+		if r.code != exitError || !strings.Contains(r.stderr, "AUTH_CODE_INVALID") || strings.Contains(r.stderr, "could not be authenticated") ||
+			!strings.Contains(r.stderr, "tries left") || strings.Contains(r.stderr, "{remaining}") {
 			t.Errorf("issue, wrong code = %d %q", r.code, r.stderr)
 		}
 		// With the root pinned, the server's signed refusal is authenticated.
@@ -379,6 +473,9 @@ func TestAutoRenew(t *testing.T) {
 	if !strings.Contains(r.stderr, "1 of 2 renewals failed") {
 		t.Errorf("auto-renew stderr %q", r.stderr)
 	}
+	if o := keyOpts(t, filepath.Join(rep.Renewed[0].Folder, signKeyFile)); !isKoreanForm(o) {
+		t.Errorf("auto-renew wrote signPri.key as %+v, want the Korean form", o)
+	}
 	// The renewed certificate replaced its folder: still 3 folders, one new serial.
 	decodeJSON(t, s.run(t, env, "", "list", "--json"), &l)
 	found := false
@@ -401,5 +498,40 @@ func TestCMPMessages(t *testing.T) {
 		if m := messages[id]; m.en == "" || m.ko == "" {
 			t.Errorf("message %q lacks a language", id)
 		}
+	}
+}
+
+// A refusal's placeholders are filled from the server's English text in both languages
+// ("{remaining}" was shown as is), and an ordinary wrong-code answer, which no device
+// can authenticate without a pinned root, is not called unauthenticated (issue 18 item 10).
+func TestRefusalTexts(t *testing.T) {
+	rej := &cmpclient.Rejection{Code: "AUTH_CODE_INVALID", Message: "The authorization code is wrong.",
+		Hint: "Check the authorization code; 5 wrong codes lock the enrollment (3 tries left)."}
+	for _, tt := range []struct {
+		lang       string
+		want, hint string
+	}{
+		{"en_US.UTF-8", "The authorization code is wrong.", "(3 tries left)"},
+		{"ko_KR.UTF-8", "인가코드가 올바르지 않습니다.", "(남은 횟수: 3)"},
+	} {
+		var errOut bytes.Buffer
+		c := newCLI(strings.NewReader(""), io.Discard, &errOut, func(k string) string { return map[string]string{"LANG": tt.lang}[k] }, nil)
+		c.printError(c.rejectionError(rej, nil))
+		got := errOut.String()
+		if !strings.Contains(got, tt.want) || !strings.Contains(got, tt.hint) || strings.Contains(got, "{") ||
+			strings.Contains(got, "authenticated") || strings.Contains(got, "인증할 수 없") {
+			t.Errorf("%s: wrong-code refusal = %q, want %q and %q, no placeholder, no authentication warning", tt.lang, got, tt.want, tt.hint)
+		}
+	}
+	// A refusal without the value: the server's own words rather than a placeholder.
+	bare := &cmpclient.Rejection{Code: "AUTH_CODE_INVALID", Message: "The authorization code is wrong.", Hint: "try again"}
+	c := newCLI(strings.NewReader(""), io.Discard, io.Discard, func(k string) string { return map[string]string{"LANG": "ko_KR"}[k] }, nil)
+	if got := renderError(c.rejectionError(bare, nil), langKO); strings.Contains(got, "{remaining}") || !strings.Contains(got, "try again") {
+		t.Errorf("refusal without the count = %q", got)
+	}
+	// Other unauthenticated refusals still say so.
+	other := &cmpclient.Rejection{Code: "CERT_REVOKED", Message: "The certificate is revoked."}
+	if got := renderError(c.rejectionError(other, nil), langEN); !strings.Contains(got, "could not be authenticated") {
+		t.Errorf("unauthenticated CERT_REVOKED = %q, want the warning", got)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -67,7 +69,15 @@ func (c *cli) serverError(server string, err error) error {
 	case errors.As(err, &p):
 		switch errs.Code(p.Code) {
 		case errs.RelayCodeInvalid:
-			return errf(msgCopyWrongCode, p.Detail).withHint(msgHintCopyAgain)
+			// An older relay's English detail carries the tries left ("wrong code (4 of
+			// 5 tries left)"): say it in the user's language. A current relay finds
+			// sessions by the whole code, so a wrong code matches none and locks
+			// nothing: either way the code can be typed again.
+			if m := triesLeftRE.FindStringSubmatch(p.Detail); m != nil {
+				n, _ := strconv.Atoi(m[1])
+				return errf(msgCopyWrongCodeLeft, n).withHint(msgHintCopyRetype)
+			}
+			return errf(msgCopyNoSuchCode).withHint(msgHintCopyRetype)
 		case errs.RelayCodeExpired:
 			return errf(msgCopyExpired).withHint(msgHintCopyAgain)
 		case errs.RelayCodeUsed:
@@ -83,6 +93,9 @@ func (c *cli) serverError(server string, err error) error {
 	}
 	return err
 }
+
+// triesLeftRE reads the tries left from the relay's RELAY_CODE_INVALID detail.
+var triesLeftRE = regexp.MustCompile(`\((\d+) of \d+ tries left\)`)
 
 // event prints one line of the --json stream (copy receive reports as it goes).
 func (c *cli) event(v map[string]any) error {
@@ -124,8 +137,14 @@ func (c *cli) copyReceive(args []string) error {
 	if err != nil {
 		return c.serverError(srv, err)
 	}
-	// From here on the session is ours: delete it whatever happens.
-	defer cl.DeleteRelay(context.Background(), o.ID, o.Token)
+	// From here on the session is ours: delete it whatever happens, unless the outcome
+	// was reported: then the sender reads it and deletes the session (or the sweep does).
+	reported := false
+	defer func() {
+		if !reported {
+			cl.DeleteRelay(context.Background(), o.ID, o.Token)
+		}
+	}()
 	ctx, cancel := context.WithDeadline(ctx, o.ExpiresAt.Add(5*time.Second))
 	defer cancel()
 
@@ -164,16 +183,39 @@ func (c *cli) copyReceive(args []string) error {
 	if err != nil {
 		return c.serverError(srv, err)
 	}
+	// Whatever happens to the payload, the sender is told (end to end encrypted): it
+	// must not say "sent" when nothing was stored here. A relay older than the outcome
+	// refuses it; the session is then deleted as before.
+	report := func(out relay.Outcome) {
+		pt, err := relay.MarshalOutcome(out)
+		if err != nil {
+			return
+		}
+		ct, err := ch.SealOutcome(pt)
+		if err == nil && cl.SendRelayOutcome(ctx, o.ID, o.Token, ct) == nil {
+			reported = true
+		}
+	}
+	rel := func(dir string) string {
+		r, err := filepath.Rel(root, dir)
+		if err != nil {
+			return ""
+		}
+		return filepath.ToSlash(r)
+	}
 	pt, err := ch.Open(v.Ciphertext)
 	if err != nil {
+		report(relay.Outcome{Reason: relay.OutcomeUnreadable})
 		return errf(msgCopyBadPayload, err.Error())
 	}
 	p, err := relay.ParsePayload(pt)
 	if err != nil {
+		report(relay.Outcome{Reason: relay.OutcomeUnreadable})
 		return errf(msgCopyBadPayload, err.Error())
 	}
 	cert, err := x509.ParseCertificate(p.SignCert)
 	if err != nil {
+		report(relay.Outcome{Reason: relay.OutcomeUnreadable})
 		return errf(msgCopyBadPayload, err.Error())
 	}
 	dir, err := npki.Write(root, npki.Files{SignCert: p.SignCert, SignKey: p.SignKey, KMCert: p.KMCert, KMKey: p.KMKey},
@@ -181,10 +223,13 @@ func (c *cli) copyReceive(args []string) error {
 	switch {
 	case errors.Is(err, npki.ErrExists):
 		d, _ := npki.CertDir(root, cert)
+		report(relay.Outcome{Reason: relay.OutcomeExists, Folder: rel(d)})
 		return errf(msgCopyFolderExists, d).withHint(msgHintForce)
 	case err != nil:
+		report(relay.Outcome{Reason: relay.OutcomeWriteError})
 		return errf(msgWriteFile, root).wrap(err)
 	}
+	report(relay.Outcome{Stored: true, Folder: rel(dir)})
 	e := &entry{dir: dir, cert: cert, hasKey: true, hasKM: p.KMCert != nil}
 	view := newCertView(e, c.now(), c.lang)
 	if *asJSON {
@@ -287,17 +332,75 @@ func (c *cli) copySend(args []string) error {
 	if err := cl.SendRelayPayload(ctx, claimed.ID, claimed.Token, ct); err != nil {
 		return c.serverError(srv, err)
 	}
-	sent = true
+	sent = true // the receiver reads it now: the session stays until it answers
+	stop = c.startSpinner(c.lang.tr(msgCopyWaitingOutcome))
+	out, err := c.copyOutcome(ctx, cl, claimed, ch)
+	stop()
+	if err != nil {
+		return err
+	}
+	if out != nil && !out.Stored {
+		return c.copyRefused(out)
+	}
 	if *asJSON {
+		var stored *bool // null: the receiving device did not say
+		if out != nil {
+			stored = &out.Stored
+		}
 		return writeJSON(c.stdout, struct {
 			Sent         bool   `json:"sent"`
+			Stored       *bool  `json:"stored"`
 			Serial       string `json:"serial"`
 			Folder       string `json:"folder"`
 			Confirmation string `json:"confirmation"`
-		}{true, serialHex(e.cert), payload.Folder, ch.Confirmation})
+		}{true, stored, serialHex(e.cert), payload.Folder, ch.Confirmation})
 	}
-	fmt.Fprintln(c.stdout, c.lang.tr(msgCopySent, displayName(e.cert.Subject.CommonName)))
+	if out == nil {
+		// An older certctl on the receiving device, or an older server: sent, and no word
+		// of what became of it.
+		fmt.Fprintln(c.stdout, c.lang.tr(msgCopySent, displayName(e.cert.Subject.CommonName)))
+		fmt.Fprintf(c.stderr, "certctl: %s: %s\n", c.lang.tr(msgWarning), c.lang.tr(msgCopyUnconfirmed))
+		return nil
+	}
+	fmt.Fprintln(c.stdout, c.lang.tr(msgCopyStored, displayName(e.cert.Subject.CommonName), out.Folder))
 	return nil
+}
+
+// outcomeWait bounds how long the sender waits for the receiving device's outcome: it
+// writes a few KiB and answers within a second unless it is gone.
+const outcomeWait = 60 * time.Second
+
+// copyOutcome waits for the receiving device's outcome of the copy. It returns nil, nil
+// when the receiving device did not report one (an older certctl, which deletes the
+// session, or an older relay), and deletes the session once the outcome is read.
+func (c *cli) copyOutcome(ctx context.Context, cl *client.Client, s *client.RelayClaimed, ch *relay.Channel) (*relay.Outcome, error) {
+	wctx, cancel := context.WithTimeout(ctx, outcomeWait)
+	defer cancel()
+	v, err := cl.WaitRelay(wctx, s.ID, s.Token, relay.StateSent)
+	if err != nil || v.State != relay.StateDone {
+		return nil, nil
+	}
+	defer cl.DeleteRelay(context.Background(), s.ID, s.Token)
+	pt, err := ch.OpenOutcome(v.Outcome)
+	if err != nil {
+		return nil, errf(msgCopyBadOutcome, err.Error()).withHint(msgHintCopyMismatch)
+	}
+	out, err := relay.ParseOutcome(pt)
+	if err != nil {
+		return nil, errf(msgCopyBadOutcome, err.Error())
+	}
+	return out, nil
+}
+
+// copyRefused is the receiving device's refusal, in the sender's words.
+func (c *cli) copyRefused(out *relay.Outcome) error {
+	switch out.Reason {
+	case relay.OutcomeExists:
+		return errf(msgCopyRefusedExists, out.Folder).withHint(msgHintCopyRefusedExists)
+	case relay.OutcomeUnreadable:
+		return errf(msgCopyRefusedUnreadable).withHint(msgHintCopyAgainSend)
+	}
+	return errf(msgCopyRefusedWrite).withHint(msgHintCopyRefusedWrite)
 }
 
 // confirmNumber checks the number the receiving device shows: given with --confirm,

@@ -153,8 +153,15 @@ func TestCopyWrongCodeThenReuse(t *testing.T) {
 	rc := startReceiver(t, nil, "--server", s.URL, "--npki-dir", dst)
 	code := rc.next(t, "code")["code"].(string)
 	r := runCLI(t, nil, "y\n", "copy", "send", "1", "--server", s.URL, "--code", wrongCode(code), "--npki-dir", src)
-	if r.code != exitError || !strings.Contains(r.stderr, "wrong code") {
+	// A wrong code matches no session (the relay finds them by the whole code) and
+	// locks nothing: the user is told to check the digits and send again.
+	if r.code != exitError || !strings.Contains(r.stderr, "wrong code") || !strings.Contains(r.stderr, "send again") {
 		t.Fatalf("copy send with a wrong code = %d %q", r.code, r.stderr)
+	}
+	// In Korean, with no English detail.
+	r = runCLI(t, map[string]string{"LANG": "ko_KR.UTF-8"}, "y\n", "copy", "send", "1", "--server", s.URL, "--code", wrongCode(code), "--npki-dir", src)
+	if r.code != exitError || !strings.Contains(r.stderr, "다시 보내십시오") || strings.Contains(r.stderr, "wrong code") {
+		t.Fatalf("copy send with a wrong code (ko) = %d %q", r.code, r.stderr)
 	}
 	// The right code still works after one wrong try.
 	r = runCLI(t, nil, "y\n", "copy", "send", "1", "--server", s.URL, "--code", code, "--npki-dir", src)
@@ -276,4 +283,53 @@ func mergedIDs() map[msgID]text {
 		}
 	}
 	return m
+}
+
+// copyOnce runs one copy from src to the receiver's folder and returns both results.
+func copyOnce(t *testing.T, s *testServer, src, dst string, recvArgs ...string) (send, recv result) {
+	t.Helper()
+	rc := startReceiver(t, nil, append([]string{"--server", s.URL, "--npki-dir", dst}, recvArgs...)...)
+	code := rc.next(t, "code")["code"].(string)
+	done := make(chan result, 1)
+	go func() {
+		done <- runCLI(t, nil, "y\n", "copy", "send", "1", "--server", s.URL, "--code", code, "--npki-dir", src)
+	}()
+	rc.next(t, "confirmation")
+	send = <-done
+	return send, rc.wait(t)
+}
+
+// The sender learns what the receiving device did with the files: stored (and where),
+// or refused because the folder is already there, which is an error on both sides, not
+// "sent" (issue 18 item 9). With a relay older than the outcome, the sender still says
+// sent, and that it could not be confirmed.
+func TestCopyOutcome(t *testing.T) {
+	s, src, dst, dir := copySetup(t)
+	send, recv := copyOnce(t, s, src, dst)
+	if send.code != exitOK || recv.code != exitOK || !strings.Contains(send.stdout, "the receiving device stored it in "+filepath.ToSlash(relPath(t, src, dir))) {
+		t.Fatalf("first copy: send %d %q %q, receive %d %q", send.code, send.stdout, send.stderr, recv.code, recv.stderr)
+	}
+	send, recv = copyOnce(t, s, src, dst)
+	if recv.code != exitError || !strings.Contains(recv.stderr, "already exists") {
+		t.Errorf("second copy, receiver = %d %q", recv.code, recv.stderr)
+	}
+	if send.code != exitError || strings.Contains(send.stdout, "sent") || !strings.Contains(send.stderr, "refused the files") ||
+		!strings.Contains(send.stderr, "copy receive --force") {
+		t.Errorf("second copy, sender = %d stdout %q stderr %q; want the refusal", send.code, send.stdout, send.stderr)
+	}
+	// With --force on the receiving device it is replaced, and the sender says so.
+	if send, recv = copyOnce(t, s, src, dst, "--force"); send.code != exitOK || recv.code != exitOK || !strings.Contains(send.stdout, "stored it") {
+		t.Errorf("copy with --force: send %d %q %q, receive %d %q", send.code, send.stdout, send.stderr, recv.code, recv.stderr)
+	}
+	s.mu.Lock()
+	s.noOutcome = true
+	s.mu.Unlock()
+	send, recv = copyOnce(t, s, src, t.TempDir())
+	if send.code != exitOK || recv.code != exitOK || !strings.Contains(send.stdout, "sent ") || !strings.Contains(send.stderr, "did not say whether it stored") {
+		t.Errorf("copy through a relay without the outcome: send %d %q %q, receive %d %q", send.code, send.stdout, send.stderr, recv.code, recv.stderr)
+	}
+	var n int
+	if err := s.App.Store.SQL().QueryRow("SELECT count(*) FROM relay_sessions").Scan(&n); err != nil || n != 0 {
+		t.Errorf("relay_sessions holds %d rows after the copies (%v), want 0", n, err)
+	}
 }

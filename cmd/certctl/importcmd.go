@@ -20,7 +20,10 @@ func (c *cli) cmdImport(args []string) error {
 	npkiDir := fs.String("npki-dir", "", "NPKI folder")
 	pwFile := fs.String("password-file", "", "file holding the PFX password")
 	force := fs.Bool("force", false, "replace an existing certificate folder")
-	legacy := fs.Bool("legacy", false, "write signPri.key as seedCBCWithSHA1 for old software")
+	// --legacy asked for seedCBCWithSHA1 when the default was PBES2; it is the default
+	// now, and the flag stays for the scripts that use it.
+	legacy := fs.Bool("legacy", false, "same as --key-form korean (the default)")
+	keyFormV := keyFormFlag(fs)
 	asJSON := fs.Bool("json", false, "JSON output")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -28,6 +31,16 @@ func (c *cli) cmdImport(args []string) error {
 	}
 	if err := wantArgs("import", pos, 1, "FILE.pfx"); err != nil {
 		return err
+	}
+	form, err := parseKeyForm(*keyFormV)
+	if err != nil {
+		return err
+	}
+	if *legacy {
+		if form == keyFormStrong {
+			return usageErr(msgBadKeyForm, "strong --legacy").withHint(msgHintKeyForm)
+		}
+		form = keyFormKorean
 	}
 	path := pos[0]
 	root, err := c.npkiRoot(*npkiDir)
@@ -47,17 +60,15 @@ func (c *cli) cmdImport(args []string) error {
 	switch {
 	case errors.Is(err, npki.ErrWrongPassword):
 		return errf(msgWrongPFXPassword, path)
+	case errors.Is(err, npki.ErrIterationsTooHigh):
+		return errf(msgPFXIterations, path).wrap(err).withHint(msgHintPFXIterations)
 	case err != nil:
 		return errf(msgBadPFX, path).wrap(err)
 	}
 	if len(pfx.Key.RandomNum) == 0 {
 		fmt.Fprintf(c.stderr, "certctl: %s: %s\n", c.lang.tr(msgWarning), c.lang.tr(msgPFXNoR, path))
 	}
-	opts := &npki.EncryptOptions{ExistingPassword: true}
-	if *legacy {
-		opts.Scheme = npki.SEEDCBCWithSHA1
-	}
-	keyDER, err := npki.EncryptKeyFile(pfx.Key, pw, opts)
+	keyDER, err := npki.EncryptKeyFile(pfx.Key, pw, form.options(true))
 	if err != nil {
 		return errf(msgEncryptKey).wrap(err)
 	}

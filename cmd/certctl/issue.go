@@ -27,12 +27,17 @@ func (c *cli) cmdIssue(args []string) error {
 	trust := fs.String("trust", "", "the CA root the server must present (PEM or DER)")
 	npkiDir := fs.String("npki-dir", "", "NPKI folder")
 	force := fs.Bool("force", false, "replace an existing certificate folder")
+	keyFormV := keyFormFlag(fs)
 	asJSON := fs.Bool("json", false, "JSON output")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if err := wantArgs("issue", pos, 0, ""); err != nil {
+		return err
+	}
+	form, err := parseKeyForm(*keyFormV)
+	if err != nil {
 		return err
 	}
 	*ref, *code = strings.TrimSpace(*ref), strings.TrimSpace(*code)
@@ -83,7 +88,7 @@ func (c *cli) cmdIssue(args []string) error {
 	if err != nil {
 		return c.cmpError(srv, err, nil)
 	}
-	dir, err := c.keepPending(ctx, root, p, key, pw, false, *force, srv)
+	dir, err := c.keepPending(ctx, root, p, key, pw, form.options(false), *force, srv)
 	if err != nil {
 		return err
 	}

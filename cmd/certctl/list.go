@@ -15,6 +15,7 @@ func (c *cli) cmdList(args []string) error {
 	npkiDir := fs.String("npki-dir", "", "NPKI folder")
 	asJSON := fs.Bool("json", false, "JSON output")
 	check := fs.Bool("check", false, "ask each certificate's OCSP responder (or CRL) whether it is revoked")
+	noCache := fs.Bool("no-cache", false, "with --check: do not use or fill the OCSP and certificate cache")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -40,8 +41,11 @@ func (c *cli) cmdList(args []string) error {
 		}
 		v := newCertView(e, now, c.lang)
 		if *check {
-			v.Revocation = c.checkRevocation(e.cert)
+			v.Revocation = c.checkRevocation(e.cert, *noCache)
+		} else {
+			v.Revocation = c.knownRevocation(e.cert)
 		}
+		applyRevocation(&v)
 		views = append(views, listItem{View: &v})
 	}
 	if *asJSON {
@@ -137,7 +141,11 @@ func (c *cli) printSummary(w io.Writer, v *certView) {
 			if r.RevokedAt != nil {
 				at = kstTime(*r.RevokedAt)
 			}
-			fmt.Fprintf(w, "   %s\n", l.tr(msgCheckRevoked, at, r.Reason, r.Source, r.URL))
+			if r.Suspended {
+				fmt.Fprintf(w, "   %s\n", l.tr(msgCheckSuspended, at, r.Source, r.URL))
+			} else {
+				fmt.Fprintf(w, "   %s\n", l.tr(msgCheckRevoked, at, r.Reason, r.Source, r.URL))
+			}
 		default:
 			fmt.Fprintf(w, "   %s\n", l.tr(msgCheckUnknown, r.OCSPError, r.CRLError))
 		}
@@ -145,9 +153,17 @@ func (c *cli) printSummary(w io.Writer, v *certView) {
 }
 
 // checkRevocation asks the certificate's CA about it: the issuer comes from the AIA
-// caIssuers URL (cached), then OCSP with CRL fallback (internal/revcheck).
-func (c *cli) checkRevocation(cert *x509.Certificate) *revocationResult {
-	f := &revcheck.Checker{HTTP: &http.Client{Timeout: fetchTimeout}, Now: c.now, CacheDir: c.cacheDir()}
+// caIssuers URL (cached unless noCache), then OCSP with CRL fallback (internal/revcheck).
+func (c *cli) checkRevocation(cert *x509.Certificate, noCache bool) *revocationResult {
+	f := &revcheck.Checker{HTTP: &http.Client{Timeout: fetchTimeout}, Now: c.now}
+	if !noCache {
+		f.CacheDir = c.cacheDir()
+	}
+	return c.checkWith(f, cert)
+}
+
+// checkWith finds cert's issuer through f (AIA caIssuers) and asks f about cert.
+func (c *cli) checkWith(f *revcheck.Checker, cert *x509.Certificate) *revocationResult {
 	issuers, _, err := f.CAIssuers(cert)
 	for _, is := range issuers {
 		if cert.CheckSignatureFrom(is) == nil {

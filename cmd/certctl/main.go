@@ -20,12 +20,12 @@ import (
 const usage = `certctl: the user's joint-certificate manager (NPKI folder)
 
 usage:
-  certctl list   [--npki-dir DIR] [--check] [--json]
+  certctl list   [--npki-dir DIR] [--check] [--no-cache] [--json]
   certctl show   SELECTOR [--npki-dir DIR] [--json]
-  certctl import FILE.pfx [--password-file F] [--force] [--npki-dir DIR] [--json]
+  certctl import FILE.pfx [--password-file F] [--force] [--key-form FORM] [--npki-dir DIR] [--json]
   certctl export SELECTOR --out FILE.pfx [--modern] [--force]
                  [--password-file F] [--new-password | --new-password-file F] [--json]
-  certctl passwd SELECTOR [--password-file F] [--new-password-file F] [--json]
+  certctl passwd SELECTOR [--password-file F] [--new-password-file F] [--key-form FORM] [--json]
   certctl vid    SELECTOR --idn NUMBER [--password-file F] [--json]
 
   certctl copy receive --server URL [--force] [--npki-dir DIR] [--json]
@@ -36,12 +36,14 @@ usage:
                  [--idn NUMBER [--r HEX]] [--no-cache] [--json]
 
   certctl issue  --server URL --ref NUMBER --code CODE [--new-password-file F]
-                 [--trust ROOT] [--force] [--npki-dir DIR] [--json]
+                 [--trust ROOT] [--force] [--key-form FORM] [--npki-dir DIR] [--json]
   certctl renew  SELECTOR [--server URL] [--password-file F]
-                 [--new-password | --new-password-file F] [--keep-old] [--npki-dir DIR] [--json]
+                 [--new-password | --new-password-file F] [--keep-old] [--key-form FORM]
+                 [--npki-dir DIR] [--json]
   certctl revoke SELECTOR --reason REASON [--yes] [--server URL] [--password-file F]
                  [--npki-dir DIR] [--json]
-  certctl auto-renew [--password-file F] [--server URL] [--keep-old] [--npki-dir DIR] [--json]
+  certctl auto-renew [--password-file F] [--server URL] [--keep-old] [--key-form FORM]
+                 [--npki-dir DIR] [--json]
 
 SELECTOR is a list number (1, 2, ...), a serial number in hex, or a unique part of
 the subject name. Passwords are asked without echo, or read from a file with
@@ -51,12 +53,21 @@ characters, and none of “ ” ‘ ’ " ' \ |.
 
 The NPKI folder is --npki-dir, else $CERTCTL_NPKI_DIR, else the system's default
 (~/NPKI on Linux, ~/Library/Preferences/NPKI on macOS,
-%USERPROFILE%\AppData\LocalLow\NPKI on Windows).
+%USERPROFILE%\AppData\LocalLow\NPKI on Windows). Without either, certificates are
+also looked for where Korean software keeps them: C:\Program Files\NPKI (older
+Windows), ~/Documents/NPKI (macOS), /sdcard/NPKI (Android) and removable drives.
+
+Key files (signPri.key) are written in the form every Korean program reads
+(seedCBCWithSHA1); --key-form strong writes PBES2/SHA-256 instead, harder to guess
+but readable only by certctl and OpenSSL. passwd keeps the file's own form unless
+--key-form is given. certctl help key-form says more.
 
 copy: the receiving device shows a 12-digit code (valid 5 minutes, once) and both
 devices show the same confirmation number; the key file crosses still encrypted under
-its password, end to end. --server defaults to $CERTCTL_SERVER. verify caches OCSP
-answers in $CERTCTL_CACHE_DIR (default ~/.cache/certctl).
+its password, end to end; the sending device reports whether the receiving one stored
+the files or refused them. --server defaults to $CERTCTL_SERVER. verify and list --check
+cache OCSP answers in $CERTCTL_CACHE_DIR (default ~/.cache/certctl), a "not revoked"
+answer for 5 minutes at most; --no-cache uses no stored answer.
 
 issue makes the key and R on this device and stores the certificate only once the
 server's answer checked out (MACed with the code, chained to the root it shows).

@@ -43,7 +43,8 @@ func (l lang) tr(id msgID, args ...any) string {
 		f = t.ko
 	}
 	if len(args) == 0 {
-		return f
+		// Every text is a format: "%%" is a literal percent sign even with no arguments.
+		return strings.ReplaceAll(f, "%%", "%")
 	}
 	return fmt.Sprintf(f, args...)
 }
@@ -95,6 +96,7 @@ const (
 	msgCheckGood        = "check-good"
 	msgCheckRevoked     = "check-revoked"
 	msgCheckUnknown     = "check-unknown"
+	msgCheckSuspended   = "check-suspended"
 	msgLabelError       = "label-error"
 	msgValidity         = "validity"
 	msgUnknown          = "unknown"
@@ -111,6 +113,8 @@ const (
 	msgStatusExpiresSoon = "status-expires-soon"
 	msgStatusExpired     = "status-expired"
 	msgStatusNotYetValid = "status-not-yet-valid"
+	msgStatusRevoked     = "status-revoked"
+	msgStatusSuspended   = "status-suspended"
 	msgDaysLeft          = "days-left"
 	msgDaysAgo           = "days-ago"
 	msgDaysUntilStart    = "days-until-start"
@@ -228,6 +232,7 @@ var messages = map[msgID]text{
 	msgCheckGood:        {"revocation: not revoked (%s, %s)", "폐기 여부: 폐기되지 않음 (%s, %s)"},
 	msgCheckRevoked:     {"revocation: REVOKED on %s, %s (%s, %s)", "폐기 여부: %s에 폐기됨, 사유 %s (%s, %s)"},
 	msgCheckUnknown:     {"revocation: unknown (OCSP: %s; CRL: %s)", "폐기 여부: 확인할 수 없음 (OCSP: %s; CRL: %s)"},
+	msgCheckSuspended:   {"revocation: SUSPENDED since %s (%s, %s)", "폐기 여부: %s부터 효력정지됨 (%s, %s)"},
 	msgLabelError:       {"error", "오류"},
 	msgValidity:         {"valid %s to %s (%s)", "유효기간 %s ~ %s (%s)"},
 	msgUnknown:          {"unknown", "알 수 없음"},
@@ -244,6 +249,8 @@ var messages = map[msgID]text{
 	msgStatusExpiresSoon: {"expires soon", "만료 임박"},
 	msgStatusExpired:     {"expired", "만료됨"},
 	msgStatusNotYetValid: {"not yet valid", "아직 유효하지 않음"},
+	msgStatusRevoked:     {"REVOKED", "폐기됨"},
+	msgStatusSuspended:   {"SUSPENDED", "효력정지"},
 	msgDaysLeft:          {"%d days left", "%d일 남음"},
 	msgDaysAgo:           {"expired %d days ago", "%d일 전 만료"},
 	msgDaysUntilStart:    {"valid in %d days", "%d일 후부터 유효"},
@@ -332,6 +339,10 @@ func (l lang) statusText(s string) string {
 		return l.tr(msgStatusExpired)
 	case statusNotYetValid:
 		return l.tr(msgStatusNotYetValid)
+	case statusRevoked:
+		return l.tr(msgStatusRevoked)
+	case statusSuspended:
+		return l.tr(msgStatusSuspended)
 	}
 	return s
 }

@@ -4,46 +4,53 @@ package main
 // like messages_online.go; init adds them to messages and TestCMPMessages checks them.
 
 const (
-	msgText                = "text"
-	msgIssueMissingRefCode = "issue-missing-ref-code"
-	msgNoServerFor         = "no-server-for"
-	msgGeneratingKey       = "generating-key"
-	msgAskingServer        = "asking-server"
-	msgServerRefusedCode   = "server-refused-code"
-	msgServerRefusedUnauth = "server-refused-unauth"
-	msgCMPBadAnswer        = "cmp-bad-answer"
-	msgHintCMPBadAnswer    = "hint-cmp-bad-answer"
-	msgNotKept             = "not-kept"
-	msgHintNotKept         = "hint-not-kept"
-	msgNotConfirmed        = "not-confirmed"
-	msgHintNotConfirmed    = "hint-not-confirmed"
-	msgHintRenewNotKept    = "hint-renew-not-kept"
-	msgIssuedInto          = "issued-into"
-	msgIssuedRoot          = "issued-root"
-	msgRenewedInto         = "renewed-into"
-	msgOldRemoved          = "old-removed"
-	msgOldKept             = "old-kept"
-	msgOldNotRemoved       = "old-not-removed"
-	msgMissingReason       = "missing-reason"
-	msgBadReason           = "bad-reason"
-	msgHintReasons         = "hint-reasons"
-	msgRevokeAsk           = "revoke-ask"
-	msgRevokeNeedYes       = "revoke-need-yes"
-	msgRevokeCancelled     = "revoke-cancelled"
-	msgRevokedDone         = "revoked-done"
-	msgRevokedFolderLeft   = "revoked-folder-left"
-	msgAutoRenewed         = "auto-renewed"
-	msgAutoSkipped         = "auto-skipped"
-	msgAutoFailed          = "auto-failed"
-	msgAutoNotDue          = "auto-not-due"
-	msgAutoExpired         = "auto-expired"
-	msgAutoNoKey           = "auto-no-key"
-	msgAutoUnreadable      = "auto-unreadable"
-	msgAutoReplaced        = "auto-replaced"
-	msgAutoSummary         = "auto-summary"
-	msgAutoFailures        = "auto-failures"
-	msgAIADiffers          = "aia-differs"
-	msgAutoNoServer        = "auto-no-server"
+	msgText                    = "text"
+	msgIssueMissingRefCode     = "issue-missing-ref-code"
+	msgNoServerFor             = "no-server-for"
+	msgGeneratingKey           = "generating-key"
+	msgAskingServer            = "asking-server"
+	msgServerRefusedCode       = "server-refused-code"
+	msgServerRefusedUnauth     = "server-refused-unauth"
+	msgCMPBadAnswer            = "cmp-bad-answer"
+	msgHintCMPBadAnswer        = "hint-cmp-bad-answer"
+	msgNotKept                 = "not-kept"
+	msgHintNotKept             = "hint-not-kept"
+	msgNotConfirmed            = "not-confirmed"
+	msgHintNotConfirmed        = "hint-not-confirmed"
+	msgHintRenewNotKept        = "hint-renew-not-kept"
+	msgIssuedInto              = "issued-into"
+	msgIssuedRoot              = "issued-root"
+	msgRenewedInto             = "renewed-into"
+	msgOldRemoved              = "old-removed"
+	msgOldKept                 = "old-kept"
+	msgOldNotRemoved           = "old-not-removed"
+	msgMissingReason           = "missing-reason"
+	msgBadReason               = "bad-reason"
+	msgHintReasons             = "hint-reasons"
+	msgRevokeAsk               = "revoke-ask"
+	msgRevokeNeedYes           = "revoke-need-yes"
+	msgRevokeCancelled         = "revoke-cancelled"
+	msgRevokeNoAnswer          = "revoke-no-answer"
+	msgHintRevokeYes           = "hint-revoke-yes"
+	msgRevokedDone             = "revoked-done"
+	msgRevokedFolderLeft       = "revoked-folder-left"
+	msgAutoRenewed             = "auto-renewed"
+	msgAutoSkipped             = "auto-skipped"
+	msgAutoFailed              = "auto-failed"
+	msgAutoNotDue              = "auto-not-due"
+	msgAutoExpired             = "auto-expired"
+	msgAutoNoKey               = "auto-no-key"
+	msgAutoUnreadable          = "auto-unreadable"
+	msgAutoReplaced            = "auto-replaced"
+	msgAutoSummary             = "auto-summary"
+	msgAutoFailures            = "auto-failures"
+	msgAIADiffers              = "aia-differs"
+	msgAutoNoServer            = "auto-no-server"
+	msgRenewRefusedHere        = "renew-refused-here"
+	msgAutoRevoked             = "auto-revoked"
+	msgAutoSuspended           = "auto-suspended"
+	msgAutoNotRenewable        = "auto-not-renewable"
+	msgAutoSummaryNotRenewable = "auto-summary-not-renewable"
 )
 
 var cmpMessages = map[msgID]text{
@@ -86,7 +93,11 @@ var cmpMessages = map[msgID]text{
 	msgRevokeNeedYes: {"cannot ask for confirmation: add --yes to revoke",
 		"확인을 물어볼 수 없습니다: 폐기하려면 --yes 를 붙이십시오"},
 	msgRevokeCancelled: {"not revoked", "폐기하지 않았습니다"},
-	msgRevokedDone:     {"revoked: %s (serial %s, reason %s)", "폐기했습니다: %s (일련번호 %s, 사유 %s)"},
+	msgRevokeNoAnswer: {"not revoked: no answer to the confirmation question (standard input is not a terminal, or it was empty)",
+		"폐기하지 않았습니다: 확인 질문에 대한 답이 없습니다 (표준 입력이 터미널이 아니거나 비어 있습니다)"},
+	msgHintRevokeYes: {"to revoke without being asked (in a script), add --yes",
+		"묻지 않고 폐기하려면 (스크립트 등) --yes 를 붙이십시오"},
+	msgRevokedDone: {"revoked: %s (serial %s, reason %s)", "폐기했습니다: %s (일련번호 %s, 사유 %s)"},
 	msgRevokedFolderLeft: {"the folder %s is left in place; delete it when you no longer need it",
 		"폴더 %s 는 그대로 두었습니다. 필요 없으면 지우십시오"},
 	msgAutoRenewed:    {"renewed %s: serial %s → %s (%s)", "갱신 %s: 일련번호 %s → %s (%s)"},
@@ -101,6 +112,14 @@ var cmpMessages = map[msgID]text{
 	msgAutoFailures:   {"%d of %d renewals failed", "%d건 실패 (갱신 %d건 중)"},
 	msgAutoNoServer: {"issued elsewhere: its AIA names no certcenter server (give --server to renew it here)",
 		"다른 곳에서 발급됨: AIA 에 인증서버 주소가 없습니다 (여기서 갱신하려면 --server 를 주십시오)"},
+	msgRenewRefusedHere: {"cannot renew: %s (%s)", "갱신할 수 없습니다: %s (%s)"},
+	msgAutoRevoked: {"revoked: it cannot be renewed; ask your bank for a reissue",
+		"폐기되었습니다: 갱신할 수 없으니 은행에서 재발급을 받으십시오"},
+	msgAutoSuspended: {"suspended (certificate hold): it cannot be renewed until the bank lifts the suspension",
+		"효력정지 상태입니다: 은행에서 효력을 회복해야 갱신할 수 있습니다"},
+	msgAutoSummaryNotRenewable: {"%d renewed, %d failed, %d not due, %d not renewable (revoked or suspended)",
+		"갱신 %d건, 실패 %d건, 대상 아님 %d건, 갱신 불가(폐기·효력정지) %d건"},
+	msgAutoNotRenewable: {"NOT RENEWABLE %s (serial %s): %s", "갱신 불가 %s (일련번호 %s): %s"},
 	msgAIADiffers: {"the certificate names %s as its server (AIA), not %s: renew and revoke will go there unless given --server",
 		"인증서에 적힌 서버(AIA)는 %s 이며 %s 가 아닙니다: 갱신과 폐기는 --server 를 주지 않으면 그 서버로 갑니다"},
 }

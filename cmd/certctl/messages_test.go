@@ -65,3 +65,38 @@ func TestKoreanErrorFormat(t *testing.T) {
 		t.Errorf("Korean error = %q", r.stderr)
 	}
 }
+
+// A "%%" in a text with no arguments is one percent sign (the password rule's "! @ # $ %"
+// was shown as "%%": issue 18 item 10).
+func TestLiteralPercentWithoutArguments(t *testing.T) {
+	for _, l := range []lang{langEN, langKO} {
+		got := l.tr(msgRuleNoSpecial)
+		if strings.Contains(got, "%%") || !strings.Contains(got, "$ %") {
+			t.Errorf("tr(%q) = %q, want a single %%", msgRuleNoSpecial, got)
+		}
+	}
+	r := runCLI(t, map[string]string{"CERTCTL_NPKI_DIR": t.TempDir()}, "", "issue", "--server", "http://127.0.0.1:1",
+		"--ref", "1", "--code", "2", "--new-password-file", writeTemp(t, "pw", "abcdefghij1"))
+	if strings.Contains(r.stderr, "%%") {
+		t.Errorf("weak password refusal = %q, shows %%%%", r.stderr)
+	}
+}
+
+// Under a Korean locale the usage is Korean, and names every flag the English one does
+// (issue 18 item 10: it was English only).
+func TestUsageKorean(t *testing.T) {
+	r := runCLI(t, map[string]string{"LANG": "ko_KR.UTF-8"}, "", "help")
+	if r.code != exitOK || !strings.Contains(r.stdout, "사용법:") || strings.Contains(r.stdout, "usage:") {
+		t.Errorf("help under ko_KR = %d %q", r.code, r.stdout)
+	}
+	flagRE := regexp.MustCompile(`--[a-z-]+`)
+	en, ko := flagRE.FindAllString(usage, -1), flagRE.FindAllString(usageKO, -1)
+	slices.Sort(en)
+	slices.Sort(ko)
+	if !slices.Equal(slices.Compact(en), slices.Compact(ko)) {
+		t.Errorf("flags of the usages differ:\nen %q\nko %q", slices.Compact(en), slices.Compact(ko))
+	}
+	if r := runCLI(t, map[string]string{"LANG": "en_US.UTF-8"}, "", "help"); !strings.Contains(r.stdout, "usage:") {
+		t.Errorf("help under en_US = %q", r.stdout)
+	}
+}

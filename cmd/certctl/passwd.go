@@ -11,7 +11,9 @@ import (
 
 // passwd re-encrypts signPri.key under a new password. npki.ChangePassword keeps the
 // decrypted PrivateKeyInfo byte for byte, so R and every attribute survive, and the
-// new file uses the old one's scheme so the software that read it still does. A
+// new file uses the old one's scheme so the software that read it still does (salt
+// size included), unless --key-form asks for another (korean turns a strong-form key
+// file of an earlier certctl into what Korean software reads). A
 // key-management key (kmPri.key) beside it shares the password, as Korean software
 // keeps them: it is re-encrypted too, and both new files are checked before either
 // replaces its old one.
@@ -20,12 +22,17 @@ func (c *cli) cmdPasswd(args []string) error {
 	npkiDir := fs.String("npki-dir", "", "NPKI folder")
 	pwFile := fs.String("password-file", "", "file holding the current password")
 	newPwFile := fs.String("new-password-file", "", "file holding the new password")
+	keyFormV := keyFormFlag(fs)
 	asJSON := fs.Bool("json", false, "JSON output")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if err := wantArgs("passwd", pos, 1, "SELECTOR"); err != nil {
+		return err
+	}
+	form, err := parseKeyForm(*keyFormV)
+	if err != nil {
 		return err
 	}
 	if *pwFile == "-" && *newPwFile == "-" {
@@ -54,7 +61,7 @@ func (c *cli) cmdPasswd(args []string) error {
 		return err
 	}
 	defer clear(pw)
-	out, err := npki.ChangePassword(der, old, pw, nil)
+	out, err := npki.ChangePassword(der, old, pw, form.rewriteOptions())
 	if err != nil {
 		if pe := c.policyError(err); pe != err {
 			return pe
@@ -69,7 +76,7 @@ func (c *cli) cmdPasswd(args []string) error {
 	kmPath := filepath.Join(e.dir, npki.KMKeyFile)
 	var kmOut []byte
 	if kmDER, err := readFileLimit(kmPath, maxCertFile); err == nil {
-		if kmOut, err = npki.ChangePassword(kmDER, old, pw, nil); err != nil {
+		if kmOut, err = npki.ChangePassword(kmDER, old, pw, form.rewriteOptions()); err != nil {
 			return errf(msgEncryptKey).wrap(fmt.Errorf("%s: %w", kmPath, err))
 		}
 		if _, err := npki.DecryptKeyFile(kmOut, pw); err != nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/certcenter/certcenter/client/cmpclient"
+	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/npki"
 )
 
@@ -31,12 +32,17 @@ func (c *cli) cmdRenew(args []string) error {
 	newPw := fs.Bool("new-password", false, "ask for a new password for the new key")
 	newPwFile := fs.String("new-password-file", "", "file holding a new password for the new key")
 	keepOld := fs.Bool("keep-old", false, "keep the old certificate folder")
+	keyFormV := keyFormFlag(fs)
 	asJSON := fs.Bool("json", false, "JSON output")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if err := wantArgs("renew", pos, 1, "SELECTOR"); err != nil {
+		return err
+	}
+	form, err := parseKeyForm(*keyFormV)
+	if err != nil {
 		return err
 	}
 	if *newPw && *newPwFile != "" {
@@ -47,6 +53,10 @@ func (c *cli) cmdRenew(args []string) error {
 	}
 	e, err := c.loadAndSelect(*npkiDir, pos[0])
 	if err != nil {
+		return err
+	}
+	// Refuse what the server would refuse before asking for the password and making a key.
+	if err := c.renewable(e.cert); err != nil {
 		return err
 	}
 	srv, err := c.serverFor("renew", e.cert, *server)
@@ -67,7 +77,7 @@ func (c *cli) cmdRenew(args []string) error {
 		return err
 	}
 	defer clearNew()
-	res, err := c.renewOne(context.Background(), cl, srv, e, k, next, existing, *keepOld)
+	res, err := c.renewOne(context.Background(), cl, srv, e, k, next, form.options(existing), *keepOld)
 	if err != nil {
 		return err
 	}
@@ -101,9 +111,10 @@ type renewResult struct {
 	Certificate certView `json:"certificate"`
 }
 
-// renewOne renews e, whose decrypted key is k, writing the new key under pw, and
-// removes the old folder unless keepOld.
-func (c *cli) renewOne(ctx context.Context, cl *cmpclient.Client, srv string, e *entry, k *npki.PrivateKey, pw []byte, existing, keepOld bool) (*renewResult, error) {
+// renewOne renews e, whose decrypted key is k, writing the new key under pw as keyOpts
+// say (a new key, so the form --key-form asks, korean by default, not the old file's),
+// and removes the old folder unless keepOld.
+func (c *cli) renewOne(ctx context.Context, cl *cmpclient.Client, srv string, e *entry, k *npki.PrivateKey, pw []byte, keyOpts *npki.EncryptOptions, keepOld bool) (*renewResult, error) {
 	key, err := c.generateKey()
 	if err != nil {
 		return nil, err
@@ -120,13 +131,14 @@ func (c *cli) renewOne(ctx context.Context, cl *cmpclient.Client, srv string, e 
 	}
 	// The new folder goes into the NPKI root that holds the old one (the same drive).
 	root := npkiRootOf(e.dir)
-	dir, err := c.keepPending(ctx, root, p, key, pw, existing, false, srv)
+	dir, err := c.keepPending(ctx, root, p, key, pw, keyOpts, false, srv)
 	if err != nil {
 		if ce, ok := err.(*cliError); ok && ce.msg == msgNotConfirmed {
 			ce.withHint(msgHintRenewNotKept)
 		}
 		return nil, err
 	}
+	c.revocationChanged(e.cert, "") // the old certificate is replaced now: ask again next time
 	res := &renewResult{Renewed: true, OldSerial: serialHex(e.cert), OldFolder: e.dir, Folder: dir, Server: srv,
 		Certificate: newCertView(&entry{dir: dir, cert: p.Cert, hasKey: true}, c.now(), c.lang)}
 	if !keepOld && dir != e.dir {
@@ -137,6 +149,43 @@ func (c *cli) renewOne(ctx context.Context, cl *cmpclient.Client, srv string, e 
 		}
 	}
 	return res, nil
+}
+
+// renewable refuses, from the certificate alone, a renewal the server would refuse: its
+// window (ca.CheckRenewable's rules: from 00:00 KST 30 days before notAfter until
+// notAfter) not yet open, the certificate expired, or known to be revoked or suspended.
+// The refusal reads as the server's (its code, localized), before any password is asked
+// or key made.
+func (c *cli) renewable(cert *x509.Certificate) error {
+	now := c.now()
+	var code errs.Code
+	var date string
+	switch {
+	case now.After(cert.NotAfter):
+		code, date = errs.CertExpired, kstDate(cert.NotAfter)
+	case now.Before(renewalOpens(cert.NotAfter)):
+		code, date = errs.RenewalWindowNotOpen, kstDate(renewalOpens(cert.NotAfter))
+	default:
+		r := c.knownRevocation(cert)
+		switch {
+		case r == nil:
+			return nil
+		case r.Suspended:
+			code = errs.CertSuspended
+		default:
+			code = errs.CertRevoked
+		}
+	}
+	lang := errs.English
+	if c.lang == langKO {
+		lang = errs.Korean
+	}
+	t := errs.Localize(errs.New(code, "").With("opens", date).With("date", date), lang)
+	e := errf(msgRenewRefusedHere, t.Message, string(code))
+	if t.Hint != "" && !placeholderRE.MatchString(t.Hint) {
+		e.withHint(msgText, t.Hint)
+	}
+	return e
 }
 
 // npkiRootOf is the NPKI root of a certificate folder <root>/<CA>/USER/<subject>.

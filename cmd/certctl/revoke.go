@@ -61,7 +61,10 @@ func (c *cli) cmdRevoke(args []string) error {
 		case "y", "yes", "예", "네", "ㅇ":
 		default:
 			if line == "" {
+				// Nothing to read: no one is there to answer (a script, a closed
+				// standard input). Say so, and how to revoke without the question.
 				fmt.Fprintln(c.stderr)
+				return errf(msgRevokeNoAnswer).withHint(msgHintRevokeYes)
 			}
 			return errf(msgRevokeCancelled)
 		}
@@ -77,6 +80,7 @@ func (c *cli) cmdRevoke(args []string) error {
 	if err != nil {
 		return c.cmpError(srv, err, e.cert)
 	}
+	c.revocationChanged(e.cert, reason.String())
 	if *asJSON {
 		return writeJSON(c.stdout, struct {
 			Revoked bool   `json:"revoked"`

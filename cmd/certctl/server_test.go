@@ -30,6 +30,8 @@ type testServer struct {
 	crlDown  bool     // the stand-in CRL server answers 503
 	revoked  map[string]time.Time
 	ocspHits int
+	// noOutcome answers the relay's outcome route 404, as a server older than it would.
+	noOutcome bool
 }
 
 func (s *testServer) now() time.Time          { return s.Clock.Now() }
@@ -50,6 +52,13 @@ func (s *testServer) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	case strings.HasPrefix(r.URL.Path, "/crl/"):
 		s.serveCRL(w, r)
+		return
+	}
+	s.mu.Lock()
+	noOutcome := s.noOutcome
+	s.mu.Unlock()
+	if noOutcome && strings.HasSuffix(r.URL.Path, "/outcome") {
+		http.NotFound(w, r)
 		return
 	}
 	if len(r.URL.Path) < len("/api/v1/relay/") || r.URL.Path[:len("/api/v1/relay/")] != "/api/v1/relay/" {
@@ -115,7 +124,7 @@ func (s *testServer) issue(t testing.TB, name, idn string, i int) issued {
 }
 
 // writeNPKI stores the certificate in an NPKI folder under root with its key file
-// (PBES2/SEED, R kept) under password, and returns the certificate folder.
+// (seedCBCWithSHA1, R kept) under password, and returns the certificate folder.
 func writeNPKI(t testing.TB, root string, c issued, password string) string {
 	t.Helper()
 	keyDER, err := npki.EncryptKeyFile(&npki.PrivateKey{Key: c.key, RandomNum: c.r}, []byte(password), nil)

@@ -26,6 +26,8 @@ func (c *cli) cmdShow(args []string) error {
 		return err
 	}
 	v := newCertView(e, c.now(), c.lang)
+	v.Revocation = c.knownRevocation(e.cert) // as list: never "valid" when known revoked
+	applyRevocation(&v)
 	v.addDetails(e.cert)
 	if e.hasKey {
 		v.KeyFileInfo = keyFileScheme(e.keyPath())

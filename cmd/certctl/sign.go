@@ -78,6 +78,7 @@ func (c *cli) cmdSign(args []string) error {
 	if err := sd.AddSigner(e.cert, k.Key, cfg); err != nil {
 		return errf(msgSignFailed).wrap(err)
 	}
+	nullRSAParameters(sd)
 	if *detached {
 		sd.Detach()
 	}
@@ -105,6 +106,19 @@ func (c *cli) cmdSign(args []string) error {
 	}
 	fmt.Fprintln(c.stdout, c.lang.tr(msgSigned, *in, *out, displayName(e.cert.Subject.CommonName)))
 	return nil
+}
+
+// nullRSAParameters gives the SignerInfos' signatureAlgorithm sha256WithRSAEncryption its
+// NULL parameters, which RFC 4055 section 5 requires ("the parameters MUST be present
+// and MUST be NULL") and strict readers check; the library leaves them absent.
+func nullRSAParameters(sd *pkcs7.SignedData) {
+	infos := sd.GetSignedData().SignerInfos
+	for i := range infos {
+		a := &infos[i].DigestEncryptionAlgorithm
+		if a.Algorithm.Equal(pkcs7.OIDEncryptionAlgorithmRSASHA256) || a.Algorithm.Equal(pkcs7.OIDEncryptionAlgorithmRSA) {
+			a.Parameters = asn1.NullRawValue
+		}
+	}
 }
 
 // maxSignInput bounds what sign and verify read as content: the library holds it in memory.

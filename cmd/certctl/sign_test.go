@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/smallstep/pkcs7"
 
 	"github.com/certcenter/certcenter/internal/testenv"
 )
@@ -92,6 +95,15 @@ func TestSignVerify(t *testing.T) {
 	}
 	if !strings.HasPrefix(rep.Signer.Name, "이서명") || rep.Signer.Institution == "" {
 		t.Errorf("signer = %+v", rep.Signer)
+	}
+	// sha256WithRSAEncryption with NULL parameters (RFC 4055 section 5; issue 18 item 5).
+	p7, err := pkcs7.Parse(mustRead(t, p7s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := p7.Signers[0].DigestEncryptionAlgorithm; !a.Algorithm.Equal(pkcs7.OIDEncryptionAlgorithmRSASHA256) ||
+		!bytes.Equal(a.Parameters.FullBytes, []byte{5, 0}) {
+		t.Errorf("SignerInfo signatureAlgorithm = %v, parameters %x; want sha256WithRSAEncryption, NULL", a.Algorithm, a.Parameters.FullBytes)
 	}
 	// Again: the OCSP answer and the intermediate come from the cache.
 	hits := e.s.ocspHits
@@ -229,6 +241,30 @@ func TestSignOpenSSLInterop(t *testing.T) {
 		rep := e.verifyJSON(t, exitOK, verifyArgs...)
 		if !rep.Signature.OK || !rep.Chain.OK || rep.Detached != detached || rep.SigningTime == nil {
 			t.Errorf("certctl verify of openssl cms -sign (detached %v) = %+v", detached, rep)
+		}
+		// Without signed attributes, as Korean toolkits write it and OpenSSL accepts:
+		// verified, validity checked at the time of verification, and said so (issue 18
+		// item 5: it was refused for having no signing time).
+		testenv.RunOpenSSL(t, append(cmd, "-noattr")...)
+		vcmd := []string{"cms", "-verify", "-binary", "-inform", "DER", "-in", out, "-CAfile", e.chain, "-purpose", "any", "-out", os.DevNull}
+		if detached {
+			vcmd = append(vcmd, "-content", e.content)
+		}
+		testenv.RunOpenSSL(t, vcmd...)
+		rep = e.verifyJSON(t, exitOK, verifyArgs...)
+		if !rep.Valid || !rep.Signature.OK || !rep.Chain.OK || !rep.Validity.OK || !rep.Validity.AtVerification || rep.SigningTime != nil {
+			t.Errorf("certctl verify of openssl cms -sign -noattr (detached %v) = %+v", detached, rep)
+		}
+		r := e.run(t, "", append([]string{"verify", "--trust", e.root}, verifyArgs...)...)
+		if r.code != exitOK || !strings.Contains(r.stdout, "no signing time: checked at the time of verification") {
+			t.Errorf("certctl verify (text) of openssl cms -sign -noattr = %d %s%s", r.code, r.stdout, r.stderr)
+		}
+		// Changed content still fails without signed attributes.
+		if detached {
+			changed := e.write("changed.txt", []byte("changed\n"))
+			if rep := e.verifyJSON(t, exitMismatch, "--in", out, "--content", changed); rep.Signature.OK {
+				t.Errorf("-noattr signature over changed content verified")
+			}
 		}
 	}
 }

@@ -48,29 +48,41 @@ func (c *cli) npkiRoot(flagValue string) (string, error) {
 	if v := c.env("CERTCTL_NPKI_DIR"); v != "" {
 		return v, nil
 	}
-	home := c.env("HOME")
-	if c.goos == "windows" && c.env("USERPROFILE") != "" {
-		home = c.env("USERPROFILE")
-	}
+	home := c.home()
 	if home == "" {
 		return "", errf(msgNoDefaultRoot).withHint(msgHintNPKIDir)
 	}
 	return npki.DefaultRoot(c.goos, home, c.env), nil
 }
 
+// home is the user's home folder: $HOME, or %USERPROFILE% on Windows.
+func (c *cli) home() string {
+	if c.goos == "windows" && c.env("USERPROFILE") != "" {
+		return c.env("USERPROFILE")
+	}
+	return c.env("HOME")
+}
+
 // npkiRoots is where certificates are looked for: --npki-dir or $CERTCTL_NPKI_DIR alone
-// when given, else the system's default folder and the NPKI folders of removable drives.
+// when given, else the system's default folder, the other folders Korean software looks
+// in (otherRoots) and the NPKI folders of removable drives.
 func (c *cli) npkiRoots(flagValue string) ([]string, error) {
 	root, err := c.npkiRoot(flagValue)
 	if err != nil {
 		return nil, err
 	}
 	roots := []string{root}
-	if flagValue != "" || c.env("CERTCTL_NPKI_DIR") != "" || c.removable == nil {
+	if flagValue != "" || c.env("CERTCTL_NPKI_DIR") != "" {
 		return roots, nil
 	}
-	for _, r := range c.removable() {
-		if r != root {
+	var more []string
+	for _, f := range []func() []string{c.otherRoots, c.removable} {
+		if f != nil {
+			more = append(more, f()...)
+		}
+	}
+	for _, r := range more {
+		if !slices.Contains(roots, r) {
 			roots = append(roots, r)
 		}
 	}

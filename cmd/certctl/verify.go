@@ -113,9 +113,13 @@ type verifyReport struct {
 	} `json:"chain"`
 	Validity struct {
 		checkResult
-		At        time.Time `json:"at"`
-		NotBefore time.Time `json:"notBefore"`
-		NotAfter  time.Time `json:"notAfter"`
+		// AtVerification: the signature carries no signing time (no signed attributes, as
+		// some Korean toolkits and openssl cms -sign -noattr write it), so validity is
+		// checked at the time of verification instead.
+		AtVerification bool      `json:"atVerificationTime,omitempty"`
+		At             time.Time `json:"at"`
+		NotBefore      time.Time `json:"notBefore"`
+		NotAfter       time.Time `json:"notAfter"`
 	} `json:"validity"`
 	Revocation revocationResult `json:"revocation"`
 	Identity   *struct {
@@ -249,9 +253,12 @@ func (c *cli) verifyChecks(sf *signedFile, rep *verifyReport, f *revcheck.Checke
 		at = *sf.signingTime
 	}
 	rep.Validity.At, rep.Validity.NotBefore, rep.Validity.NotAfter = at, ee.NotBefore, ee.NotAfter
+	rep.Validity.AtVerification = sf.signingTime == nil
 	switch {
-	case sf.signingTime == nil:
-		rep.Validity.Error = c.lang.tr(msgNoSigningTime)
+	case sf.signingTime == nil && (at.Before(ee.NotBefore) || at.After(ee.NotAfter)):
+		// Without a signing time nothing says when it was signed: the certificate must
+		// be valid now (as OpenSSL checks it).
+		rep.Validity.Error = c.lang.tr(msgOutsideValidityNow)
 	case at.Before(ee.NotBefore) || at.After(ee.NotAfter):
 		rep.Validity.Error = c.lang.tr(msgOutsideValidity)
 	case at.After(c.now().Add(5 * time.Minute)):
@@ -370,9 +377,12 @@ func (c *cli) printVerifyReport(rep *verifyReport) {
 	} else {
 		line(msgLabelChain, false, l.tr(msgChainFail, rep.Chain.Error))
 	}
-	if rep.Validity.OK {
+	switch {
+	case rep.Validity.OK && rep.Validity.AtVerification:
+		line(msgLabelValidityAt, true, l.tr(msgValidNowNoSigningTime, kstTime(rep.Validity.NotBefore), kstTime(rep.Validity.NotAfter)))
+	case rep.Validity.OK:
 		line(msgLabelValidityAt, true, l.tr(msgValidAtSigning, kstTime(rep.Validity.NotBefore), kstTime(rep.Validity.NotAfter)))
-	} else {
+	default:
 		line(msgLabelValidityAt, false, rep.Validity.Error)
 	}
 	rv := rep.Revocation
@@ -387,7 +397,12 @@ func (c *cli) printVerifyReport(rep *verifyReport) {
 		}
 		line(msgLabelRevocation, true, text)
 	case revRevoked:
-		line(msgLabelRevocation, false, l.tr(msgRevoked, kstTime(*rv.RevokedAt), rv.Reason, strings.ToUpper(rv.Source)))
+		if rv.Suspended {
+			// A hold (효력정지) is not a revocation (폐기): the CA may lift it.
+			line(msgLabelRevocation, false, l.tr(msgSuspended, kstTime(*rv.RevokedAt), strings.ToUpper(rv.Source)))
+		} else {
+			line(msgLabelRevocation, false, l.tr(msgRevoked, kstTime(*rv.RevokedAt), rv.Reason, strings.ToUpper(rv.Source)))
+		}
 	default:
 		line(msgLabelRevocation, false, l.tr(msgRevocationUnknown, rv.OCSPError, rv.CRLError))
 	}

@@ -55,7 +55,7 @@ func BenchmarkIssue(b *testing.B) {
 	leaf := subscriberKey(b)
 	rawOnce := func() {
 		serial := ca.NewSerial()
-		t := &x509.Certificate{SerialNumber: new(big.Int).SetBytes(serial), Subject: pkix.Name{CommonName: "홍길동()0901041202611260000001"},
+		t := &x509.Certificate{SerialNumber: new(big.Int).SetBytes(serial), Subject: pkix.Name{CommonName: "홍길동()090104120261126000000001"},
 			NotBefore: time.Now(), NotAfter: time.Now().AddDate(1, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
 			CRLDistributionPoints: []string{"http://127.0.0.1/crl/issuing/p1.crl"}, OCSPServer: []string{"http://127.0.0.1/ocsp"}}
 		if _, err := x509.CreateCertificate(rand.Reader, t, caCert, leaf.Public(), caKey); err != nil {

@@ -43,7 +43,7 @@ func BenchmarkCenterIssue(b *testing.B) {
 		b.SetParallelism(4)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				t := &x509.Certificate{SerialNumber: new(big.Int).SetBytes(ca.NewSerial()), Subject: pkix.Name{CommonName: "홍길동()0901041202611260000001"},
+				t := &x509.Certificate{SerialNumber: new(big.Int).SetBytes(ca.NewSerial()), Subject: pkix.Name{CommonName: "홍길동()090104120261126000000001"},
 					NotBefore: time.Now(), NotAfter: time.Now().AddDate(1, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment}
 				if _, err := x509.CreateCertificate(rand.Reader, t, caCert, leaf.Public(), caKey); err != nil {
 					b.Fatal(err)

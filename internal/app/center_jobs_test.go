@@ -56,10 +56,13 @@ func TestCenterRemindersTwoNodes(t *testing.T) {
 			wg.Wait()
 			return total
 		}
+		// Each run is an hour after a threshold instant (notAfter, 23:59:59 KST, minus
+		// whole days): the next calendar day in Korea, which the message counts from.
+		label := map[int]string{30: "(D-29)", 7: "(D-6)", 1: "(D-day)"}
 		count := func(days int) int {
 			n := 0
 			for _, m := range e.outbox("901").Messages {
-				if strings.Contains(m.Body, fmt.Sprintf("(D-%d)", days)) {
+				if strings.Contains(m.Body, label[days]) {
 					n++
 				}
 			}
@@ -100,6 +103,99 @@ func TestCenterRemindersTwoNodes(t *testing.T) {
 			t.Errorf("outbox recipient not masked: %q", m.To)
 		}
 	})
+}
+
+// Reminders state the real days left (a certificate 10 days from expiry got "D-30"),
+// show the random tail of the serial (the first bytes are the time of drawing, shared by
+// every certificate drawn in the same second), and reach certificates enrolled at the
+// counter through the customer record with the same identity number and name; a
+// counter enrollment of someone with no record says so in its answer.
+func TestCenterRemindersDaysSerialCounter(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	ctx := context.Background()
+	// Not a demo customer (democustomers.go), so the test creates the record itself.
+	const idnPark = "7503031234567"
+	c := e.customer("901", "박민수", idnPark)
+	type answer struct {
+		Reference, AuthCode, CustomerID, Reminders string
+	}
+	counter := func(name, idn string) answer {
+		t.Helper()
+		var out answer
+		if st, m := e.do("POST", "/api/v1/enrollments", e.keys["901"], map[string]string{"name": name, "idn": idn, "tellerId": "T-9"}, &out); st != 201 {
+			t.Fatalf("counter enrollment = %d %v", st, m)
+		}
+		return out
+	}
+	issue := func(a answer) model.Certificate {
+		t.Helper()
+		st, m, got := e.issue(enrolled{a.Reference, a.AuthCode}, csrPEM(t, subscriberKey(t)), "")
+		if st != 201 {
+			t.Fatalf("issue = %d %v", st, m)
+		}
+		return e.record(got.Serial)
+	}
+	atCounter := counter("박민수", idnPark)
+	if atCounter.Reminders != "customer" || atCounter.CustomerID != c.ID {
+		t.Errorf("counter enrollment of a customer on file = %+v, want reminders to customer %s", atCounter, c.ID)
+	}
+	stranger := counter("김철수", "9001011234567")
+	if stranger.Reminders != "no-customer" || stranger.CustomerID != "" {
+		t.Errorf("counter enrollment of a stranger = %+v, want reminders no-customer", stranger)
+	}
+	if other := counter("박민호", idnPark); other.Reminders != "name-differs" || other.CustomerID != "" {
+		t.Errorf("counter enrollment under another name = %+v, want reminders name-differs", other)
+	}
+	certs := []model.Certificate{issue(atCounter), e.record(e.issueFor("901", c.ID, subscriberKey(t), nil).Serial)}
+	strangerCert := issue(stranger)
+	if certs[0].Serial.String()[:8] != certs[1].Serial.String()[:8] {
+		t.Fatalf("serials %s and %s drawn in the same second differ in their first bytes", certs[0].Serial, certs[1].Serial)
+	}
+
+	// Noon, Korea time, 10 calendar days before the expiry day: the 30-day reminder is
+	// due and says D-10.
+	y, mo, d := certs[0].NotAfter.In(kst).Date()
+	defer e.at(time.Date(y, mo, d-10, 12, 0, 0, 0, kst))()
+	if n, err := e.app.Desk.NewReminders().RunOnce(ctx); n != 2 || err != nil {
+		t.Fatalf("RunOnce = %d, %v, want the two certificates of the customer", n, err)
+	}
+	msgs := e.outbox("901").Messages
+	bodies := map[string]bool{}
+	for _, m := range msgs {
+		if !strings.Contains(m.Body, "(D-10)") || strings.Contains(m.Body, "D-30") {
+			t.Errorf("reminder %q does not say D-10", m.Body)
+		}
+		if m.Channel == "email" && !strings.Contains(m.Subject, "10일 전") {
+			t.Errorf("reminder subject %q does not say 10 days", m.Subject)
+		}
+		if strings.Contains(m.Body, tail(strangerCert.Serial)) {
+			t.Errorf("the certificate enrolled for a stranger got a reminder: %q", m.Body)
+		}
+		if m.Channel == "sms" {
+			bodies[m.Body] = true
+		}
+	}
+	for _, cert := range certs {
+		n := 0
+		for _, m := range msgs {
+			if strings.Contains(m.Body, tail(cert.Serial)) {
+				n++
+			}
+		}
+		if n != 2 {
+			t.Errorf("%d messages name serial …%s, want 2 (e-mail and SMS)", n, tail(cert.Serial))
+		}
+	}
+	if len(bodies) != 2 {
+		t.Errorf("the two certificates' SMS reminders are not distinguishable: %v", bodies)
+	}
+}
+
+var kst = time.FixedZone("KST", 9*3600)
+
+func tail(s model.Serial) string {
+	h := strings.ToUpper(s.String())
+	return h[len(h)-8:]
 }
 
 // Universal certificates record their fee: 4,400 KRW a year for persons, the configured

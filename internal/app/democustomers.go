@@ -25,8 +25,13 @@ var DemoCustomers = []DemoCustomer{
 	{Name: "이철수", IDN: "9009091456789", Phone: "01034567890", Account: "110555666777", PIN: "5678", OnlineBanking: false},
 }
 
-// seedDemoCustomers creates the demo customers at every institution that lacks them.
-func (a *App) seedDemoCustomers(ctx context.Context) error {
+// SeedDemoCustomers creates the demo customers at every institution that lacks them
+// (demo mode only). `certcenter serve` calls it at every start; tests that want them
+// call it too.
+func (a *App) SeedDemoCustomers(ctx context.Context) error {
+	if !a.Cfg.Demo {
+		return nil
+	}
 	insts, err := a.Store.Institutions(ctx)
 	if err != nil {
 		return err

@@ -23,12 +23,7 @@ func (a *App) mountWeb(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	h.Mount(a.API, a.API.NotFound)
-	if a.Cfg.Demo {
-		if err := a.seedDemoCustomers(ctx); err != nil {
-			return err
-		}
-	}
+	h.Mount(a.API.Pages(), a.API.NotFound)
 	a.jobs = append(a.jobs, Job{Name: "web-sessions", Run: func(ctx context.Context) {
 		t := time.NewTicker(time.Minute)
 		defer t.Stop()

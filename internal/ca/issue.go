@@ -95,7 +95,7 @@ func (a *Authority) Issue(ctx context.Context, req IssueRequest) (*Issued, error
 	if err != nil {
 		return nil, fmt.Errorf("ca: sequence: %w", err)
 	}
-	ireq.Sequence = int(seq % 10_000_000)
+	ireq.Sequence = int(seq % (issuance.MaxSequence + 1))
 	draft, err := a.iss.Draft(ireq)
 	if err != nil {
 		return nil, keyError(err)

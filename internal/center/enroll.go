@@ -94,6 +94,11 @@ type Enrolled struct {
 	Reference string    `json:"reference"`
 	AuthCode  string    `json:"authCode"`
 	ExpiresAt time.Time `json:"expiresAt"`
+	// CustomerID is the customer record the enrollment belongs to, when it has one.
+	CustomerID string `json:"customerId,omitempty"`
+	// Reminders says where the certificate's expiry reminders will go (Reminders*
+	// constants, counter.go); empty when the desk is not in use.
+	Reminders string `json:"reminders,omitempty"`
 }
 
 // NormalizeIDN strips hyphens and spaces and checks the form: 13 digits (resident
@@ -128,11 +133,17 @@ func MaskIDN(idn string) string {
 	return "*****"
 }
 
+// MaxNameLength is the longest real name in characters: the name becomes the CN
+// <name>()<24 digits>, which must fit RFC 5280's 64-character ub-common-name
+// (KOREAN-PKI.md section 6). A longer name refused here would otherwise fail only at
+// issuance.
+const MaxNameLength = 64 - 2 - 24
+
 // CheckName validates a subject's real name: it becomes the CN before "()".
 func CheckName(name string) error {
 	n := utf8.RuneCountInString(name)
-	if strings.TrimSpace(name) != name || n < 1 || n > 64 || !utf8.ValidString(name) {
-		return errs.New(errs.InvalidName, "name must be 1 to 64 characters without surrounding space")
+	if strings.TrimSpace(name) != name || n < 1 || n > MaxNameLength || !utf8.ValidString(name) {
+		return errs.New(errs.InvalidName, "name must be 1 to %d characters without surrounding space", MaxNameLength)
 	}
 	for _, r := range name {
 		if r == '(' || r == ')' || unicode.IsControl(r) || r == ',' || r == '=' {
@@ -183,18 +194,10 @@ func (s *Service) Enroll(ctx context.Context, req EnrollRequest) (*Enrolled, err
 	if err != nil {
 		return nil, err
 	}
-	if req.Kind == "" {
-		req.Kind = model.Personal
+	if err := req.checkKind(idn); err != nil {
+		return nil, err
 	}
-	if req.Usage == "" {
-		req.Usage = model.Banking
-	}
-	if !req.Kind.Valid() || !req.Usage.Valid() {
-		return nil, errs.New(errs.InvalidKind, "kind %q, usage %q", req.Kind, req.Usage)
-	}
-	if req.Kind == model.Personal && len(idn) != 13 || req.Kind == model.Corporate && len(idn) != 10 {
-		return nil, errs.New(errs.InvalidIDN, "a %s certificate needs a %d-digit number", req.Kind, map[model.Kind]int{model.Personal: 13, model.Corporate: 10}[req.Kind])
-	}
+	req.Kind, req.Usage = req.kind(), req.usage()
 	if req.Verification == "" {
 		req.Verification = "in-person"
 	}
@@ -237,6 +240,33 @@ func (s *Service) Enroll(ctx context.Context, req EnrollRequest) (*Enrolled, err
 		}
 		return &Enrolled{Reference: ref, AuthCode: code, ExpiresAt: e.ExpiresAt}, nil
 	}
+}
+
+func (req *EnrollRequest) kind() model.Kind {
+	if req.Kind == "" {
+		return model.Personal
+	}
+	return req.Kind
+}
+
+func (req *EnrollRequest) usage() model.Usage {
+	if req.Usage == "" {
+		return model.Banking
+	}
+	return req.Usage
+}
+
+// checkKind checks the kind and usage (empty means personal banking) against the
+// normalized identity number.
+func (req *EnrollRequest) checkKind(idn string) error {
+	k, u := req.kind(), req.usage()
+	if !k.Valid() || !u.Valid() {
+		return errs.New(errs.InvalidKind, "kind %q, usage %q", req.Kind, req.Usage)
+	}
+	if k == model.Personal && len(idn) != 13 || k == model.Corporate && len(idn) != 10 {
+		return errs.New(errs.InvalidIDN, "a %s certificate needs a %d-digit number", k, map[model.Kind]int{model.Personal: 13, model.Corporate: 10}[k])
+	}
+	return nil
 }
 
 // newReference draws a 10-digit reference number (first digit not 0).

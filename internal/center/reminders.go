@@ -59,7 +59,8 @@ func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
 			}
 			err = d.st.MarkReminderSent(ctx, x.Serial, x.Threshold, r.node, d.now(), model.AuditEvent{
 				Type: "reminder.sent", Actor: "system", Institution: x.InstitutionCode, Subject: x.Serial.String(),
-				Details: map[string]string{"days": strconv.Itoa(x.Threshold), "channels": channels, "customer": x.CustomerID}})
+				Details: map[string]string{"days": strconv.Itoa(x.Threshold), "daysLeft": strconv.Itoa(DaysLeft(x.NotAfter, now)),
+					"channels": channels, "customer": x.CustomerID}})
 			if err != nil && !errors.Is(err, store.ErrConflict) {
 				return sent, err
 			}
@@ -85,13 +86,12 @@ func (r *Reminders) send(ctx context.Context, x model.ReminderDue) (string, erro
 	if err != nil {
 		return "", err
 	}
-	day := x.NotAfter.In(kst).Format("2006-01-02")
-	text := fmt.Sprintf("[%s] 고객님의 공동인증서(일련번호 %s…)가 %s에 만료됩니다 (D-%d). 만료 30일 전부터 갱신할 수 있고, 만료 후에는 재발급을 받아야 합니다.",
-		inst.Name, x.Serial.String()[:8], day, x.Threshold)
+	text := reminderText(inst.Name, x.Serial, x.NotAfter, d.now())
 	var msgs []notify.Message
 	if rec.Profile.Email != "" {
 		msgs = append(msgs, notify.Message{Institution: inst.Code, Channel: notify.Email, To: rec.Profile.Email,
-			Subject: fmt.Sprintf("[%s] 공동인증서 만료 %d일 전 안내", inst.Name, x.Threshold), Body: text})
+			Subject: reminderSubject(inst.Name, x.NotAfter, d.now()),
+			Body:    text + "\n\n일련번호 / serial: " + strings.ToUpper(x.Serial.String())})
 	}
 	if rec.Profile.Phone != "" {
 		msgs = append(msgs, notify.Message{Institution: inst.Code, Channel: notify.SMS, To: rec.Profile.Phone, Body: text})
@@ -112,6 +112,52 @@ func (r *Reminders) send(ctx context.Context, x model.ReminderDue) (string, erro
 		return "none", nil
 	}
 	return strings.Join(ok, ","), nil
+}
+
+// DaysLeft is the number of Korea-time calendar days from now to the day of notAfter:
+// 0 on the day the certificate expires (at 23:59:59 KST), 1 the day before. A reminder
+// states these real days, not the threshold that made it due: a certificate registered
+// 10 days before expiry gets its first reminder at the 30-day threshold, saying D-10.
+func DaysLeft(notAfter, now time.Time) int {
+	y, m, d := notAfter.In(kst).Date()
+	end := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	y, m, d = now.In(kst).Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return int(end.Sub(today).Hours() / 24)
+}
+
+// reminderSerial is the serial as a reminder shows it: "…" and the last 8 hex digits
+// (serialTail, web.go), uppercase as certctl list prints serials. The first bytes are the
+// time of drawing (ca.NewSerial), which every certificate drawn in the same second shares.
+func reminderSerial(s model.Serial) string {
+	return "…" + strings.ToUpper(serialTail(s))
+}
+
+func dday(n int) string {
+	if n <= 0 {
+		return "D-day"
+	}
+	return "D-" + strconv.Itoa(n)
+}
+
+// reminderText is the reminder's body: the institution, the serial's distinguishing
+// tail, the expiry date and the real days left.
+func reminderText(instName string, serial model.Serial, notAfter, now time.Time) string {
+	n := DaysLeft(notAfter, now)
+	at := notAfter.In(kst).Format("2006-01-02 15:04:05")
+	when := fmt.Sprintf("%s에 만료됩니다 (%s)", at, dday(n))
+	if n <= 0 {
+		when = fmt.Sprintf("오늘 %s에 만료됩니다 (D-day)", at)
+	}
+	return fmt.Sprintf("[%s] 고객님의 공동인증서(일련번호 %s)가 %s. 만료 30일 전부터 갱신할 수 있고, 만료 후에는 재발급을 받아야 합니다.",
+		instName, reminderSerial(serial), when)
+}
+
+func reminderSubject(instName string, notAfter, now time.Time) string {
+	if n := DaysLeft(notAfter, now); n > 0 {
+		return fmt.Sprintf("[%s] 공동인증서 만료 %d일 전 안내 (%s)", instName, n, dday(n))
+	}
+	return fmt.Sprintf("[%s] 공동인증서가 오늘 만료됩니다 (D-day)", instName)
 }
 
 // Run sends reminders every interval until ctx is done.

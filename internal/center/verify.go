@@ -312,7 +312,7 @@ func (d *Desk) EnrollVerified(ctx context.Context, inst model.Institution, req V
 			return nil, err
 		}
 	}
-	return d.Enroll(ctx, EnrollRequest{
+	out, err := d.Enroll(ctx, EnrollRequest{
 		Institution: inst.Code, Name: c.Profile.Name, IDN: c.IDN, Kind: req.Kind, Usage: req.Usage,
 		Verification: v.Method, TellerID: v.TellerID, Actor: actorOf(inst), Replaces: req.Replaces,
 		create: func(ctx context.Context, e model.Enrollment, ev model.AuditEvent) error {
@@ -326,6 +326,11 @@ func (d *Desk) EnrollVerified(ctx context.Context, inst model.Institution, req V
 			return err
 		},
 	})
+	if err != nil {
+		return nil, err
+	}
+	out.CustomerID, out.Reminders = c.ID, remindersTo(c)
+	return out, nil
 }
 
 // checkReissue checks that serial is inst's certificate of the customer c.

@@ -26,8 +26,8 @@ var (
 		Text{"등록되지 않은 기관 코드입니다.", "3자리 기관 코드를 확인하세요 (데모: 901, 902, 903)."},
 		Text{"No institution has this code.", "Check the 3-digit institution code (demo: 901, 902, 903)."})
 	InvalidName = def("INVALID_NAME", http.StatusBadRequest,
-		Text{"이름이 올바르지 않습니다.", "이름은 1~64자이며 괄호와 제어 문자를 포함할 수 없습니다."},
-		Text{"The name is not valid.", "A name has 1 to 64 characters and no parentheses or control characters."})
+		Text{"이름이 올바르지 않습니다.", "이름은 1~38자이며 괄호와 제어 문자를 포함할 수 없습니다."},
+		Text{"The name is not valid.", "A name has 1 to 38 characters and no parentheses or control characters."})
 	InvalidIDN = def("INVALID_IDN", http.StatusBadRequest,
 		Text{"식별번호가 올바르지 않습니다.", "주민등록번호 13자리 또는 사업자등록번호 10자리를 숫자로만 입력하세요."},
 		Text{"The identity number is not valid.", "Give the 13-digit resident registration number or the 10-digit business number, digits only."})

@@ -23,6 +23,9 @@ type Desk interface {
 	ConfirmVerification(ctx context.Context, inst model.Institution, id string, ev center.Evidence) (center.VerificationView, error)
 	Verification(ctx context.Context, inst model.Institution, id string) (center.VerificationView, error)
 	EnrollVerified(ctx context.Context, inst model.Institution, req center.VerifiedEnrollment) (*center.Enrolled, error)
+	// EnrollAtCounter is Center.Enroll that binds the enrollment to the institution's
+	// customer with the same identity number and name, for reminders.
+	EnrollAtCounter(ctx context.Context, req center.EnrollRequest) (*center.Enrolled, error)
 	RenewSigned(ctx context.Context, inst *model.Institution, serial model.Serial, csrDER []byte, pub crypto.PublicKey, sig, r []byte) (*ca.Issued, error)
 	RevokeSigned(ctx context.Context, serial model.Serial, reason model.RevocationReason, invalidity *time.Time, sig []byte) (model.Certificate, error)
 	Revoke(ctx context.Context, inst *model.Institution, serial model.Serial, reason model.RevocationReason, invalidity *time.Time, actor string) (model.Certificate, error)

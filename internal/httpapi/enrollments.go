@@ -43,7 +43,11 @@ func (s *Server) postEnrollment(w http.ResponseWriter, r *http.Request) {
 	if req.TellerID != "" {
 		actor = "teller:" + req.TellerID
 	}
-	out, err := s.center.Enroll(r.Context(), center.EnrollRequest{
+	enroll := s.center.Enroll
+	if s.desk != nil { // the enrollment joins the customer's record: reminders go to its contact
+		enroll = s.desk.EnrollAtCounter
+	}
+	out, err := enroll(r.Context(), center.EnrollRequest{
 		Institution: inst.Code, Name: req.Name, IDN: req.IDN,
 		Kind: model.Kind(req.Kind), Usage: model.Usage(req.Usage),
 		Verification: verification, TellerID: req.TellerID, Actor: actor,

@@ -19,6 +19,7 @@ type Relay interface {
 	Status(ctx context.Context, id, token, after string, wait time.Duration) (*relay.View, error)
 	Reveal(ctx context.Context, id, token string, pub []byte) error
 	Send(ctx context.Context, id, token string, ciphertext []byte) error
+	Outcome(ctx context.Context, id, token string, ciphertext []byte) error
 	Delete(ctx context.Context, id, token string) error
 }
 
@@ -49,6 +50,7 @@ func (s *Server) MountRelay(r Relay) {
 	s.Handle("GET /api/v1/relay/sessions/{id}", h.status)
 	s.Handle("PUT /api/v1/relay/sessions/{id}/receiver-key", h.reveal)
 	s.Handle("PUT /api/v1/relay/sessions/{id}/payload", h.send)
+	s.Handle("PUT /api/v1/relay/sessions/{id}/outcome", h.outcome)
 	s.Handle("DELETE /api/v1/relay/sessions/{id}", h.delete)
 }
 
@@ -160,6 +162,20 @@ func (h *relayRoutes) send(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.r.Send(r.Context(), r.PathValue("id"), bearer(r), req.Ciphertext); err != nil {
+		h.s.problem(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// outcome stores the receiver's encrypted outcome (same body as the payload).
+func (h *relayRoutes) outcome(w http.ResponseWriter, r *http.Request) {
+	var req relayPayloadRequest
+	if err := decodeJSON(r, &req); err != nil {
+		h.s.problem(w, r, err)
+		return
+	}
+	if err := h.r.Outcome(r.Context(), r.PathValue("id"), bearer(r), req.Ciphertext); err != nil {
 		h.s.problem(w, r, err)
 		return
 	}

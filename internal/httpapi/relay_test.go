@@ -102,6 +102,7 @@ func FuzzRelayRequest(f *testing.F) {
 		{"POST", "/api/v1/relay/sessions"}, {"POST", "/api/v1/relay/claims"},
 		{"GET", "/api/v1/relay/sessions/x"}, {"PUT", "/api/v1/relay/sessions/x/receiver-key"},
 		{"PUT", "/api/v1/relay/sessions/x/payload"}, {"DELETE", "/api/v1/relay/sessions/x"},
+		{"PUT", "/api/v1/relay/sessions/x/outcome"},
 	}
 	f.Fuzz(func(t *testing.T, route uint8, body []byte, query string) {
 		rt := routes[int(route)%len(routes)]

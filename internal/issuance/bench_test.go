@@ -142,7 +142,7 @@ func BenchmarkLint(b *testing.B) {
 	l, prof := testLinter(b), p.issuer.profile
 	b.ResetTimer()
 	for b.Loop() {
-		if fs := append(l.runSubscriber(c), runKoreanLints(c, &prof)...); len(fs) != 0 {
+		if fs := append(l.runSubscriber(c), runKoreanLints(c, &prof, nil)...); len(fs) != 0 {
 			b.Fatal(fs)
 		}
 	}

@@ -93,7 +93,7 @@ func (i *Issuer) IssueIntermediate(req CARequest) ([]byte, error) {
 		return nil, err
 	}
 	return i.signCA(req, subject, spki, []extension{
-		extAKI(i.akid),
+		i.fixed.aki,
 		extSKI(skid),
 		extKeyUsage(kuKeyCertSign, kuCRLSign),
 		extBasicConstraints(0),
@@ -116,7 +116,7 @@ func (i *Issuer) IssueOCSPResponder(req CARequest) ([]byte, error) {
 		return nil, err
 	}
 	return i.signCA(req, subject, spki, []extension{
-		extAKI(i.akid),
+		i.fixed.aki,
 		extSKI(skid),
 		extKeyUsage(kuDigitalSignature),
 		extEKU(oidKPOCSPSigning),

@@ -102,7 +102,7 @@ func (i *Issuer) crlTBS(t CRLTemplate) ([]byte, error) {
 		}
 		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-				addExtension(b, extAKI(i.akid))
+				addExtension(b, extAKI(i.akid, nil, nil)) // CRLs keep the key identifier alone
 				addExtension(b, extension{id: oidExtCRLNumber, value: build(func(b *cryptobyte.Builder) { b.AddASN1Int64(t.Number) })})
 				if t.Partition >= 0 {
 					addExtension(b, extIssuingDP(i.CRLURL(t.Partition)))

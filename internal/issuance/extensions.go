@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"encoding/asn1"
 	"errors"
+	"math/big"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -67,15 +68,40 @@ func build(f func(b *cryptobyte.Builder)) []byte {
 	return b.BytesOrPanic()
 }
 
-// extAKI: AuthorityKeyIdentifier with keyIdentifier only (RFC 5280 section 4.2.1.1).
-// yessign also writes authorityCertIssuer and serial; the key identifier alone is what
-// RFC 5280 asks for and what path builders use.
-func extAKI(keyID []byte) extension {
+// extAKI: AuthorityKeyIdentifier (RFC 5280 section 4.2.1.1) with keyIdentifier [0],
+// and, as yessign writes it (KOREAN-PKI.md section 6), authorityCertIssuer [1] (one
+// directoryName: the issuing CA certificate's own issuer) and authorityCertSerialNumber
+// [2] (the issuing CA certificate's serial): some Korean relying software finds the CA
+// certificate by issuer and serial rather than by key identifier. RFC 5280 wants both or
+// neither; a nil caIssuer or caSerial writes the key identifier alone. The price of the
+// pair: a CA certificate reissued for the same key under a new serial no longer matches
+// what it issued before by issuer and serial (path builders that use the key identifier,
+// OpenSSL and Go among them, still do).
+func extAKI(keyID, caIssuer []byte, caSerial *big.Int) extension {
+	full := caIssuer != nil && caSerial != nil
 	return extension{id: oidExtAuthorityKeyID, value: build(func(b *cryptobyte.Builder) {
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 			b.AddASN1(cbasn1.Tag(0).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes(keyID) })
+			if !full {
+				return
+			}
+			// [1] IMPLICIT GeneralNames { directoryName [4] EXPLICIT Name }
+			b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.Tag(4).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddBytes(caIssuer) })
+			})
+			// [2] IMPLICIT CertificateSerialNumber: the INTEGER's content octets.
+			b.AddASN1(cbasn1.Tag(2).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes(integerContent(caSerial)) })
 		})
 	})}
+}
+
+// integerContent returns the content octets of the DER INTEGER n.
+func integerContent(n *big.Int) []byte {
+	der := build(func(b *cryptobyte.Builder) { b.AddASN1BigInt(n) })
+	in := cryptobyte.String(der)
+	var content cryptobyte.String
+	in.ReadASN1(&content, cbasn1.INTEGER)
+	return content
 }
 
 // extSKI: SubjectKeyIdentifier (RFC 5280 section 4.2.1.2), never critical.

@@ -3,6 +3,7 @@ package issuance
 import (
 	"bytes"
 	"encoding/asn1"
+	"math/big"
 	"testing"
 )
 
@@ -24,10 +25,17 @@ func TestExtensionsMatchYessign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	kisaRoot, err := CAName("KR", "KISA", "Korea Certification Authority Central", "Kisa Test RootCA 7").Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		got  extension
 	}{
+		// keyIdentifier, authorityCertIssuer = the yessign CA certificate's issuer (the
+		// KISA test root), authorityCertSerialNumber = its serial, 2 (issue 18).
+		{"AKI with issuer and serial", extAKI(c.AuthorityKeyId, kisaRoot, big.NewInt(2))},
 		{"SKI (RFC 5280 4.2.1.2 method 1)", extSKI(ski)},
 		{"keyUsage", extKeyUsage(kuDigitalSignature, kuNonRepudiation)},
 		{"certificatePolicies", extCertPolicies(asn1.ObjectIdentifier{1, 2, 410, 200005, 1, 1, 4}, notice, "http://snoopy.yessign.or.kr/cps.htm")},

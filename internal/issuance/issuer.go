@@ -26,7 +26,8 @@ type Config struct {
 	// Lowercase letters, digits, '-' and '_'.
 	ID string
 	// Cert is this CA's certificate; its RawSubject becomes the issuer name byte for byte
-	// (RFC 5280 section 4.1.2.4) and its key identifier the AKI.
+	// (RFC 5280 section 4.1.2.4), and its key identifier, RawIssuer and serial the AKI
+	// of everything it issues (KOREAN-PKI.md section 6).
 	Cert *x509.Certificate
 	// Signer holds the CA key (internal/signer). Its public key must be Cert's.
 	Signer crypto.Signer
@@ -138,7 +139,7 @@ func New(c Config) (*Issuer, error) {
 		ocspURL: p.BaseURL + "/ocsp",
 		certURL: certURL,
 	}
-	i.fixed.aki = extAKI(akid)
+	i.fixed.aki = extAKI(akid, c.Cert.RawIssuer, c.Cert.SerialNumber)
 	i.fixed.keyUsage = extKeyUsage(kuDigitalSignature, kuNonRepudiation)
 	i.fixed.aia = extAIA(i.ocspURL, certURL)
 	i.fixed.policies = make(map[string]extension, len(kindTable))
@@ -360,7 +361,14 @@ func (i *Issuer) Draft(req Request) (*Draft, error) {
 // them with a second goroutine was measured slower: waking another core costs more
 // than the tens of microseconds it would save.)
 func (i *Issuer) subscriberLints(c *zx509.Certificate) []Finding {
-	return append(i.linter.runSubscriber(c), runKoreanLints(c, &i.profile)...)
+	return append(i.linter.runSubscriber(c), runKoreanLints(c, &i.profile, i.fixed.aki.value)...)
+}
+
+// storedLints are subscriberLints for a TBSCertificate stored before its signature
+// was written: it may come from the release before and have the older CN and AKI forms
+// (the holder may already have its certificate), which the Korean lints then accept.
+func (i *Issuer) storedLints(c *zx509.Certificate) []Finding {
+	return append(i.linter.runSubscriber(c), runStoredKoreanLints(c, &i.profile, i.fixed.aki.value)...)
 }
 
 // Issue is Prepare then Sign.
@@ -388,7 +396,7 @@ func (i *Issuer) SignStored(tbs []byte) ([]byte, *x509.Certificate, error) {
 	if err := checkStoredTBS(tbs, i.door.alg.der); err != nil {
 		return nil, nil, err
 	}
-	p, lc, err := i.door.lint(bytes.Clone(tbs), false, i.subscriberLints)
+	p, lc, err := i.door.lint(bytes.Clone(tbs), false, i.storedLints)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"io"
+	"math/big"
 	"testing"
 	"time"
 
@@ -50,7 +51,7 @@ func TestIssueHonggildong(t *testing.T) {
 		t.Errorf("CheckSignatureFrom(issuing CA) = %v", err)
 	}
 	// 0 · 020 (Woori) · 04 (personal banking) · 1 · 20260325 (issue day, KST) · 2804005
-	wantCN := "홍길동()0020041202603252804005"
+	wantCN := "홍길동()002004120260325002804005"
 	if c.Subject.CommonName != wantCN || prep.CommonName() != wantCN {
 		t.Errorf("CN = %q (Prepared %q), want %q", c.Subject.CommonName, prep.CommonName(), wantCN)
 	}
@@ -114,6 +115,27 @@ func TestIssueHonggildong(t *testing.T) {
 		t.Errorf("VID = %x, want %s", d.VID, testVID)
 	}
 
+	// The AKI names the issuing CA certificate by key identifier and by its issuer and
+	// serial, as yessign writes it (KOREAN-PKI.md section 6, issue 18).
+	var aki struct {
+		KeyID  []byte        `asn1:"optional,tag:0"`
+		Issuer asn1.RawValue `asn1:"optional,tag:1"`
+		Serial *big.Int      `asn1:"optional,tag:2"`
+	}
+	for _, e := range c.Extensions {
+		if e.Id.Equal(oidExtAuthorityKeyID) {
+			if rest, err := asn1.Unmarshal(e.Value, &aki); err != nil || len(rest) != 0 {
+				t.Fatalf("AKI %x: %v", e.Value, err)
+			}
+		}
+	}
+	dirName := []byte{0xa4} // [4] EXPLICIT Name, alone in the GeneralNames
+	if !bytes.Equal(aki.KeyID, p.ca.SubjectKeyId) || aki.Serial == nil || aki.Serial.Cmp(p.ca.SerialNumber) != 0 ||
+		!bytes.HasPrefix(aki.Issuer.Bytes, dirName) || !bytes.HasSuffix(aki.Issuer.Bytes, p.ca.RawIssuer) {
+		t.Errorf("AKI = keyID %x, issuer %x, serial %v; want %x, [4] %x, %v", aki.KeyID, aki.Issuer.Bytes, aki.Serial,
+			p.ca.SubjectKeyId, p.ca.RawIssuer, p.ca.SerialNumber)
+	}
+
 	// The chain verifies with Go's verifier too.
 	roots, inter := x509.NewCertPool(), x509.NewCertPool()
 	roots.AddCert(p.root)
@@ -136,7 +158,7 @@ func TestIssueKinds(t *testing.T) {
 		{model.Personal, model.Universal, "personal", "01", 1},
 		{model.Personal, model.Banking, "personal4IB", "04", 4},
 		{model.Corporate, model.Universal, "corporation", "05", 5},
-		{model.Corporate, model.Banking, "corporation4IB", "02", 2},
+		{model.Corporate, model.Banking, "corporation4EC", "02", 2},
 	} {
 		req := honggildong(t)
 		req.Kind, req.Usage = tt.kind, tt.usage
@@ -150,7 +172,7 @@ func TestIssueKinds(t *testing.T) {
 			t.Errorf("Issue(%s, %s) OU = %q, want %q first", tt.kind, tt.usage, c.Subject.OrganizationalUnit, tt.ou)
 		}
 		cn, err := ParseCN(c.Subject.CommonName)
-		if err != nil || cn.KindCode != tt.code || cn.BankCode != "020" || cn.Sequence != "2804005" ||
+		if err != nil || cn.KindCode != tt.code || cn.BankCode != "020" || cn.Sequence != "002804005" ||
 			!cn.IssueDay.Equal(c.NotBefore) || cn.Name != "홍길동" {
 			t.Errorf("Issue(%s, %s) CN = %+v, %v", tt.kind, tt.usage, cn, err)
 		}
@@ -250,10 +272,16 @@ func TestLintRefusesBrokenTemplate(t *testing.T) {
 		{"OUs merged", func(f *tbsFields) { f.subject = mergedOUs(t) }, "k_subject_ou_own_rdn"},
 		{"notAfter unaligned", func(f *tbsFields) { f.notAfter = f.notAfter.Add(-time.Minute) }, "k_validity_kst"},
 		{"CN date", func(f *tbsFields) { f.notBefore = f.notBefore.AddDate(0, 0, -1) }, "k_cn_format"},
+		{"CN of 22 digits", func(f *tbsFields) {
+			f.subject = mustName(t, SubscriberName("certcenter", "personal4IB", "WOORI", "홍길동()0020041"+f.notBefore.In(kst).Format("20060102")+"2804005"))
+		}, "k_cn_format"},
 		{"policy outside the arc", func(f *tbsFields) {
 			f.exts[3] = extCertPolicies(asn1.ObjectIdentifier{1, 2, 410, 200004, 5, 2, 1, 2}, []byte{0xc7, 0x74}, "http://x.example/cps")
 		}, "k_certificate_policies"},
 		{"empty SAN", func(f *tbsFields) { f.exts[4].value = []byte{0x30, 0} }, "e_ext_san_no_entries"},
+		{"AKI key identifier alone", func(f *tbsFields) { f.exts[0] = extAKI(p.issuer.akid, nil, nil) }, "k_aki"},
+		{"AKI names another CA certificate", func(f *tbsFields) { f.exts[0] = extAKI(p.issuer.akid, p.ca.RawIssuer, big.NewInt(7)) }, "k_aki"},
+		{"AKI critical", func(f *tbsFields) { f.exts[0].critical = true }, "k_aki"},
 	}
 	for _, tt := range tests {
 		req := honggildong(t)
@@ -294,7 +322,7 @@ func mergedOUs(t *testing.T) []byte {
 		{{oidOrganization, asn1.RawValue{Tag: asn1.TagUTF8String, Bytes: []byte("certcenter")}}},
 		{{oidOrganizationalUnit, asn1.RawValue{Tag: asn1.TagUTF8String, Bytes: []byte("personal4IB")}},
 			{oidOrganizationalUnit, asn1.RawValue{Tag: asn1.TagUTF8String, Bytes: []byte("WOORI")}}},
-		{{oidCommonName, asn1.RawValue{Tag: asn1.TagUTF8String, Bytes: []byte("홍길동()0020041202603252804005")}}},
+		{{oidCommonName, asn1.RawValue{Tag: asn1.TagUTF8String, Bytes: []byte("홍길동()002004120260325002804005")}}},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,11 @@ type koreanLint struct {
 type kcert struct {
 	*zx509.Certificate
 	p       *Profile
+	wantAKI []byte // the AKI value the issuer writes; nil checks the structure alone
+	// stored: the TBSCertificate was built earlier, possibly by a release that wrote
+	// the older profile (the 22-digit CN, an AKI with the key identifier alone), and its
+	// certificate may already be in the holder's hands (SignStored); those forms pass.
+	stored  bool
 	rdns    []rdn
 	nameErr error // why RawSubject did not parse
 	atvs    []atv // the attributes when every RDN holds exactly one
@@ -50,8 +55,9 @@ var koreanLints = []koreanLint{
 	{"k_subject_string_types", "KOREAN-PKI.md section 6: C PrintableString \"kr\", O/OU/CN UTF8String", lintStringTypes},
 	{"k_subject_ou_own_rdn", "KOREAN-PKI.md section 6: each OU its own RDN", lintSingleValuedRDNs},
 	{"k_subject_organization", "KOREAN-PKI.md section 6: O is the CA; OU kind from the kind table", lintOrgAndKind},
-	{"k_cn_format", "KOREAN-PKI.md section 6: CN <name>()<22 digits>, issue date = notBefore (KST)", lintCN},
+	{"k_cn_format", "KOREAN-PKI.md section 6: CN <name>()<24 digits>, issue date = notBefore (KST)", lintCN},
 	{"k_validity_kst", "KOREAN-PKI.md section 2: 00:00:00 to 23:59:59 Korea time", lintValidityKST},
+	{"k_aki", "KOREAN-PKI.md section 6: AKI with keyIdentifier, authorityCertIssuer and authorityCertSerialNumber", lintAKI},
 	{"k_key_usage", "KOREAN-PKI.md section 6: keyUsage critical {digitalSignature, nonRepudiation}", lintKeyUsage},
 	{"k_certificate_policies", "KOREAN-PKI.md section 6: certificatePolicies critical, profile OID, BMPString notice, CPS", lintPolicies},
 	{"k_san_vid", "KOREAN-PKI.md section 5: SAN holds only kisa-identifyData with a SHA-256 VID", lintSANVID},
@@ -64,8 +70,19 @@ var koreanLints = []koreanLint{
 }
 
 // runKoreanLints runs every Korean lint; a failing rule is an error-level finding.
-func runKoreanLints(c *zx509.Certificate, p *Profile) []Finding {
-	k := &kcert{Certificate: c, p: p}
+// wantAKI is the AuthorityKeyIdentifier value the issuer writes (nil when it is not
+// known: the structure alone is checked).
+func runKoreanLints(c *zx509.Certificate, p *Profile, wantAKI []byte) []Finding {
+	return runKoreanLintsOn(&kcert{Certificate: c, p: p, wantAKI: wantAKI})
+}
+
+// runStoredKoreanLints is runKoreanLints for a stored TBSCertificate (kcert.stored).
+func runStoredKoreanLints(c *zx509.Certificate, p *Profile, wantAKI []byte) []Finding {
+	return runKoreanLintsOn(&kcert{Certificate: c, p: p, wantAKI: wantAKI, stored: true})
+}
+
+func runKoreanLintsOn(k *kcert) []Finding {
+	c := k.Certificate
 	k.rdns, k.nameErr = parseName(c.RawSubject)
 	if k.nameErr == nil {
 		for _, r := range k.rdns {
@@ -209,8 +226,11 @@ func lintCN(k *kcert) error {
 	if err != nil {
 		return err
 	}
-	if cn.Inner != "" || len(cn.Sequence) != 7 {
-		return fmt.Errorf("CN %q is not <name>()<22 digits>", a[4].value)
+	if cn.Inner != "" {
+		return fmt.Errorf("CN %q has a name inside the parentheses; the profile writes <name>()<%d digits>", a[4].value, cnDigits)
+	}
+	if len(cn.Sequence) != cnSequenceDigits && !(k.stored && len(cn.Sequence) == minCNDigits-15) {
+		return fmt.Errorf("CN %q has %d digits, want %d (the 22-digit form is 2005-2013's)", a[4].value, len(cn.Sequence)+15, cnDigits)
 	}
 	class, ok := classByCode(cn.KindCode)
 	if !ok {
@@ -219,7 +239,7 @@ func lintCN(k *kcert) error {
 	if class.ou != a[2].value {
 		return fmt.Errorf("CN kind code %s is for OU %q but the kind OU is %q", cn.KindCode, class.ou, a[2].value)
 	}
-	if a[4].value[len(a[4].value)-cnDigits+6] != cnFlag {
+	if digits := a[4].value[strings.LastIndexByte(a[4].value, ')')+1:]; digits[6] != cnFlag {
 		return fmt.Errorf("CN digit 7 is not %c", cnFlag)
 	}
 	if !cn.IssueDay.Equal(k.NotBefore) {
@@ -241,6 +261,66 @@ func findExt(k *kcert, id asn1.ObjectIdentifier) (value []byte, critical, ok boo
 		}
 	}
 	return nil, false, false
+}
+
+// lintAKI: keyIdentifier [0], authorityCertIssuer [1] holding one directoryName and
+// authorityCertSerialNumber [2], positive, as yessign writes them; not critical
+// (RFC 5280 section 4.2.1.1); equal to what the issuer writes when that is known.
+func lintAKI(k *kcert) error {
+	v, crit, ok := findExt(k, oidExtAuthorityKeyID)
+	if !ok {
+		return errors.New("authorityKeyIdentifier is missing")
+	}
+	if crit {
+		return errors.New("authorityKeyIdentifier is critical (RFC 5280 section 4.2.1.1: MUST be non-critical)")
+	}
+	in := cryptobyte.String(v)
+	var aki, keyID, names, dirName, name, serial cryptobyte.String
+	if !in.ReadASN1(&aki, cbasn1.SEQUENCE) || !in.Empty() {
+		return errors.New("authorityKeyIdentifier is not one SEQUENCE")
+	}
+	if !aki.ReadASN1(&keyID, cbasn1.Tag(0).ContextSpecific()) || len(keyID) == 0 {
+		return errors.New("authorityKeyIdentifier has no keyIdentifier")
+	}
+	if k.stored && aki.Empty() { // the key identifier alone, as written before issue 18
+		if k.wantAKI != nil && !bytes.Equal(v, extAKI(keyID, nil, nil).value) {
+			return errors.New("authorityKeyIdentifier is malformed")
+		}
+		if want, ok := akiKeyID(k.wantAKI); ok && !bytes.Equal(keyID, want) {
+			return errors.New("authorityKeyIdentifier does not name the issuing CA's key")
+		}
+		return nil
+	}
+	if !aki.ReadASN1(&names, cbasn1.Tag(1).ContextSpecific().Constructed()) {
+		return errors.New("authorityKeyIdentifier has no authorityCertIssuer")
+	}
+	if !names.ReadASN1(&dirName, cbasn1.Tag(4).ContextSpecific().Constructed()) || !names.Empty() ||
+		!dirName.ReadASN1Element(&name, cbasn1.SEQUENCE) || !dirName.Empty() {
+		return errors.New("authorityCertIssuer is not exactly one directoryName")
+	}
+	if _, err := parseName(name); err != nil {
+		return fmt.Errorf("authorityCertIssuer: %v", err)
+	}
+	if !aki.ReadASN1(&serial, cbasn1.Tag(2).ContextSpecific()) || !aki.Empty() {
+		return errors.New("authorityKeyIdentifier has no authorityCertSerialNumber, or more fields")
+	}
+	if len(serial) == 0 || len(serial) > 21 || serial[0]&0x80 != 0 || len(serial) > 1 && serial[0] == 0 && serial[1]&0x80 == 0 {
+		return errors.New("authorityCertSerialNumber is not a positive, minimally encoded serial")
+	}
+	if k.wantAKI != nil && !bytes.Equal(v, k.wantAKI) {
+		return errors.New("authorityKeyIdentifier does not name the issuing CA certificate (key identifier, issuer, serial)")
+	}
+	return nil
+}
+
+// akiKeyID returns the keyIdentifier of an AKI value this package wrote.
+func akiKeyID(v []byte) ([]byte, bool) {
+	in := cryptobyte.String(v)
+	var aki, keyID cryptobyte.String
+	if v == nil || !in.ReadASN1(&aki, cbasn1.SEQUENCE) || !aki.ReadASN1(&keyID, cbasn1.Tag(0).ContextSpecific()) {
+		return nil, false
+	}
+	return keyID, true
 }
 
 func lintKeyUsage(k *kcert) error {

@@ -26,7 +26,7 @@ func lintFinal(t *testing.T, der []byte, subscriber bool, p *Profile) {
 				t.Errorf("%s: lint %s left out of the subscriber set applies (%s)", c.Subject.CommonName, zl.Name, r.Status)
 			}
 		}
-		fs = append(fs, runKoreanLints(c, p)...)
+		fs = append(fs, runKoreanLints(c, p, nil)...)
 	}
 	for _, f := range fs {
 		t.Errorf("%s: %s", c.Subject.CommonName, f)
@@ -84,8 +84,9 @@ func TestZlintExclusionsExist(t *testing.T) {
 }
 
 // The Korean lints agree with the real yessign certificate wherever its layout is the one
-// this project writes; they reject what it does differently (24 CN digits with a name in
-// the parentheses, an LDAP CRL DP, an AIA without caIssuers).
+// this project writes (the 24 CN digits, the AKI with issuer and serial among them); they
+// reject what it does differently (a name in the CN's parentheses, an LDAP CRL DP, an
+// AIA without caIssuers).
 func TestKoreanLintsOnYessign(t *testing.T) {
 	c, err := zx509.ParseCertificate(yessignCert(t).Raw)
 	if err != nil {
@@ -94,7 +95,7 @@ func TestKoreanLintsOnYessign(t *testing.T) {
 	prof := Profile{Organization: "yessign", PolicyArc: asn1.ObjectIdentifier{1, 2, 410, 200005, 1, 1},
 		BaseURL: "http://snoopy.yessign.or.kr:4612", CPSURI: "http://snoopy.yessign.or.kr/cps.htm"}.withDefaults()
 	failed := map[string]bool{}
-	for _, f := range runKoreanLints(c, &prof) {
+	for _, f := range runKoreanLints(c, &prof, nil) {
 		failed[f.Lint] = true
 		t.Logf("yessign: %s", f)
 	}

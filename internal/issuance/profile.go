@@ -110,10 +110,10 @@ type kindClass struct {
 	// (KOREAN-PKI.md section 6: "04" at Woori/yessign for personal4IB). The codes are
 	// chosen equal to the yessign policy OID suffixes so one table serves both.
 	code string
-	// ou is the kind OU. personal4IB is verified on the yessign test certificate
-	// (KOREAN-PKI.md section 6, "Kinds seen"); the others follow the same naming
-	// ("4IB" = for Internet Banking, i.e. restricted to banking) since the corporate
-	// kinds differ per CA.
+	// ou is the kind OU. personal4IB is verified on the yessign test certificate and
+	// corporation4EC is yessign's corporate banking OU (KOREAN-PKI.md section 6, "Kinds
+	// seen"); the universal kinds drop the usage suffix. "corporation4IB" appears in no
+	// real certificate and is not written.
 	ou string
 	// policy is the last arc of the policy OID under Profile.PolicyArc, mirroring
 	// yessign's table (KOREAN-PKI.md section 6, policy OIDs).
@@ -125,7 +125,7 @@ var kindTable = []kindClass{
 	{model.Personal, model.Universal, "01", "personal", 1},
 	{model.Personal, model.Banking, "04", "personal4IB", 4},
 	{model.Corporate, model.Universal, "05", "corporation", 5},
-	{model.Corporate, model.Banking, "02", "corporation4IB", 2},
+	{model.Corporate, model.Banking, "02", "corporation4EC", 2},
 }
 
 func classOf(k model.Kind, u model.Usage) (kindClass, error) {

@@ -21,7 +21,7 @@ func TestPolicyOIDAndKindOU(t *testing.T) {
 		{testProfile(), model.Personal, model.Universal, "1.2.410.200005.1.1.1", "personal"},
 		{testProfile(), model.Corporate, model.Universal, "1.2.410.200005.1.1.5", "corporation"},
 		{testProfile(), model.Personal, model.Banking, "1.2.410.200005.1.1.4", "personal4IB"},
-		{testProfile(), model.Corporate, model.Banking, "1.2.410.200005.1.1.2", "corporation4IB"},
+		{testProfile(), model.Corporate, model.Banking, "1.2.410.200005.1.1.2", "corporation4EC"},
 		{custom, model.Personal, model.Banking, "1.2.410.999999.1.4", "personal4IB"},
 	}
 	for _, tt := range tests {

@@ -74,7 +74,9 @@ func TestSignStoredRefuses(t *testing.T) {
 		{"trailing data", string(good) + "\x00", "SEQUENCE"},
 		{"version 1", string(v1), "v3"},
 		{"another signature algorithm", string(otherAlg), "signature algorithm"},
-		{"another issuer", string(rootPrep.TBS()), "another issuer"},
+		// The AKI names the other CA's certificate: k_aki refuses it before the
+		// issuer-name check would.
+		{"another issuer", string(rootPrep.TBS()), "k_aki"},
 		{"fails the lints", string(unlinted), "k_validity_kst"},
 	} {
 		_, _, err := p.issuer.SignStored([]byte(tc.tbs))
@@ -104,4 +106,40 @@ func FuzzSignStored(f *testing.F) {
 			t.Fatal("SignStored signed other bytes than it was given")
 		}
 	})
+}
+
+// A TBSCertificate stored by the release before issue 18 (the 22-digit CN, the AKI with
+// the key identifier alone) is still completed after an upgrade: its certificate may
+// already be in the holder's hands. Prepare no longer builds that form, and an AKI with
+// another key's identifier is still refused.
+func TestSignStoredAcceptsTheOlderProfile(t *testing.T) {
+	p := newTestPKI(t)
+	stored := func(keyID []byte) []byte {
+		t.Helper()
+		var old *tbsFields
+		req := honggildong(t)
+		req.tamper = func(f *tbsFields) {
+			f.subject = mustName(t, SubscriberName("certcenter", "personal4IB", "WOORI",
+				"홍길동()0020041"+f.notBefore.In(kst).Format("20060102")+"2804005"))
+			f.exts[0] = extAKI(keyID, nil, nil)
+			old = f
+		}
+		if _, err := p.issuer.Prepare(req); !errors.Is(err, ErrLint) {
+			t.Fatalf("Prepare(older profile) = %v, want ErrLint", err)
+		}
+		tbs, err := old.marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tbs
+	}
+	if _, cert, err := p.issuer.SignStored(stored(p.issuer.akid)); err != nil {
+		t.Errorf("SignStored(older profile) = %v", err)
+	} else if cert.Subject.CommonName != "홍길동()0020041"+cert.NotBefore.In(kst).Format("20060102")+"2804005" {
+		t.Errorf("SignStored(older profile) CN = %q", cert.Subject.CommonName)
+	}
+	other := bytes.Repeat([]byte{0x5a}, len(p.issuer.akid))
+	if _, _, err := p.issuer.SignStored(stored(other)); err == nil || !strings.Contains(err.Error(), "k_aki") {
+		t.Errorf("SignStored(older profile, another key's identifier) = %v, want k_aki", err)
+	}
 }

@@ -163,16 +163,29 @@ func isPrintableString(s string) bool {
 // 0·091·04·1·20200225·...); its meaning is not public, so it is fixed.
 const cnFlag = '1'
 
-// cnDigits is the length of the digit string this project writes after "()".
-const cnDigits = 22
+// cnDigits is the length of the digit string this project writes after "()": the
+// 24-digit form yessign has written since about 2010 (KOREAN-PKI.md section 6: the test
+// certificate's 009104120200225191000030, 2018's 008804620180611188000055, 2025's
+// 002304120250902123000004), with a 9-digit sequence.
+const cnDigits = 24
 
-// maxSequence is the largest 7-digit sequence number.
-const maxSequence = 9_999_999
+// minCNDigits is the shortest digit string ParseCN reads: the 22-digit form of 2005 to
+// 2013 (7-digit sequence, Woori 0020041200806232804005), still found in other CAs' and
+// older certificates that holders register.
+const minCNDigits = 22
 
-// FormatCN returns <name>()<22 digits>: "0", the 3-digit institution (bank) code, the
-// 2-digit kind code, "1", the issue date YYYYMMDD in KST and a 7-digit sequence
-// (KOREAN-PKI.md section 6, the Woori/yessign form). The CN is at most 64 characters
-// (RFC 5280 appendix A, ub-common-name), so name is at most 40.
+// cnSequenceDigits is the length of the sequence ending the CN digits this project
+// writes: cnDigits minus "0", bank code (3), kind code (2), flag (1) and date (8).
+const cnSequenceDigits = cnDigits - 15
+
+// MaxSequence is the largest CN sequence number (9 digits); a caller counting further
+// takes its count modulo MaxSequence+1.
+const MaxSequence = 999_999_999
+
+// FormatCN returns <name>()<24 digits>: "0", the 3-digit institution (bank) code, the
+// 2-digit kind code, "1", the issue date YYYYMMDD in KST and a 9-digit sequence
+// (KOREAN-PKI.md section 6, yessign's form since about 2010). The CN is at most 64
+// characters (RFC 5280 appendix A, ub-common-name), so name is at most 38.
 func FormatCN(name, bankCode, kindCode string, issueDay time.Time, sequence int) (string, error) {
 	if err := checkRealName(name); err != nil {
 		return "", err
@@ -183,12 +196,12 @@ func FormatCN(name, bankCode, kindCode string, issueDay time.Time, sequence int)
 	if _, ok := classByCode(kindCode); !ok {
 		return "", fmt.Errorf("issuance: kind code %q is not in the kind table", kindCode)
 	}
-	if sequence < 0 || sequence > maxSequence {
-		return "", fmt.Errorf("issuance: CN sequence %d is not 0 to %d (7 digits)", sequence, maxSequence)
+	if sequence < 0 || sequence > MaxSequence {
+		return "", fmt.Errorf("issuance: CN sequence %d is not 0 to %d (%d digits)", sequence, MaxSequence, cnSequenceDigits)
 	}
-	cn := fmt.Sprintf("%s()0%s%s%c%s%07d", name, bankCode, kindCode, cnFlag, issueDay.In(kst).Format("20060102"), sequence)
+	cn := fmt.Sprintf("%s()0%s%s%c%s%0*d", name, bankCode, kindCode, cnFlag, issueDay.In(kst).Format("20060102"), cnSequenceDigits, sequence)
 	if n := utf8.RuneCountInString(cn); n > 64 {
-		return "", fmt.Errorf("issuance: CN %q has %d characters; RFC 5280 allows 64 (shorten the name to 40)", cn, n)
+		return "", fmt.Errorf("issuance: CN %q has %d characters; RFC 5280 allows 64 (shorten the name to %d)", cn, n, 64-2-cnDigits)
 	}
 	return cn, nil
 }
@@ -219,12 +232,12 @@ type CN struct {
 	BankCode string    // the 3-digit institution code after "()0"
 	KindCode string    // the 2-digit kind code
 	IssueDay time.Time // 00:00:00 KST of the date in the digits
-	Sequence string    // the remaining digits: 7 in this project's form
+	Sequence string    // the remaining digits: 9 in this project's form, 7 in the older one
 }
 
 // ParseCN reads a subscriber CN: <name>(<inner>)<digits>, digits = "0" + bank code +
 // kind code + one digit + YYYYMMDD + sequence (KOREAN-PKI.md section 6). It accepts the
-// 22-digit form this project writes and longer sequences such as yessign's 24 digits.
+// 24-digit form this project writes, the older 22-digit form and any longer sequence.
 func ParseCN(cn string) (CN, error) {
 	bad := func(why string) (CN, error) {
 		return CN{}, fmt.Errorf("issuance: CN %q: %s", cn, why)
@@ -238,8 +251,8 @@ func ParseCN(cn string) (CN, error) {
 		return bad("no name before \"(\"")
 	}
 	digits := cn[closeAt+1:]
-	if len(digits) < cnDigits || !allDigits(digits) {
-		return bad(fmt.Sprintf("want at least %d digits after \")\"", cnDigits))
+	if len(digits) < minCNDigits || !allDigits(digits) {
+		return bad(fmt.Sprintf("want at least %d digits after \")\"", minCNDigits))
 	}
 	if digits[0] != '0' {
 		return bad("the digits do not start with 0")

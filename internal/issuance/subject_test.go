@@ -3,6 +3,7 @@ package issuance
 import (
 	"bytes"
 	"crypto/x509"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,22 +47,34 @@ func TestNamesMatchYessign(t *testing.T) {
 	}
 }
 
+// FormatCN writes yessign's 24-digit form: the digits of the test certificate's CN
+// (issue 18: the 22-digit form is 2005-2013's).
 func TestFormatParseCN(t *testing.T) {
-	day := time.Date(2008, 6, 23, 0, 0, 0, 0, kst)
-	cn, err := FormatCN("장정훈", "020", "04", day, 2804005)
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		bank, kind string
+		day        time.Time
+		seq        int
+		want       string
+	}{
+		// The yessign test certificate: HKD(KILDONG.HONG)009104120200225191000030.
+		{"091", "04", time.Date(2020, 2, 25, 0, 0, 0, 0, kst), 191000030, "장정훈()009104120200225191000030"},
+		{"020", "04", time.Date(2008, 6, 23, 0, 0, 0, 0, kst), 2804005, "장정훈()002004120080623002804005"},
+		{"088", "01", time.Date(2026, 3, 25, 0, 0, 0, 0, kst), 1, "장정훈()008801120260325000000001"},
 	}
-	if want := "장정훈()0020041200806232804005"; cn != want {
-		t.Fatalf("FormatCN = %q, want %q", cn, want)
-	}
-	got, err := ParseCN(cn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := CN{Name: "장정훈", BankCode: "020", KindCode: "04", IssueDay: day, Sequence: "2804005"}
-	if got != want {
-		t.Errorf("ParseCN(%q) = %+v, want %+v", cn, got, want)
+	for _, tt := range tests {
+		cn, err := FormatCN("장정훈", tt.bank, tt.kind, tt.day, tt.seq)
+		if err != nil || cn != tt.want {
+			t.Errorf("FormatCN(%s, %d) = %q, %v, want %q", tt.bank, tt.seq, cn, err, tt.want)
+			continue
+		}
+		if d := cn[strings.Index(cn, ")")+1:]; len(d) != 24 {
+			t.Errorf("FormatCN(%s, %d) has %d digits, want 24", tt.bank, tt.seq, len(d))
+		}
+		got, err := ParseCN(cn)
+		want := CN{Name: "장정훈", BankCode: tt.bank, KindCode: tt.kind, IssueDay: tt.day, Sequence: fmt.Sprintf("%09d", tt.seq)}
+		if err != nil || got != want {
+			t.Errorf("ParseCN(%q) = %+v, %v, want %+v", cn, got, err, want)
+		}
 	}
 }
 
@@ -73,8 +86,16 @@ func TestParseCN(t *testing.T) {
 	}{
 		{cn: "HKD(KILDONG.HONG)009104120200225191000030", want: CN{Name: "HKD", Inner: "KILDONG.HONG", BankCode: "091",
 			KindCode: "04", IssueDay: time.Date(2020, 2, 25, 0, 0, 0, 0, kst), Sequence: "191000030"}},
-		{cn: "홍길동()0088011202603250000001", want: CN{Name: "홍길동", BankCode: "088", KindCode: "01",
-			IssueDay: time.Date(2026, 3, 25, 0, 0, 0, 0, kst), Sequence: "0000001"}},
+		{cn: "홍길동()008801120260325000000001", want: CN{Name: "홍길동", BankCode: "088", KindCode: "01",
+			IssueDay: time.Date(2026, 3, 25, 0, 0, 0, 0, kst), Sequence: "000000001"}},
+		// yessign 2018 and 2025, from public code (KOREAN-PKI.md section 6).
+		{cn: "x()008804620180611188000055", want: CN{Name: "x", BankCode: "088", KindCode: "04",
+			IssueDay: time.Date(2018, 6, 11, 0, 0, 0, 0, kst), Sequence: "188000055"}},
+		{cn: "x()002304120250902123000004", want: CN{Name: "x", BankCode: "023", KindCode: "04",
+			IssueDay: time.Date(2025, 9, 2, 0, 0, 0, 0, kst), Sequence: "123000004"}},
+		// The older 22-digit form (2005-2013) is still read.
+		{cn: "장정훈()0020041200806232804005", want: CN{Name: "장정훈", BankCode: "020", KindCode: "04",
+			IssueDay: time.Date(2008, 6, 23, 0, 0, 0, 0, kst), Sequence: "2804005"}},
 		{cn: "홍길동0088011202603250000001", wantErr: true},
 		{cn: "()0088011202603250000001", wantErr: true},
 		{cn: "홍길동()008801120260325000000", wantErr: true},  // 21 digits
@@ -106,8 +127,8 @@ func TestFormatCNRefuses(t *testing.T) {
 		{"홍길동", "02a", "04", 1},
 		{"홍길동", "020", "09", 1},
 		{"홍길동", "020", "04", -1},
-		{"홍길동", "020", "04", 10_000_000},
-		{strings.Repeat("가", 41), "020", "04", 1},
+		{"홍길동", "020", "04", 1_000_000_000},
+		{strings.Repeat("가", 39), "020", "04", 1},
 		{"홍\n길동", "020", "04", 1},
 	}
 	for _, tt := range tests {

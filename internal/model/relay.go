@@ -16,7 +16,8 @@ type RelaySession struct {
 	Commitment        []byte // SHA-256 of the receiver's public key, given at creation
 	ReceiverKey       []byte // X25519, revealed after the claim
 	SenderKey         []byte // X25519, given with the claim
-	Payload           []byte // AES-GCM ciphertext, set once by the sender
+	Payload           []byte // AES-GCM ciphertext, set once by the sender, cleared with the outcome
+	Outcome           []byte // AES-GCM ciphertext, set once by the receiver after the payload
 
 	FailedTries int // wrong codes tried against this session while it was open
 
@@ -25,4 +26,5 @@ type RelaySession struct {
 	ClaimedAt  *time.Time
 	RevealedAt *time.Time
 	SentAt     *time.Time
+	DoneAt     *time.Time // the receiver's outcome is there
 }

@@ -27,9 +27,23 @@
 //  4. S sees pubR, checks SHA-256(pubR) against the commitment, computes the same
 //     confirmation number and shows it; only when the user says the two screens agree
 //     does S send: PUT /api/v1/relay/sessions/{id}/payload {"ciphertext"}.
-//  5. R sees the ciphertext, decrypts it, writes the NPKI folder, and deletes the
-//     session (DELETE /api/v1/relay/sessions/{id}). Either side may delete it earlier
-//     to cancel; a cleanup job deletes sessions 5 minutes after they were opened.
+//  5. R sees the ciphertext, decrypts it and writes the NPKI folder, or refuses (the
+//     folder is already there, the payload does not open), and reports what it did:
+//     PUT /api/v1/relay/sessions/{id}/outcome {"ciphertext"}, the Outcome JSON
+//     ({"v":1,"stored":bool,"reason","folder"}) sealed with the same key and the
+//     transcript hash || " receiver outcome" as additional data, so that neither
+//     direction's ciphertext opens as the other's. Storing it clears the payload; the
+//     state becomes "done" and the sender alone is shown the outcome.
+//  6. S, long-polling after "sent", reads the outcome, says "stored" or the refusal,
+//     and deletes the session (DELETE /api/v1/relay/sessions/{id}). Either side may
+//     delete it earlier to cancel; a cleanup job deletes sessions 5 minutes after they
+//     were opened.
+//
+// Steps 5 and 6's outcome came later than the rest: a receiver that does not report
+// one (an older certctl) deletes the session after writing, and a relay that does not
+// know the route answers 404, whereupon the receiver deletes the session as before. A
+// sender that sees the session go without an outcome says it sent the files and that
+// the receiving device did not confirm them.
 //
 // Keys: shared = X25519(own private, peer public); transcript = "certcenter-relay-v1" ||
 // pubR || pubS || code (12 ASCII digits); PRK = HKDF-Extract(SHA-256, shared,
@@ -45,7 +59,7 @@
 // # Threat model
 //
 // The relay (or whoever reads its database) sees public keys, a commitment and
-// ciphertext: without a private key it learns nothing of the payload. A relay that
+// ciphertext (the payload, then the outcome): without a private key it learns nothing of the payload. A relay that
 // substitutes its own keys (man in the middle) ends up with different shared secrets on
 // the two sides, so the two confirmation numbers differ and the user stops the sender.
 // The commitment is what makes that check worth six digits: the relay must give S a

@@ -22,7 +22,7 @@ import (
 // Error contract: CreateRelaySession returns store.ErrConflict when the id or the
 // locator belongs to a stored session that has not expired at s.CreatedAt (an expired
 // one with the same locator is removed). RelaySession and RelaySessionByLocator return
-// store.ErrNotFound when absent. ClaimRelaySession, RevealRelayKey and PutRelayPayload
+// store.ErrNotFound when absent. ClaimRelaySession, RevealRelayKey, PutRelayPayload and PutRelayOutcome
 // are conditional (see sqlstore) and return store.ErrConflict when the session is not
 // in the required state, store.ErrNotFound when it does not exist. RelayFailedTry counts
 // a wrong code against an open session (store.ErrConflict once claimed).
@@ -35,6 +35,7 @@ type Store interface {
 	RelayFailedTry(ctx context.Context, id string) (int, error)
 	RevealRelayKey(ctx context.Context, id string, receiverKey []byte, at time.Time) error
 	PutRelayPayload(ctx context.Context, id string, payload []byte, at time.Time) error
+	PutRelayOutcome(ctx context.Context, id string, outcome []byte, at time.Time) error
 	DeleteRelaySession(ctx context.Context, id string) error
 	DeleteExpiredRelaySessions(ctx context.Context, before time.Time) (int64, error)
 }
@@ -59,6 +60,7 @@ const (
 	StateClaimed  = "claimed"  // the sender's key is there; the receiver reveals its own
 	StateRevealed = "revealed" // both keys are there; the sender confirms and sends
 	StateSent     = "sent"     // the ciphertext is there for the receiver
+	StateDone     = "done"     // the receiver's outcome is there for the sender
 	StateLocked   = "locked"   // 5 wrong codes
 )
 
@@ -103,6 +105,7 @@ type View struct {
 	ReceiverKey []byte    `json:"receiverKey,omitempty"` // after the reveal
 	SenderKey   []byte    `json:"senderKey,omitempty"`   // after the claim
 	Ciphertext  []byte    `json:"ciphertext,omitempty"`  // to the receiver, once sent
+	Outcome     []byte    `json:"outcome,omitempty"`     // to the sender, once done
 	ExpiresAt   time.Time `json:"expiresAt"`
 }
 
@@ -258,6 +261,8 @@ func (s *Service) session(ctx context.Context, id, token string) (model.RelaySes
 
 func state(sess model.RelaySession) string {
 	switch {
+	case sess.DoneAt != nil:
+		return StateDone
 	case sess.SentAt != nil:
 		return StateSent
 	case sess.RevealedAt != nil:
@@ -275,6 +280,8 @@ func view(sess model.RelaySession, r role) *View {
 		SenderKey: sess.SenderKey, ExpiresAt: sess.ExpiresAt}
 	if r == roleReceiver {
 		v.Ciphertext = sess.Payload
+	} else {
+		v.Outcome = sess.Outcome
 	}
 	return v
 }
@@ -337,6 +344,29 @@ func (s *Service) Send(ctx context.Context, id, token string, ciphertext []byte)
 	}
 	err = s.store.PutRelayPayload(ctx, id, ciphertext, s.now())
 	return s.stateErr(err, id, "the receiver has not revealed its key yet, or the payload was sent already")
+}
+
+// MaxOutcome bounds the receiver's outcome: a few words of JSON, encrypted.
+const MaxOutcome = 4 << 10
+
+// Outcome stores the receiver's encrypted outcome once the payload is there, once; it
+// clears the payload, which the receiver has read.
+func (s *Service) Outcome(ctx context.Context, id, token string, ciphertext []byte) error {
+	_, r, err := s.session(ctx, id, token)
+	if err != nil {
+		return err
+	}
+	if r != roleReceiver {
+		return errs.New(errs.RelayTokenInvalid, "only the receiver reports the outcome")
+	}
+	if len(ciphertext) == 0 {
+		return errs.New(errs.BadRequest, "empty outcome")
+	}
+	if len(ciphertext) > MaxOutcome {
+		return errs.New(errs.RelayPayloadTooLarge, "%d bytes, at most %d", len(ciphertext), MaxOutcome)
+	}
+	err = s.store.PutRelayOutcome(ctx, id, ciphertext, s.now())
+	return s.stateErr(err, id, "the sender has not sent yet, or the outcome was reported already")
 }
 
 // ExpiredGrace is how long an expired session stays before the sweep removes it, so

@@ -93,6 +93,20 @@ func TestExchange(t *testing.T) {
 	}
 	_, err = e.svc.Status(e.ctx, o.ID, "forged", "", 0)
 	wantCode(t, "Status(bad token)", err, errs.RelayTokenInvalid)
+	// The receiver's outcome goes to the sender, once, and clears the payload.
+	wantCode(t, "Outcome(by the sender)", e.svc.Outcome(e.ctx, c.ID, c.Token, []byte("x")), errs.RelayTokenInvalid)
+	wantCode(t, "Outcome(too large)", e.svc.Outcome(e.ctx, o.ID, o.Token, make([]byte, relay.MaxOutcome+1)), errs.RelayPayloadTooLarge)
+	if err := e.svc.Outcome(e.ctx, o.ID, o.Token, []byte("outcome")); err != nil {
+		t.Fatalf("Outcome() = %v", err)
+	}
+	wantCode(t, "Outcome(twice)", e.svc.Outcome(e.ctx, o.ID, o.Token, []byte("again")), errs.RelayState)
+	v, err = e.svc.Status(e.ctx, c.ID, c.Token, relay.StateSent, time.Second)
+	if err != nil || v.State != relay.StateDone || string(v.Outcome) != "outcome" || v.Ciphertext != nil {
+		t.Fatalf("sender Status() after the outcome = %+v, %v", v, err)
+	}
+	if v, _ := e.svc.Status(e.ctx, o.ID, o.Token, "", 0); v.Ciphertext != nil || v.Outcome != nil {
+		t.Errorf("receiver Status() after the outcome = %+v: the payload is kept, or the outcome shown back", v)
+	}
 	if err := e.svc.Delete(e.ctx, o.ID, o.Token); err != nil {
 		t.Fatalf("Delete() = %v", err)
 	}

@@ -1,9 +1,12 @@
 // Package revcheck asks other parties whether a certificate is revoked: OCSP at the
 // certificate's AIA responder first (RFC 6960), the CRL at its distribution point when
 // OCSP does not answer (RFC 5280), "unknown" when neither does. It also fetches missing
-// issuer certificates from AIA caIssuers. Answers are cached until their nextUpdate, on
-// disk (certctl) or in memory (the certificate center), so repeated checks do not go to
-// the network.
+// issuer certificates from AIA caIssuers. OCSP answers are cached, on disk (certctl) or in
+// memory (the certificate center), so repeated checks do not go to the network: a
+// "revoked" answer until its nextUpdate, but a "good" one (or a suspension, which can be
+// lifted) for at most GoodCacheMax after it was fetched, whatever its nextUpdate says. A
+// responder may pre-sign answers valid for a day or more; a cached "good" that old would
+// hide a revocation or suspension made since (issue 18 item 7).
 //
 // revcheck is the relying party's side. It does not decide policy (whether "unknown"
 // is acceptable is the caller's call) and it does not answer OCSP itself
@@ -15,6 +18,7 @@ import (
 	"crypto"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
@@ -35,6 +39,10 @@ const (
 	MaxFetched = 1 << 20
 	// Skew tolerated between the responder's clock and ours.
 	Skew = 5 * time.Minute
+	// GoodCacheMax bounds how long a cached "good" (or certificateHold) OCSP answer is
+	// used, counted from when it was fetched: a revocation is at most this old when a
+	// check reports "not revoked (cached answer)".
+	GoodCacheMax = 5 * time.Minute
 )
 
 // Status words.
@@ -54,6 +62,9 @@ type Result struct {
 	Reason    string     `json:"reason,omitempty"`
 	OCSPError string     `json:"ocspError,omitempty"`
 	CRLError  string     `json:"crlError,omitempty"`
+	// Suspended: revoked with reason certificateHold (효력정지), which the CA may lift;
+	// Status is still Revoked.
+	Suspended bool `json:"suspended,omitempty"`
 }
 
 // Checker checks revocation status. The zero value is not usable: set HTTP.
@@ -64,6 +75,9 @@ type Checker struct {
 	CacheDir string
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
+	// Offline answers from the caches only: no request leaves the machine, and a
+	// certificate without a usable cached answer is Unknown.
+	Offline bool
 
 	mu  sync.Mutex
 	mem map[string][]byte // OCSP answers by cache key when CacheDir is ""
@@ -76,8 +90,14 @@ func (c *Checker) now() time.Time {
 	return time.Now()
 }
 
+// errOffline: the Checker may not use the network.
+var errOffline = errors.New("no cached answer (offline)")
+
 // Get fetches url, refusing answers over limit bytes and statuses other than 200.
 func (c *Checker) Get(url string, limit int64) ([]byte, error) {
+	if c.Offline {
+		return nil, errOffline
+	}
 	resp, err := c.HTTP.Get(url)
 	if err != nil {
 		return nil, err
@@ -253,6 +273,7 @@ func (c *Checker) ocspAnswer(r *ocsp.Response) (Result, error) {
 		t := r.RevokedAt
 		out.RevokedAt = &t
 		out.Reason = ReasonNames[r.RevocationReason]
+		out.Suspended = r.RevocationReason == ocsp.CertificateHold
 	default:
 		return Result{}, errors.New("the OCSP responder does not know this certificate")
 	}
@@ -263,14 +284,12 @@ func (c *Checker) ocspStatus(cert, issuer *x509.Certificate) (Result, error) {
 	if len(cert.OCSPServer) == 0 {
 		return Result{}, errors.New("the certificate names no OCSP responder")
 	}
-	key := cacheKey("ocsp", issuer.RawSubjectPublicKeyInfo, cert.SerialNumber.Bytes())
-	if b := c.cacheRead(key); b != nil {
-		if r, err := ocsp.ParseResponseForCert(b, cert, issuer); err == nil && !r.NextUpdate.IsZero() && c.now().Before(r.NextUpdate) {
-			if out, err := c.ocspAnswer(r); err == nil {
-				out.Cached, out.URL = true, cert.OCSPServer[0]
-				return out, nil
-			}
-		}
+	key := ocspKey(cert)
+	if out, ok := c.cachedOCSP(key, cert, issuer); ok {
+		return out, nil
+	}
+	if c.Offline {
+		return Result{}, errOffline
 	}
 	req, err := ocsp.CreateRequest(cert, issuer, &ocsp.RequestOptions{Hash: crypto.SHA1})
 	if err != nil {
@@ -303,7 +322,7 @@ func (c *Checker) ocspStatus(cert, issuer *x509.Certificate) (Result, error) {
 			continue
 		}
 		if !r.NextUpdate.IsZero() {
-			c.cacheWrite(key, b)
+			c.cacheWrite(key, stamp(c.now(), b))
 		}
 		out.URL = u
 		return out, nil
@@ -311,7 +330,58 @@ func (c *Checker) ocspStatus(cert, issuer *x509.Certificate) (Result, error) {
 	return Result{}, errors.Join(errs...)
 }
 
+// ocspKey names the cached OCSP answer of cert. "ocsp2": the entries carry when they
+// were fetched (stamp); the older "ocsp" entries, without it, are never read.
+func ocspKey(cert *x509.Certificate) string { return cacheKey("ocsp2", cert.Raw) }
+
+// stamp prefixes a cached answer with the time it was fetched (8 bytes, Unix seconds).
+func stamp(at time.Time, der []byte) []byte {
+	b := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(der)), uint64(at.Unix()))
+	return append(b, der...)
+}
+
+// cachedOCSP returns the cached answer for cert when it is still usable: signed for
+// cert by issuer, current, and for a "good" or a suspension fetched less than
+// GoodCacheMax ago.
+func (c *Checker) cachedOCSP(key string, cert, issuer *x509.Certificate) (Result, bool) {
+	b := c.cacheRead(key)
+	if len(b) < 8 {
+		return Result{}, false
+	}
+	fetched := time.Unix(int64(binary.BigEndian.Uint64(b)), 0)
+	r, err := ocsp.ParseResponseForCert(b[8:], cert, issuer)
+	now := c.now()
+	if err != nil || r.NextUpdate.IsZero() || !now.Before(r.NextUpdate) {
+		return Result{}, false
+	}
+	out, err := c.ocspAnswer(r)
+	if err != nil {
+		return Result{}, false
+	}
+	if (out.Status == Good || out.Suspended) && (now.Sub(fetched) >= GoodCacheMax || fetched.After(now.Add(Skew))) {
+		return Result{}, false
+	}
+	out.Cached, out.URL = true, cert.OCSPServer[0]
+	return out, true
+}
+
+// Forget drops the cached OCSP answer of cert: its holder just changed its status
+// (revoked it, renewed it), so the next check must ask.
+func (c *Checker) Forget(cert *x509.Certificate) {
+	key := ocspKey(cert)
+	if c.CacheDir == "" {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		delete(c.mem, key)
+		return
+	}
+	os.Remove(filepath.Join(c.CacheDir, key))
+}
+
 func (c *Checker) crlStatus(cert, issuer *x509.Certificate) (Result, error) {
+	if c.Offline {
+		return Result{}, errOffline
+	}
 	if len(cert.CRLDistributionPoints) == 0 {
 		return Result{}, errors.New("the certificate names no CRL")
 	}
@@ -340,6 +410,7 @@ func (c *Checker) crlStatus(cert, issuer *x509.Certificate) (Result, error) {
 			if e.SerialNumber.Cmp(cert.SerialNumber) == 0 {
 				t := e.RevocationTime
 				out.Status, out.RevokedAt, out.Reason = Revoked, &t, ReasonNames[e.ReasonCode]
+				out.Suspended = e.ReasonCode == ocsp.CertificateHold
 				break
 			}
 		}

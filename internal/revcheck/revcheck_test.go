@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/ocsp"
+
 	"github.com/certcenter/certcenter/internal/testenv"
 )
 
@@ -142,5 +144,64 @@ func TestCRLFromAnotherIssuerIsRefused(t *testing.T) {
 	o.crl = crl
 	if r := (&Checker{HTTP: &http.Client{Timeout: 2 * time.Second}}).Check(leaf, o.cert); r.Status != Unknown || !strings.Contains(r.CRLError, "signature") {
 		t.Errorf("CRL signed by another CA = %+v, want unknown", r)
+	}
+}
+
+// A cached "good" is used for GoodCacheMax at most, whatever the answer's nextUpdate (a
+// day here), so a revocation or a suspension shows within minutes; a revocation stays
+// cached; Forget drops an answer (issue 18 item 7).
+func TestCachedGoodIsShortLived(t *testing.T) {
+	o := newOtherCA(t)
+	now := time.Now()
+	var status, hits int
+	reason := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
+		b, err := ocsp.CreateResponse(o.cert, o.cert, ocsp.Response{Status: status, SerialNumber: big.NewInt(7),
+			ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(24 * time.Hour), RevokedAt: now.Add(-time.Minute),
+			RevocationReason: reason}, o.key)
+		if err != nil {
+			t.Error(err)
+		}
+		w.Write(b)
+	}))
+	defer srv.Close()
+	o.ocspURL, o.crlURL = srv.URL, "http://127.0.0.1:1/none.crl"
+	leaf := o.leaf(t, 7)
+	at := now
+	for _, dir := range []string{"", t.TempDir()} {
+		c := &Checker{HTTP: &http.Client{Timeout: 5 * time.Second}, CacheDir: dir, Now: func() time.Time { return at }}
+		at, hits, status, reason = now, 0, ocsp.Good, 0
+		check := func(step string, wantStatus string, wantCached, wantSuspended bool) {
+			t.Helper()
+			r := c.Check(leaf, o.cert)
+			if r.Status != wantStatus || r.Cached != wantCached || r.Suspended != wantSuspended {
+				t.Errorf("dir %q, %s: %+v, want %s cached %v suspended %v", dir, step, r, wantStatus, wantCached, wantSuspended)
+			}
+		}
+		check("first", Good, false, false)
+		at = now.Add(GoodCacheMax - time.Second)
+		check("within the bound", Good, true, false)
+		status, reason = ocsp.Revoked, ocsp.CertificateHold // suspended meanwhile
+		at = now.Add(GoodCacheMax)
+		check("past the bound", Revoked, false, true)
+		at = now.Add(GoodCacheMax + 2*time.Minute)
+		check("suspension, cached", Revoked, true, true)
+		at = now.Add(2*GoodCacheMax + time.Second)
+		reason = ocsp.KeyCompromise
+		check("suspension past the bound", Revoked, false, false)
+		at = now.Add(3 * time.Hour)
+		check("revocation, cached", Revoked, true, false)
+		c.Forget(leaf)
+		check("forgotten", Revoked, false, false)
+		off := &Checker{HTTP: c.HTTP, CacheDir: dir, Now: c.Now, Offline: true, mem: c.mem}
+		before := hits
+		if r := off.Check(leaf, o.cert); r.Status != Revoked || !r.Cached || hits != before {
+			t.Errorf("dir %q, offline: %+v (hits %d → %d), want the cached revocation and no request", dir, r, before, hits)
+		}
+		off.Forget(leaf)
+		if r := off.Check(leaf, o.cert); r.Status != Unknown || hits != before {
+			t.Errorf("dir %q, offline, nothing cached: %+v, want unknown and no request", dir, r)
+		}
 	}
 }

@@ -15,7 +15,7 @@ import (
 // two nodes racing on the same session cannot both win: the loser gets store.ErrConflict.
 
 const relayColumns = `id, locator, code_hash, receiver_token_hash, sender_token_hash, commitment, receiver_key,
-sender_key, payload, failed_tries, created_at, expires_at, claimed_at, revealed_at, sent_at`
+sender_key, payload, failed_tries, created_at, expires_at, claimed_at, revealed_at, sent_at, outcome, done_at`
 
 // CreateRelaySession stores a new session. A stored session whose locator is the same
 // and which expired at s.CreatedAt is removed first; a live one makes it
@@ -27,10 +27,10 @@ func (db *DB) CreateRelaySession(ctx context.Context, s model.RelaySession) erro
 			return wrapf(err, "create relay session")
 		}
 		res, err := tx.ExecContext(ctx, db.d.rebind(`INSERT INTO relay_sessions (`+relayColumns+`)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
 			s.ID, s.Locator, s.CodeHash, s.ReceiverTokenHash, s.SenderTokenHash, s.Commitment, s.ReceiverKey,
 			s.SenderKey, s.Payload, s.FailedTries, micros(s.CreatedAt), micros(s.ExpiresAt),
-			nullMicros(s.ClaimedAt), nullMicros(s.RevealedAt), nullMicros(s.SentAt))
+			nullMicros(s.ClaimedAt), nullMicros(s.RevealedAt), nullMicros(s.SentAt), s.Outcome, nullMicros(s.DoneAt))
 		if err != nil {
 			return wrapf(err, "create relay session")
 		}
@@ -59,13 +59,14 @@ func (db *DB) relaySession(ctx context.Context, where string, arg string) (model
 		s                         model.RelaySession
 		created, expires          int64
 		claimed, revealed, sentAt sql.NullInt64
+		doneAt                    sql.NullInt64
 	)
 	// Read on the write pool: a session changes within milliseconds, and a node must see
 	// its own writes (the SQLite read pool may lag a WAL checkpoint behind nothing, but
 	// PostgreSQL read replicas would).
 	err := db.w.QueryRowContext(ctx, db.d.rebind(`SELECT `+relayColumns+` FROM relay_sessions WHERE `+where), arg).Scan(
 		&s.ID, &s.Locator, &s.CodeHash, &s.ReceiverTokenHash, &s.SenderTokenHash, &s.Commitment, &s.ReceiverKey,
-		&s.SenderKey, &s.Payload, &s.FailedTries, &created, &expires, &claimed, &revealed, &sentAt)
+		&s.SenderKey, &s.Payload, &s.FailedTries, &created, &expires, &claimed, &revealed, &sentAt, &s.Outcome, &doneAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.RelaySession{}, fmt.Errorf("sqlstore: relay session: %w", store.ErrNotFound)
 	}
@@ -74,6 +75,7 @@ func (db *DB) relaySession(ctx context.Context, where string, arg string) (model
 	}
 	s.CreatedAt, s.ExpiresAt = fromMicros(created), fromMicros(expires)
 	s.ClaimedAt, s.RevealedAt, s.SentAt = fromNullMicros(claimed), fromNullMicros(revealed), fromNullMicros(sentAt)
+	s.DoneAt = fromNullMicros(doneAt)
 	return s, nil
 }
 
@@ -145,6 +147,14 @@ func (db *DB) PutRelayPayload(ctx context.Context, id string, payload []byte, at
 	return db.relayUpdate(ctx, "put relay payload", id, `UPDATE relay_sessions SET payload = ?, sent_at = ?
 WHERE id = ? AND revealed_at IS NOT NULL AND sent_at IS NULL AND expires_at > ?`,
 		payload, micros(at), id, micros(at))
+}
+
+// PutRelayOutcome stores the receiver's outcome once and clears the payload (read by
+// then): the session must be sent, without an outcome and unexpired at at.
+func (db *DB) PutRelayOutcome(ctx context.Context, id string, outcome []byte, at time.Time) error {
+	return db.relayUpdate(ctx, "put relay outcome", id, `UPDATE relay_sessions SET outcome = ?, done_at = ?, payload = NULL
+WHERE id = ? AND sent_at IS NOT NULL AND done_at IS NULL AND expires_at > ?`,
+		outcome, micros(at), id, micros(at))
 }
 
 // DeleteRelaySession removes a session; store.ErrNotFound when there is none.

@@ -24,6 +24,7 @@ type RelayStore interface {
 	RelayFailedTry(ctx context.Context, id string) (int, error)
 	RevealRelayKey(ctx context.Context, id string, receiverKey []byte, at time.Time) error
 	PutRelayPayload(ctx context.Context, id string, payload []byte, at time.Time) error
+	PutRelayOutcome(ctx context.Context, id string, outcome []byte, at time.Time) error
 	DeleteRelaySession(ctx context.Context, id string) error
 	DeleteExpiredRelaySessions(ctx context.Context, before time.Time) (int64, error)
 }
@@ -125,6 +126,7 @@ func testRelayLifecycle(t *testing.T, s RelayStore) {
 		t.Fatalf("RevealRelayKey() = %v", err)
 	}
 	wantErr(t, "RevealRelayKey(again)", s.RevealRelayKey(ctx, "s", []byte("other"), at), store.ErrConflict)
+	wantErr(t, "PutRelayOutcome(before the payload)", s.PutRelayOutcome(ctx, "s", []byte("out"), at), store.ErrConflict)
 	if err := s.PutRelayPayload(ctx, "s", []byte("ciphertext"), at); err != nil {
 		t.Fatalf("PutRelayPayload() = %v", err)
 	}
@@ -139,6 +141,19 @@ func testRelayLifecycle(t *testing.T, s RelayStore) {
 			t.Errorf("%s = %v, want %v", name, p, at)
 		}
 	}
+	if got.DoneAt != nil || got.Outcome != nil {
+		t.Errorf("before the outcome: DoneAt %v, Outcome %q", got.DoneAt, got.Outcome)
+	}
+	// The receiver's outcome, once; it clears the payload.
+	done := at.Add(time.Second)
+	if err := s.PutRelayOutcome(ctx, "s", []byte("outcome"), done); err != nil {
+		t.Fatalf("PutRelayOutcome() = %v", err)
+	}
+	wantErr(t, "PutRelayOutcome(again)", s.PutRelayOutcome(ctx, "s", []byte("other"), done), store.ErrConflict)
+	got = mustRelay(t, s, "s")
+	if !bytes.Equal(got.Outcome, []byte("outcome")) || got.Payload != nil || got.DoneAt == nil || !got.DoneAt.Equal(done) {
+		t.Errorf("after the outcome: Outcome %q, Payload %q, DoneAt %v", got.Outcome, got.Payload, got.DoneAt)
+	}
 	for _, op := range []struct {
 		name string
 		err  error
@@ -146,6 +161,7 @@ func testRelayLifecycle(t *testing.T, s RelayStore) {
 		{"ClaimRelaySession(unknown)", s.ClaimRelaySession(ctx, "zz", nil, nil, 5, at)},
 		{"RevealRelayKey(unknown)", s.RevealRelayKey(ctx, "zz", nil, at)},
 		{"PutRelayPayload(unknown)", s.PutRelayPayload(ctx, "zz", nil, at)},
+		{"PutRelayOutcome(unknown)", s.PutRelayOutcome(ctx, "zz", nil, at)},
 	} {
 		wantErr(t, op.name, op.err, store.ErrNotFound)
 	}

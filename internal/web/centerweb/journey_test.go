@@ -73,7 +73,7 @@ var otpRe = regexp.MustCompile(`인증번호 \[([0-9]{6})\]`)
 
 // latestOTP reads the newest one-time code from the demo outbox page, as a person
 // with the outbox open in another tab would.
-func latestOTP(t *testing.T, srv *apptest.Server) string {
+func latestOTP(t *testing.T, srv *apptest.Server, inst ...string) string {
 	t.Helper()
 	res, err := http.Get(srv.URL + "/demo/outbox")
 	if err != nil {
@@ -81,6 +81,19 @@ func latestOTP(t *testing.T, srv *apptest.Server) string {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	code := "901"
+	if len(inst) > 0 {
+		code = inst[0]
+	}
+	// The page has a section per institution, newest message first.
+	if i := bytes.Index(b, []byte("("+code+")</h2>")); i >= 0 {
+		b = b[i:]
+		if j := bytes.Index(b[1:], []byte("<h2>")); j >= 0 {
+			b = b[:j+1]
+		}
+	} else {
+		t.Fatalf("no outbox section for %s", code)
+	}
 	m := otpRe.FindSubmatch(b)
 	if m == nil {
 		t.Fatalf("no one-time code in the demo outbox")
@@ -102,6 +115,9 @@ func outboxText(t *testing.T, srv *apptest.Server) string {
 func start(t *testing.T) (*apptest.Server, *recorder) {
 	rc := &recorder{}
 	srv := apptest.Start(t, apptest.Options{Wrap: rc.wrap})
+	if err := srv.App.SeedDemoCustomers(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	return srv, rc
 }
 
@@ -112,31 +128,37 @@ const (
 )
 
 // verifyBySMS completes the identity step by SMS on the current verify page.
-func verifyBySMS(t *testing.T, b *webtest.Browser, srv *apptest.Server, name, idn string) {
+func verifyBySMS(t *testing.T, b *webtest.Browser, srv *apptest.Server, inst, name, idn string) {
 	t.Helper()
 	b.Type("#name", name)
 	b.Type("#idn", idn)
 	b.Click("#method-sms")
 	b.Shot("verify")
 	b.Click("#next")
-	b.WaitPath("/901/verify/confirm", 10*time.Second)
+	b.WaitPath("/"+inst+"/verify/confirm", 10*time.Second)
 	b.Shot("confirm")
-	b.Type("#code", latestOTP(t, srv))
+	b.Type("#code", latestOTP(t, srv, inst))
 	b.Click("#next")
 }
 
-// issue runs the issue wizard from the center's home to the done page.
+// issue runs the issue wizard of 901 from the center's home to the done page.
 func issue(t *testing.T, b *webtest.Browser, srv *apptest.Server, usage string) string {
 	t.Helper()
-	b.Go(srv.URL + "/901/")
+	return issueAt(t, b, srv, "901", usage)
+}
+
+// issueAt runs the issue wizard of institution inst.
+func issueAt(t *testing.T, b *webtest.Browser, srv *apptest.Server, inst, usage string) string {
+	t.Helper()
+	b.Go(srv.URL + "/" + inst + "/")
 	b.Click("#menu-issue")
-	b.WaitPath("/901/issue", 10*time.Second)
+	b.WaitPath("/"+inst+"/issue", 10*time.Second)
 	b.Shot("terms")
 	b.Click("#agree")
 	b.Click("#next")
-	b.WaitPath("/901/verify", 10*time.Second)
-	verifyBySMS(t, b, srv, demoName, demoIDN)
-	b.WaitPath("/901/issue/kind", 10*time.Second)
+	b.WaitPath("/"+inst+"/verify", 10*time.Second)
+	verifyBySMS(t, b, srv, inst, demoName, demoIDN)
+	b.WaitPath("/"+inst+"/issue/kind", 10*time.Second)
 	b.Click("#usage-" + usage)
 	if webtest.Eval[bool](b, `!!document.getElementById('reissue')`) {
 		b.Shot("reissue-warning")
@@ -144,7 +166,7 @@ func issue(t *testing.T, b *webtest.Browser, srv *apptest.Server, usage string) 
 	}
 	b.Shot("kind")
 	b.Click("#next")
-	b.WaitPath("/901/issue/key", 10*time.Second)
+	b.WaitPath("/"+inst+"/issue/key", 10*time.Second)
 	b.WaitText("#keygen-status", "", 30*time.Second)
 	deadline := time.Now().Add(60 * time.Second)
 	for webtest.Eval[bool](b, `document.getElementById('issue-btn').disabled`) {
@@ -158,7 +180,7 @@ func issue(t *testing.T, b *webtest.Browser, srv *apptest.Server, usage string) 
 	b.Type("#password2", goodPW)
 	b.Shot("password")
 	b.Click("#issue-btn")
-	b.WaitPath("/901/issue/done", 60*time.Second)
+	b.WaitPath("/"+inst+"/issue/done", 60*time.Second)
 	b.Shot("done")
 	return b.Text("#detail-serial")
 }

@@ -12,7 +12,6 @@ import (
 // pick chooses the browser certificate whose id ends with the serial on a picker page.
 func pick(t *testing.T, b *webtest.Browser, serial string) {
 	t.Helper()
-	b.WaitText("#cert-list", "", 10*time.Second)
 	deadline := time.Now().Add(20 * time.Second)
 	for !webtest.Eval[bool](b, `!!document.querySelector('#cert-list input[value$="`+serial+`"]')`) {
 		if time.Now().After(deadline) {

@@ -15,7 +15,7 @@ import (
 	"syscall/js"
 	"time"
 
-	"github.com/certcenter/certcenter/internal/relay"
+	relay "github.com/certcenter/certcenter/internal/relay/e2e"
 	"github.com/certcenter/certcenter/npki"
 )
 
@@ -167,6 +167,39 @@ func exportRelay(api js.Value) {
 			return nil, &fail{"RELAY", err.Error()}
 		}
 		return map[string]any{"ciphertext": toJS(ct)}, nil
+	})
+	// relaySealOutcome(channel, stored, reason, folder) -> {ciphertext}: the receiver's
+	// report of what it did with the files (relay protocol step 5).
+	export(api, "relaySealOutcome", func(a []js.Value) (map[string]any, *fail) {
+		ch, ok := chans[arg(a, 0).Int()]
+		if !ok {
+			return nil, &fail{"NO_KEY", "the relay channel is not open"}
+		}
+		o, err := relay.MarshalOutcome(relay.Outcome{Stored: arg(a, 1).Bool(), Reason: arg(a, 2).String(), Folder: arg(a, 3).String()})
+		if err != nil {
+			return nil, &fail{"RELAY", err.Error()}
+		}
+		ct, err := ch.SealOutcome(o)
+		if err != nil {
+			return nil, &fail{"RELAY", err.Error()}
+		}
+		return map[string]any{"ciphertext": toJS(ct)}, nil
+	})
+	// relayOpenOutcome(channel, ciphertext) -> {stored, reason, folder}
+	export(api, "relayOpenOutcome", func(a []js.Value) (map[string]any, *fail) {
+		ch, ok := chans[arg(a, 0).Int()]
+		if !ok {
+			return nil, &fail{"NO_KEY", "the relay channel is not open"}
+		}
+		pt, err := ch.OpenOutcome(fromJS(arg(a, 1)))
+		if err != nil {
+			return nil, &fail{"RELAY_DECRYPT", err.Error()}
+		}
+		o, err := relay.ParseOutcome(pt)
+		if err != nil {
+			return nil, &fail{"RELAY", err.Error()}
+		}
+		return map[string]any{"stored": o.Stored, "reason": o.Reason, "folder": o.Folder}, nil
 	})
 	// relayOpen(channel, ciphertext) -> {cert, keyFile, folder}
 	export(api, "relayOpen", func(a []js.Value) (map[string]any, *fail) {

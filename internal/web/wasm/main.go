@@ -25,7 +25,7 @@ import (
 	"syscall/js"
 	"time"
 
-	"github.com/certcenter/certcenter/internal/relay"
+	relay "github.com/certcenter/certcenter/internal/relay/e2e"
 	"github.com/certcenter/certcenter/npki"
 )
 

@@ -254,3 +254,19 @@ func (b *Browser) Download(pattern string, d time.Duration) string {
 	b.t.Fatalf("no download %s after %v", pattern, d)
 	return ""
 }
+
+// WaitFilled waits until the element sel has some text, and returns it.
+func (b *Browser) WaitFilled(sel string, d time.Duration) string {
+	b.t.Helper()
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		got, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`(document.querySelector(`+jsString(sel)+`) || {}).textContent || ""`))
+		if err == nil && strings.TrimSpace(got) != "" {
+			return strings.TrimSpace(got)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.Shot("timeout-" + sel)
+	b.t.Fatalf("waited %v for text in %s", d, sel)
+	return ""
+}

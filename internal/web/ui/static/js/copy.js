@@ -41,11 +41,24 @@ document.getElementById('receive-btn').addEventListener('click', async () => {
     document.getElementById('receive-confirm-line').classList.remove('hidden');
     let v = await wait(s.id, s.token, 'revealed');
     if (!v.ciphertext) v = await wait(s.id, s.token, v.state);
-    const p = lib.relayOpen(ch.channel, unb64(v.ciphertext));
-    const info = lib.certInfo(p.cert);
-    await store.put(p.cert, p.keyFile, info);
-    await relay('DELETE', `sessions/${s.id}`, s.token).catch(() => {});
-    show('receive-status', msg('js.received'));
+    let outcome, p, saved = false;
+    try {
+      p = lib.relayOpen(ch.channel, unb64(v.ciphertext));
+    } catch (e) {
+      outcome = lib.relaySealOutcome(ch.channel, false, 'unreadable', '');
+    }
+    if (p) {
+      const info = lib.certInfo(p.cert);
+      if (await store.get(store.idOf(info))) {
+        outcome = lib.relaySealOutcome(ch.channel, false, 'exists', p.folder);
+      } else {
+        await store.put(p.cert, p.keyFile, info);
+        saved = true;
+        outcome = lib.relaySealOutcome(ch.channel, true, '', p.folder);
+      }
+    }
+    await relay('PUT', `sessions/${s.id}/outcome`, s.token, { ciphertext: b64(outcome.ciphertext) });
+    show('receive-status', saved ? msg('js.received') : msg(p ? 'js.exists' : 'js.copy_unreadable'), !saved);
     render();
   } catch (e) {
     show('receive-status', errorText(e), true);
@@ -68,10 +81,33 @@ document.getElementById('send-form').addEventListener('submit', async (ev) => {
     if (!lib.relayCheckCommitment(rk, unb64(c.commitment)).ok) throw new Error('commitment');
     const ch = lib.relayAgree(k.handle, rk, rk, k.publicKey, code);
     document.getElementById('send-confirm').textContent = ch.confirmation;
-    document.getElementById('send-confirm-line').classList.remove('hidden');
+    const line = document.getElementById('send-confirm-line');
+    line.classList.remove('hidden');
+    show('send-status', '');
+    // The user compares the two screens; only a match sends (relay protocol step 4).
+    const same = await new Promise((resolve) => {
+      document.getElementById('send-confirm-yes').onclick = () => resolve(true);
+      document.getElementById('send-confirm-no').onclick = () => resolve(false);
+      document.getElementById('send-confirm-yes').focus();
+    });
+    line.classList.add('hidden');
+    if (!same) {
+      await relay('DELETE', `sessions/${c.id}`, c.token).catch(() => {});
+      show('send-status', msg('js.copy_cancelled'), true);
+      return;
+    }
     const ct = lib.relaySeal(ch.channel, rec.cert, rec.keyFile, rec.info.folder.replace(/^NPKI\//, '')).ciphertext;
     await relay('PUT', `sessions/${c.id}/payload`, c.token, { ciphertext: b64(ct) });
-    show('send-status', msg('js.sent'));
+    show('send-status', msg('js.sending_wait'));
+    const done = await wait(c.id, c.token, 'sent');
+    if (done.state === 'done' && done.outcome) {
+      const o = lib.relayOpenOutcome(ch.channel, unb64(done.outcome));
+      await relay('DELETE', `sessions/${c.id}`, c.token).catch(() => {});
+      if (o.stored) show('send-status', msg('js.sent'));
+      else show('send-status', o.reason === 'exists' ? msg('js.sent_exists') : msg('js.sent_refused', { reason: o.reason }), true);
+    } else {
+      show('send-status', msg('js.sent_unconfirmed'));
+    }
   } catch (e) {
     show('send-status', errorText(e), true);
   }

@@ -1,4 +1,4 @@
-package relay
+package e2e
 
 import "testing"
 

@@ -1,4 +1,4 @@
-package relay
+package e2e
 
 import (
 	"bytes"
@@ -79,5 +79,41 @@ func TestPayload(t *testing.T) {
 		if _, err := ParsePayload([]byte(bad)); err == nil {
 			t.Errorf("ParsePayload(%s) = nil error", bad)
 		}
+	}
+}
+
+// The receiver's outcome opens on the sender's side only as an outcome: the sender's own
+// payload handed back does not pass for one, nor an outcome for a payload.
+func TestOutcome(t *testing.T) {
+	r, _ := NewKeyPair()
+	s, _ := NewKeyPair()
+	const code = "123456789012"
+	rc := agree(t, r, s.Public(), r.Public(), s.Public(), code)
+	sc := agree(t, s, r.Public(), r.Public(), s.Public(), code)
+	pt, err := MarshalOutcome(Outcome{Reason: OutcomeExists, Folder: "yessign/USER/cn=x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, err := rc.SealOutcome(pt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := sc.OpenOutcome(ct)
+	if err != nil {
+		t.Fatalf("OpenOutcome(SealOutcome(x)) = %v", err)
+	}
+	o, err := ParseOutcome(got)
+	if err != nil || o.Stored || o.Reason != OutcomeExists || o.Folder != "yessign/USER/cn=x" {
+		t.Errorf("ParseOutcome = %+v, %v", o, err)
+	}
+	if _, err := sc.Open(ct); !errors.Is(err, ErrDecrypt) {
+		t.Errorf("an outcome opened as a payload: %v", err)
+	}
+	payload, _ := sc.Seal([]byte(`{"v":1,"stored":true}`))
+	if _, err := sc.OpenOutcome(payload); !errors.Is(err, ErrDecrypt) {
+		t.Errorf("the sender's own payload opened as an outcome: %v", err)
+	}
+	if _, err := ParseOutcome([]byte(`{"v":2}`)); err == nil {
+		t.Errorf("ParseOutcome(version 2) = nil error")
 	}
 }

@@ -1,9 +1,7 @@
-package relay
+package e2e
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"math/big"
 	"strings"
@@ -13,19 +11,9 @@ const (
 	// CodeDigits is the length of a copy code.
 	CodeDigits = 12
 	// LocatorDigits was how many leading digits of the code addressed the session;
-	// sessions are now found by a digest of the whole code (Locator).
+	// the relay service now finds sessions by a digest of the whole code (relay.Locator).
 	LocatorDigits = 4
 )
-
-// Locator is how a session is found from its code: a digest of all 12 digits. No part
-// of the code names a session, so a stranger cannot aim guesses at one: scanning the
-// 10^4 four-digit locators found every open session in 15 s and 80 wrong codes locked
-// them all (issue 17). A guess now finds a session only by being its whole code, 1 in
-// 10^12 per open session, and a wrong one touches no session at all.
-func Locator(code string) string {
-	h := sha256.Sum256([]byte("certcenter-relay locator v1\x00" + code))
-	return hex.EncodeToString(h[:])
-}
 
 // ErrCodeFormat: the text is not a 12-digit code.
 var ErrCodeFormat = errors.New("relay: a copy code is 12 digits, in groups of 4 that may be separated by - or a space")
