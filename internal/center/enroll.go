@@ -438,7 +438,7 @@ func (s *Service) claim(ctx context.Context, e model.Enrollment) (*Redeemed, err
 			}
 		}
 		return nil, errs.New(errs.EnrollmentBusy, "reference %s is held by another issuance", e.Reference).
-			With("retryAfter", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+			With("wait", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 	} else if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func (s *Service) Redeliver(ctx context.Context, ref string, pub crypto.PublicKe
 		return nil, err
 	}
 	if e.UsedAt == nil {
-		return nil, errs.New(errs.EnrollmentBusy, "reference %s is not used yet", ref).With("retryAfter", "1")
+		return nil, errs.New(errs.EnrollmentBusy, "reference %s is not used yet", ref).With("wait", "1")
 	}
 	return s.redeliver(ctx, e, pub, r)
 }

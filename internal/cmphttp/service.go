@@ -155,7 +155,7 @@ func (s *Service) reject(ctx context.Context, req *cmp.Message, err error, secre
 	a := answer{body: cmp.ErrorBody(st), secret: secret}
 	var e *errs.Error
 	if errors.As(err, &e) && e.Code == errs.RateLimited {
-		a.retryAfter = e.Params["retryAfter"]
+		a.retryAfter = e.Params["wait"]
 	}
 	return a
 }

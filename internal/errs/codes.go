@@ -50,8 +50,8 @@ var (
 		Text{"이미 사용된 참조번호입니다.", "참조번호와 인가코드는 한 번만 쓸 수 있습니다. 새로 발급받으세요."},
 		Text{"This reference number has already been used.", "A reference number and code work once; ask your institution for new ones."})
 	EnrollmentBusy = def("ENROLLMENT_BUSY", http.StatusServiceUnavailable,
-		Text{"이 참조번호로 발급이 진행 중입니다.", "{retryAfter}초 후 같은 요청을 다시 보내세요. 같은 키로 다시 요청하면 발급된 인증서를 받습니다."},
-		Text{"An issuance with this reference number is in progress.", "Send the same request again in {retryAfter} seconds; the same key gets the certificate issued."})
+		Text{"이 참조번호로 발급이 진행 중입니다.", "{wait}초 후 같은 요청을 다시 보내세요. 같은 키로 다시 요청하면 발급된 인증서를 받습니다."},
+		Text{"An issuance with this reference number is in progress.", "Send the same request again in {wait} seconds; the same key gets the certificate issued."})
 	CSRInvalid = def("CSR_INVALID", http.StatusBadRequest,
 		Text{"인증서 요청(CSR)을 읽을 수 없습니다.", "PEM 형식의 PKCS#10 요청(-----BEGIN CERTIFICATE REQUEST-----)을 보내세요."},
 		Text{"The certificate request (CSR) cannot be parsed.", "Send a PEM PKCS#10 request (-----BEGIN CERTIFICATE REQUEST-----)."})

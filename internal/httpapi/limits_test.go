@@ -39,7 +39,7 @@ func TestLongPollCap(t *testing.T) {
 func TestProblemRetryAfterAndClientAddr(t *testing.T) {
 	s := New(nil, nil, nil, nil)
 	w := httptest.NewRecorder()
-	s.problem(w, httptest.NewRequest("GET", "/", nil), errs.New(errs.RateLimited, "x").With("retryAfter", "42"))
+	s.problem(w, httptest.NewRequest("GET", "/", nil), errs.New(errs.RateLimited, "x").With("wait", "42"))
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "42" {
 		t.Errorf("problem(RATE_LIMITED) = %d, Retry-After %q", w.Code, w.Header().Get("Retry-After"))
 	}

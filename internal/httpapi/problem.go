@@ -45,8 +45,8 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	} else if errors.As(err, &e) {
 		p.Detail = e.Detail
 	}
-	if e != nil && e.Params["retryAfter"] != "" {
-		w.Header().Set("Retry-After", e.Params["retryAfter"]) // RFC 9110 section 10.2.3
+	if e != nil && e.Params["wait"] != "" {
+		w.Header().Set("Retry-After", e.Params["wait"]) // RFC 9110 section 10.2.3
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Content-Language", string(lang))

@@ -198,7 +198,7 @@ func (l *Limiter) RunSweeper(ctx context.Context, every time.Duration) {
 func refused(r Rule, wait time.Duration) error {
 	secs := int64((wait + time.Second - 1) / time.Second)
 	return errs.New(errs.RateLimited, "%s: more than %d in %v", r.Name, r.Limit, r.Period).
-		With("retryAfter", strconv.FormatInt(secs, 10))
+		With("wait", strconv.FormatInt(secs, 10))
 }
 
 // RetryAfter returns the seconds a RATE_LIMITED error asks to wait, or 0.
@@ -207,7 +207,7 @@ func RetryAfter(err error) int {
 	if !errors.As(err, &e) || e.Code != errs.RateLimited {
 		return 0
 	}
-	n, _ := strconv.Atoi(e.Params["retryAfter"])
+	n, _ := strconv.Atoi(e.Params["wait"])
 	return n
 }
 
