@@ -20,8 +20,10 @@ import (
 
 	"github.com/certcenter/certcenter/internal/ca"
 	"github.com/certcenter/certcenter/internal/center"
+	"github.com/certcenter/certcenter/internal/cloudcert"
 	"github.com/certcenter/certcenter/internal/config"
 	"github.com/certcenter/certcenter/internal/httpapi"
+	"github.com/certcenter/certcenter/internal/notify"
 	"github.com/certcenter/certcenter/internal/ratelimit"
 	"github.com/certcenter/certcenter/internal/revocation"
 	"github.com/certcenter/certcenter/internal/sealer"
@@ -43,9 +45,14 @@ type App struct {
 	Revocation *revocation.Service
 	// Desk is the certificate center's institution side (mount_center_api.go).
 	Desk *center.Desk
+	// FinCert is the financial certificate service (mount_fincert.go).
+	FinCert *cloudcert.Service
+	// notifier sends e-mail and SMS (built by mountCenterAPI).
+	notifier notify.Notifier
 	// Limiter counts the per-client limits in the database (mount_limits.go).
 	Limiter *ratelimit.Limiter
-	jobs    []Job
+
+	jobs []Job
 	// closers are released by Close before the authority and the store (keys the
 	// mounted parts opened, such as the CMP identity).
 	closers []io.Closer

@@ -26,6 +26,11 @@ type IssueRequest struct {
 	Mode     Mode
 	// ConfirmBy: the certificate awaits a CMP certConf until then, or is revoked.
 	ConfirmBy *time.Time
+	// ValidityDays, when positive, replaces the year of a first issuance with this
+	// many days (notAfter 23:59:59 KST of the last day). Only a demo deployment sets it
+	// (center.Service.AllowDemoValidity), so that a newcomer sees the renewal window
+	// and the reminders at once.
+	ValidityDays int
 }
 
 // Mode says how a new certificate relates to the one it replaces (KOREAN-PKI.md

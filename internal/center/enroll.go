@@ -64,7 +64,13 @@ type Service struct {
 	ca    Authority
 	now   func() time.Time
 	insts institutionCache
+	// demoValidity allows IssueOptions.ValidityDays (demo deployments only).
+	demoValidity bool
 }
+
+// AllowDemoValidity lets issuances ask for a short validity (IssueOptions): only a
+// demo deployment calls it.
+func (s *Service) AllowDemoValidity() { s.demoValidity = true }
 
 // New returns a center. now is the clock (time.Now in production).
 func New(st Store, seal *sealer.Sealer, authority Authority, now func() time.Time) *Service {
@@ -301,6 +307,9 @@ type Redeemed struct {
 	IDN        string
 	// ConfirmBy, when set by the caller (CMP), makes the certificate await confirmation.
 	ConfirmBy *time.Time
+	// Cloud is set by internal/cloudcert, which generated the key itself: only then may a
+	// financial certificate enrollment (usage fincert) be issued (IssueRedeemed).
+	Cloud bool
 }
 
 // Redeem checks the reference number and code and claims the enrollment for one

@@ -24,6 +24,21 @@ import (
 // same request (same reference number, code, public key and R, or again no R) gets the
 // same certificate back (Redeliver); any other key is refused with ENROLLMENT_USED.
 func (s *Service) IssueWithCode(ctx context.Context, ref, code string, pub crypto.PublicKey, r []byte) (*ca.Issued, error) {
+	return s.IssueWithCodeOptions(ctx, ref, code, pub, r, IssueOptions{})
+}
+
+// IssueOptions adjust an issuance.
+type IssueOptions struct {
+	// ValidityDays asks for a short first certificate (demo deployments only: refused
+	// with BAD_REQUEST elsewhere), 1 to 60 days.
+	ValidityDays int
+}
+
+// IssueWithCodeOptions is IssueWithCode with options.
+func (s *Service) IssueWithCodeOptions(ctx context.Context, ref, code string, pub crypto.PublicKey, r []byte, o IssueOptions) (*ca.Issued, error) {
+	if o.ValidityDays != 0 && (!s.demoValidity || o.ValidityDays < 1 || o.ValidityDays > 60) {
+		return nil, errs.New(errs.BadRequest, "a short validity exists only in demo mode (1 to 60 days)")
+	}
 	e, err := s.checkCode(ctx, ref, code)
 	if err != nil {
 		return nil, err
@@ -44,7 +59,7 @@ func (s *Service) IssueWithCode(ctx context.Context, ref, code string, pub crypt
 	if err != nil {
 		return nil, err
 	}
-	return s.IssueRedeemed(ctx, red, pub, r)
+	return s.issueRedeemed(ctx, red, pub, r, o)
 }
 
 // Redeliver answers again the certificate an enrollment was used for, to a caller that
@@ -67,8 +82,8 @@ func (s *Service) Redeliver(ctx context.Context, ref string, pub crypto.PublicKe
 
 func (s *Service) redeliver(ctx context.Context, e model.Enrollment, pub crypto.PublicKey, r []byte) (*ca.Issued, error) {
 	used := errs.New(errs.EnrollmentUsed, "reference %s was used", e.Reference)
-	if len(e.IssuedSerial) == 0 {
-		return nil, used
+	if len(e.IssuedSerial) == 0 || e.Usage == model.FinCert {
+		return nil, used // a financial certificate's key never left the cloud
 	}
 	spki, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
@@ -116,7 +131,18 @@ func (s *Service) randomNum(ref string, spki []byte) []byte {
 // IssueRedeemed issues the certificate of a claimed enrollment. On failure the claim is
 // released so the customer can try again with the same code.
 func (s *Service) IssueRedeemed(ctx context.Context, red *Redeemed, pub crypto.PublicKey, r []byte) (*ca.Issued, error) {
+	return s.issueRedeemed(ctx, red, pub, r, IssueOptions{})
+}
+
+func (s *Service) issueRedeemed(ctx context.Context, red *Redeemed, pub crypto.PublicKey, r []byte, o IssueOptions) (*ca.Issued, error) {
 	e := red.Enrollment
+	if (e.Usage == model.FinCert) != red.Cloud {
+		s.release(e.Reference)
+		if red.Cloud {
+			return nil, errs.New(errs.FinCertNotFinCert, "enrollment %s is for usage %s", e.Reference, e.Usage)
+		}
+		return nil, errs.New(errs.FinCertCloudOnly, "enrollment %s is for a financial certificate", e.Reference)
+	}
 	if r == nil {
 		spki, err := x509.MarshalPKIXPublicKey(pub)
 		if err != nil {
@@ -133,6 +159,7 @@ func (s *Service) IssueRedeemed(ctx context.Context, red *Redeemed, pub crypto.P
 	req := ca.IssueRequest{
 		Institution: inst, EnrollmentRef: e.Reference, Name: e.Name, IDN: red.IDN,
 		Kind: e.Kind, Usage: e.Usage, PublicKey: pub, RandomNum: r, Actor: "subscriber", ConfirmBy: red.ConfirmBy,
+		ValidityDays: o.ValidityDays,
 	}
 	if len(e.Replaces) > 0 {
 		old, err := s.store.Certificate(ctx, e.Replaces)

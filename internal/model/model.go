@@ -31,7 +31,7 @@ const (
 )
 
 // Valid reports whether u is a known usage.
-func (u Usage) Valid() bool { return u == Banking || u == Universal }
+func (u Usage) Valid() bool { return u == Banking || u == Universal || u == FinCert }
 
 // Serial is a certificate serial number as its big-endian magnitude bytes.
 type Serial []byte

@@ -50,7 +50,7 @@ type Desk interface {
 
 // Service is what the pages need from the certificate center's core (center.Service).
 type Service interface {
-	IssueWithCode(ctx context.Context, ref, code string, pub crypto.PublicKey, r []byte) (*ca.Issued, error)
+	IssueWithCodeOptions(ctx context.Context, ref, code string, pub crypto.PublicKey, r []byte, o center.IssueOptions) (*ca.Issued, error)
 	Suspend(ctx context.Context, inst *model.Institution, serial model.Serial, actor string) (model.Certificate, error)
 	Resume(ctx context.Context, inst *model.Institution, serial model.Serial, actor string) (model.Certificate, error)
 }

@@ -87,6 +87,9 @@ type kindView struct {
 	FeeKRW    int64
 	Replaces  *certRow
 	Confirmed bool
+	Demo      bool
+	Short     bool
+	ShortDays int
 }
 
 // current returns the verified customer's certificate of this institution that a new
@@ -106,7 +109,8 @@ func (q *req) current(customerID string) (*model.Certificate, error) {
 
 func (q *req) kindView(customerID string) (kindView, error) {
 	kind := model.Kind(q.s.Get(kKind))
-	v := kindView{Kind: string(kind), Usage: string(model.Banking), FeeKRW: q.h.o.Fees.Annual(kind, model.Universal)}
+	v := kindView{Kind: string(kind), Usage: string(model.Banking), FeeKRW: q.h.o.Fees.Annual(kind, model.Universal),
+		Demo: q.h.o.Demo, ShortDays: DemoValidityDays}
 	cur, err := q.current(customerID)
 	if err != nil {
 		return v, err
@@ -171,6 +175,9 @@ func (h *Handler) kindPost(q *req) {
 	}
 	q.s.Set(kRef, e.Reference)
 	q.s.Set(kCode, e.AuthCode)
+	if q.h.o.Demo && q.r.PostFormValue("short") == "yes" {
+		q.s.Set(kShort, "yes")
+	}
 	if v.Replaces != nil {
 		q.s.Set(kReplaces, v.Replaces.Serial)
 	}
@@ -258,7 +265,11 @@ func (h *Handler) apiIssue(q *req) {
 		q.fail(err)
 		return
 	}
-	issued, err := h.o.Service.IssueWithCode(q.r.Context(), ref, code, csr.PublicKey, r)
+	var opts center.IssueOptions
+	if h.o.Demo && q.s.Get(kShort) == "yes" {
+		opts.ValidityDays = DemoValidityDays
+	}
+	issued, err := h.o.Service.IssueWithCodeOptions(q.r.Context(), ref, code, csr.PublicKey, r, opts)
 	if err != nil {
 		q.fail(err)
 		return

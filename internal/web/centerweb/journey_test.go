@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/certcenter/certcenter/internal/apptest"
 	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/web/webtest"
@@ -73,7 +75,7 @@ var otpRe = regexp.MustCompile(`인증번호 \[([0-9]{6})\]`)
 
 // latestOTP reads the newest one-time code from the demo outbox page, as a person
 // with the outbox open in another tab would.
-func latestOTP(t *testing.T, srv *apptest.Server, inst ...string) string {
+func latestOTP(t testing.TB, srv *apptest.Server, inst ...string) string {
 	t.Helper()
 	res, err := http.Get(srv.URL + "/demo/outbox")
 	if err != nil {
@@ -112,7 +114,7 @@ func outboxText(t *testing.T, srv *apptest.Server) string {
 	return string(b)
 }
 
-func start(t *testing.T) (*apptest.Server, *recorder) {
+func start(t testing.TB) (*apptest.Server, *recorder) {
 	rc := &recorder{}
 	srv := apptest.Start(t, apptest.Options{Wrap: rc.wrap})
 	if err := srv.App.SeedDemoCustomers(t.Context()); err != nil {
@@ -167,6 +169,7 @@ func issueAt(t *testing.T, b *webtest.Browser, srv *apptest.Server, inst, usage 
 	b.Shot("kind")
 	b.Click("#next")
 	b.WaitPath("/"+inst+"/issue/key", 10*time.Second)
+	b.Do("key page", chromedp.WaitReady(chromedp.CSS("#issue-btn")))
 	b.WaitText("#keygen-status", "", 30*time.Second)
 	deadline := time.Now().Add(60 * time.Second)
 	for webtest.Eval[bool](b, `document.getElementById('issue-btn').disabled`) {

@@ -22,4 +22,9 @@ const (
 	kReplaces = "replaces" // the certificate a reissue supersedes
 	kIssued   = "issued"   // the serial just issued (the done page)
 	kVerAt    = "verAt"    // when the verification completed (Unix seconds)
+	kShort    = "short"    // demo: issue for DemoValidityDays only
 )
+
+// DemoValidityDays is the validity a demo customer may choose instead of a year: inside
+// the 30-day renewal window from the first day, with the D-30/7/1 reminders due.
+const DemoValidityDays = 25

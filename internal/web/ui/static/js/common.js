@@ -113,3 +113,17 @@ export function dateText(iso) {
 export function daysLeft(iso) {
   return Math.max(0, Math.floor((new Date(iso) - Date.now()) / 86400000));
 }
+
+// kindText names a certificate's kind as a person does: the subject's first OU
+// (personal4IB, corporation4EC, personalF) and the usage from the policy's last arcs
+// (KOREAN-PKI.md section 6: .1/.5 universal, .4/.2 banking; .1.10 the financial
+// certificate).
+export function kindText(info) {
+  const ou = info.kind || '';
+  const pol = (info.policies || [])[0] || '';
+  let who = ou.startsWith('corporation') ? msg('js.kind_corporate') : msg('js.kind_personal');
+  if (ou === 'personalF' || pol.endsWith('.1.10')) return msg('js.kind_fincert');
+  const arc = pol.split('.').pop();
+  const use = arc === '1' || arc === '5' ? msg('js.usage_universal') : msg('js.usage_banking');
+  return `${who} · ${use}`;
+}

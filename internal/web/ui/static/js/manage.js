@@ -1,7 +1,7 @@
 // 인증서 관리: the browser's certificates with their status from the CA, details,
 // export (NPKI zip, PKCS#12), delete, and import.
 import * as store from './store.js';
-import { api, msg, show, errorText, base, download, dateText, daysLeft } from './common.js';
+import { api, msg, show, errorText, base, download, dateText, daysLeft, kindText } from './common.js';
 import { npki } from './npki.js';
 import { readFiles, needsPassword } from './importer.js';
 import { renewalWindow } from './picker.js';
@@ -42,7 +42,7 @@ async function refresh() {
   for (const rec of recs) {
     const tr = body.insertRow();
     tr.dataset.serial = rec.info.serial;
-    const cells = [rec.info.name, rec.info.institution, rec.info.kind,
+    const cells = [rec.info.name, rec.info.institution, kindText(rec.info),
       `${dateText(rec.info.notAfter)} (${msg('js.days_left', { days: daysLeft(rec.info.notAfter) })})`];
     ['name', 'institution', 'kind', 'until'].forEach((k, i) => {
       const td = tr.insertCell();
@@ -80,7 +80,7 @@ function details(rec) {
   dl.textContent = '';
   const w = renewalWindow(rec.info);
   const rows = [
-    ['name', rec.info.name], ['cn', rec.info.cn], ['institution', rec.info.institution], ['kind', rec.info.kind],
+    ['name', rec.info.name], ['cn', rec.info.cn], ['institution', rec.info.institution], ['kind', `${kindText(rec.info)} (${rec.info.kind})`],
     ['ca', `${rec.info.ca} (${rec.info.issuer})`], ['serial', rec.info.serial],
     ['valid', `${dateText(rec.info.notBefore)} ~ ${dateText(rec.info.notAfter)}`], ['renewal', w.text],
     ['vid', rec.info.hasVID ? msg('js.yes') : msg('js.no')], ['policy', (rec.info.policies || []).join(', ')],
@@ -118,6 +118,30 @@ document.getElementById('export-pfx-go').addEventListener('click', async () => {
     download(pfx, `${current.info.name}-${current.info.serial.slice(-8)}.pfx`, 'application/x-pkcs12');
     document.getElementById('pfx-password').value = '';
     show('manage-status', msg('js.downloaded'));
+  } catch (e) {
+    show('manage-status', errorText(e), true);
+  }
+});
+
+// 인증서 검증: the key file opens with the password, its key is the certificate's, R
+// gives the certificate's VID (checked by the npki module), and the CA's status.
+document.getElementById('verify-cert').addEventListener('click', () => {
+  document.getElementById('verify-password-field').classList.remove('hidden');
+  document.getElementById('verify-password').focus();
+});
+
+document.getElementById('verify-go').addEventListener('click', async () => {
+  const pw = document.getElementById('verify-password').value;
+  try {
+    const lib = await npki();
+    const k = lib.openKey(current.keyFile, pw);
+    const matches = lib.publicKeyMatches(k.handle, current.cert).matches;
+    lib.dropKey(k.handle);
+    document.getElementById('verify-password').value = '';
+    const out = await api(base() + 'api/status?serials=' + current.info.serial, undefined, 'GET');
+    const st = (out.statuses[0] || {}).status || 'unknown';
+    const parts = [matches ? msg('js.verify_key_ok') : msg('js.verify_key_bad'), msg('js.verify_status', { status: msg('js.status_' + st) })];
+    show('manage-status', parts.join(' '), !matches || st !== 'valid');
   } catch (e) {
     show('manage-status', errorText(e), true);
   }

@@ -1,7 +1,7 @@
 // The certificate chooser of the renew, revoke, suspend, password, register and copy
 // pages: the browser's certificates as radio buttons, with status and renewal window.
 import * as store from './store.js';
-import { msg, dateText, daysLeft } from './common.js';
+import { msg, dateText, daysLeft, kindText } from './common.js';
 
 // render fills #cert-list; filter decides which records are shown. Returns the records.
 export async function render(filter = () => true, extra = () => '') {
@@ -30,7 +30,7 @@ export async function render(filter = () => true, extra = () => '') {
     b.textContent = rec.info.name;
     const meta = document.createElement('span');
     meta.className = 'meta';
-    meta.textContent = `${rec.info.institution} · ${rec.info.kind} · ${rec.info.serial.slice(-8)} · ~${dateText(rec.info.notAfter)} (${daysLeft(rec.info.notAfter)}d)`;
+    meta.textContent = `${rec.info.institution} · ${kindText(rec.info)} · ${rec.info.serial.slice(-8)} · ~${dateText(rec.info.notAfter)} (${msg('js.days_left', { days: daysLeft(rec.info.notAfter) })})`;
     const more = extra(rec);
     span.append(b, document.createElement('br'), meta);
     if (more) {
