@@ -17,11 +17,16 @@ package ratelimit
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/store"
@@ -98,7 +103,16 @@ func over(r Rule, now, start time.Time, cur, prev int64, atLimit bool) (bool, ti
 	return true, max(at.Sub(now), time.Second)
 }
 
-func (l *Limiter) key(r Rule, key string) string { return r.Name + ":" + key }
+// key is the stored key of a rule and key: a key that is long or not UTF-8 (a CMP
+// senderKID is any bytes) is stored as its digest, so that what a client sends cannot
+// bloat the table or trouble the database's text type.
+func (l *Limiter) key(r Rule, key string) string {
+	if len(key) > 64 || !utf8.ValidString(key) || strings.ContainsFunc(key, unicode.IsControl) {
+		h := sha256.Sum256([]byte(key))
+		key = "sha256:" + hex.EncodeToString(h[:16])
+	}
+	return r.Name + ":" + key
+}
 
 // Limit is a rule applied to one key.
 type Limit struct {

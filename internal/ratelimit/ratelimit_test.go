@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/ratelimit"
 	"github.com/certcenter/certcenter/internal/store/sqlstore"
+	"github.com/certcenter/certcenter/internal/testenv"
 )
 
 type clock struct {
@@ -173,5 +175,36 @@ func TestSlots(t *testing.T) {
 	r1() // twice is harmless
 	if _, ok := s.Acquire("c"); !ok {
 		t.Error("a released slot is not free again")
+	}
+}
+
+// Hostile keys (a CMP senderKID is any bytes) are counted like any other, also on
+// PostgreSQL, whose text type refuses bytes that are not UTF-8.
+func TestHostileKeys(t *testing.T) {
+	for _, driver := range []string{"sqlite", "postgres"} {
+		t.Run(driver, func(t *testing.T) { testHostileKeys(t, driver) })
+	}
+}
+
+func testHostileKeys(t *testing.T, driver string) {
+	dsn := filepath.Join(t.TempDir(), "rl.db")
+	if driver == "postgres" {
+		dsn = testenv.PostgresDSN(t)
+	}
+	db, err := sqlstore.Open(context.Background(), driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	l := ratelimit.New(db, nil, nil)
+	ctx := context.Background()
+	r := ratelimit.Rule{Name: "k", Limit: 1, Period: time.Minute}
+	for _, key := range []string{"\xff\xfe\x00binary", strings.Repeat("x", 100_000)} {
+		if err := l.Take(ctx, r, key); err != nil {
+			t.Fatalf("first Take(%.10q) = %v", key, err)
+		}
+		if err := l.Take(ctx, r, key); errs.CodeOf(err) != errs.RateLimited {
+			t.Errorf("second Take(%.10q) = %v, want RATE_LIMITED", key, err)
+		}
 	}
 }
