@@ -15,6 +15,7 @@ func TestLimits(t *testing.T) {
 	}
 	p := filepath.Join(t.TempDir(), "c.toml")
 	os.WriteFile(p, []byte(`
+demo = true
 [limits]
 client_header = "X-Forwarded-For"
 max_conns = 100

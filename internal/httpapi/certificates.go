@@ -109,24 +109,34 @@ type certificateInfo struct {
 	Serial      string     `json:"serial"`
 	Status      string     `json:"status"`
 	Expired     bool       `json:"expired"`
-	Subject     string     `json:"subject"`
+	Subject     string     `json:"subject,omitempty"`
 	Issuer      string     `json:"issuer"`
-	Institution string     `json:"institution"`
-	Kind        string     `json:"kind"`
-	Usage       string     `json:"usage"`
+	Institution string     `json:"institution,omitempty"`
+	Kind        string     `json:"kind,omitempty"`
+	Usage       string     `json:"usage,omitempty"`
 	NotBefore   time.Time  `json:"notBefore"`
 	NotAfter    time.Time  `json:"notAfter"`
 	RevokedAt   *time.Time `json:"revokedAt,omitempty"`
 	Reason      string     `json:"revocationReason,omitempty"`
-	Certificate string     `json:"certificate"`
+	Certificate string     `json:"certificate,omitempty"`
 }
 
-// getCertificate gives a certificate's status and details.
+// getCertificate gives a certificate's status to anyone who knows its serial (what an
+// OCSP responder answers too), and its details (the holder's name, the certificate,
+// the institution, kind and usage) only to a caller with an institution API key: a
+// lookup by serial is not a directory of holders (issue 17).
 func (s *Server) getCertificate(w http.ResponseWriter, r *http.Request) {
 	serial, err := model.ParseSerial(r.PathValue("serial"))
 	if err != nil {
 		s.problem(w, r, errs.New(errs.CertificateNotFound, "%v", err))
 		return
+	}
+	details := r.Header.Get("Authorization") != ""
+	if details {
+		if _, err := s.institution(r); err != nil {
+			s.problem(w, r, err)
+			return
+		}
 	}
 	c, err := s.ca.Certificate(r.Context(), serial)
 	if errors.Is(err, store.ErrNotFound) {
@@ -138,16 +148,20 @@ func (s *Server) getCertificate(w http.ResponseWriter, r *http.Request) {
 	}
 	info := certificateInfo{
 		Serial: c.Serial.String(), Status: string(c.Status), Expired: time.Now().After(c.NotAfter),
-		Institution: c.InstitutionCode, Kind: string(c.Kind), Usage: string(c.Usage),
 		NotBefore: c.NotBefore, NotAfter: c.NotAfter, RevokedAt: c.RevokedAt,
-		Certificate: pemCert(c.DER),
 	}
 	if c.Reason != nil {
 		info.Reason = c.Reason.String()
 	}
 	if x, err := x509.ParseCertificate(c.DER); err == nil {
-		info.Subject = model.SubjectString(x)
 		info.Issuer = model.IssuerString(x)
+		if details {
+			info.Subject = model.SubjectString(x)
+		}
+	}
+	if details {
+		info.Institution, info.Kind, info.Usage = c.InstitutionCode, string(c.Kind), string(c.Usage)
+		info.Certificate = pemCert(c.DER)
 	}
 	writeJSON(w, http.StatusOK, info)
 }

@@ -262,4 +262,7 @@ type AuditHead struct {
 type Bootstrap struct {
 	Authorities  []Authority
 	Institutions []Institution
+	// NodeChecks are what every later node must match (secrets key check value, base
+	// URL), recorded with the authorities so that no other node records its own first.
+	NodeChecks map[string]string
 }

@@ -39,6 +39,7 @@ type Browser struct {
 	t         testing.TB
 	name      string
 	shots     int
+	parent    *Browser // for an iframe's Browser: screenshots are the page's
 }
 
 // ChromiumPath returns the chromium binary, or skips (fails under
@@ -105,6 +106,10 @@ func ScreenshotDir() string {
 // Shot writes a full-page screenshot named after the test, the viewport and step.
 func (b *Browser) Shot(step string) {
 	b.t.Helper()
+	if b.parent != nil {
+		b.parent.Shot(step)
+		return
+	}
 	png, err := chromedp.Run(b.Ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Errorf("screenshot %s: %v", step, err)
@@ -269,4 +274,27 @@ func (b *Browser) WaitFilled(sel string, d time.Duration) string {
 	b.Shot("timeout-" + sel)
 	b.t.Fatalf("waited %v for text in %s", d, sel)
 	return ""
+}
+
+// Frame waits for a cross-site iframe whose URL starts with prefix (Chrome runs it as a
+// separate target) and returns a Browser that acts inside it.
+func (b *Browser) Frame(prefix string, d time.Duration) *Browser {
+	b.t.Helper()
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		infos, err := chromedp.Targets(b.Ctx)
+		if err == nil {
+			for _, info := range infos {
+				if info.Type == "iframe" && strings.HasPrefix(info.URL, prefix) {
+					ctx, cancel := chromedp.NewContext(b.Ctx, chromedp.WithTargetID(info.TargetID))
+					b.t.Cleanup(cancel)
+					return &Browser{Ctx: ctx, Downloads: b.Downloads, t: b.t, name: b.name + "-frame", parent: b}
+				}
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.Shot("no-frame")
+	b.t.Fatalf("no iframe at %s after %v", prefix, d)
+	return nil
 }
