@@ -13,7 +13,7 @@ import (
 // "127.0.0.1" (or the reverse), so that the SDK works across origins as for an outside
 // site. The iframe may be framed by that origin only (and by certcenter's own pages).
 func (a *App) mountFinCertWeb(ctx context.Context) error {
-	var ancestors []string
+	ancestors := append([]string(nil), a.Cfg.FinCert.FrameAncestors...)
 	if a.Cfg.Demo {
 		if o := otherLoopbackOrigin(a.Cfg.BaseURL); o != "" {
 			ancestors = append(ancestors, o)

@@ -42,6 +42,8 @@ type Config struct {
 	Limits Limits `toml:"limits"`
 	// Metrics says where /metrics is served (metrics.go).
 	Metrics Metrics `toml:"metrics"`
+	// FinCert configures the financial certificate's iframe (fincert.go).
+	FinCert FinCert `toml:"fincert"`
 	// Demo enables the demo institutions, the development endpoints and the generated
 	// secrets key and CA passphrase. On with no configuration file (Default); in a file,
 	// off unless set.
@@ -282,6 +284,7 @@ func (c *Config) Validate() error {
 	c.Center.validate(add)
 	c.Limits.validate(add)
 	c.Metrics.validate(add)
+	c.FinCert.validate(add)
 	if len(ps) > 0 {
 		return ps
 	}

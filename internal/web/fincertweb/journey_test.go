@@ -15,8 +15,6 @@ import (
 	"time"
 
 	"github.com/certcenter/certcenter/internal/apptest"
-	"github.com/certcenter/certcenter/internal/center"
-	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/testenv"
 	"github.com/certcenter/certcenter/internal/web/webtest"
 )
@@ -26,30 +24,6 @@ const (
 	idn  = "8001011234567"
 	pin  = "580193"
 )
-
-// enroll has 901 verify the demo customer at the counter and enroll a financial
-// certificate: the reference number and authorization code the bank hands out.
-func enroll(t *testing.T, srv *apptest.Server, code string) *center.Enrolled {
-	t.Helper()
-	ctx := t.Context()
-	inst, err := srv.App.Store.Institution(ctx, code)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := srv.App.Desk.FindCustomer(ctx, inst, name, idn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := srv.App.Desk.StartVerification(ctx, inst, c.ID, "in-person", center.Evidence{TellerID: "T-100"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	en, err := srv.App.Desk.EnrollVerified(ctx, inst, center.VerifiedEnrollment{VerificationID: v.ID, Kind: model.Personal, Usage: model.FinCert})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return en
-}
 
 var otp = regexp.MustCompile(`\[([0-9]{6})\]`)
 
@@ -69,12 +43,25 @@ func TestFinCertSDKJourney(t *testing.T) {
 	if !strings.HasPrefix(rp, "http://localhost:") {
 		t.Fatalf("demo relying party at %q, want another origin", rp)
 	}
-	en := enroll(t, srv, "901")
+	// At 901's web center: identity by SMS, then the reference number and code.
 	b := webtest.New(t, webtest.Desktop)
-	b.Go(rp + "?lang=ko")
+	b.Go(srv.URL + "/901/?lang=ko")
+	b.Click("#menu-fincert")
+	b.WaitPath("/901/verify", 10*time.Second)
+	b.Type("#name", name)
+	b.Type("#idn", idn)
+	b.Click("#next")
+	b.WaitPath("/901/verify/confirm", 10*time.Second)
+	b.Type("#code", latestSMS(t, srv))
+	b.Click("#next")
+	b.WaitPath("/901/fincert/enroll", 10*time.Second)
+	ref, code := b.Text("#fc-reference"), b.Text("#fc-authcode")
+	b.Shot("center-enrolled")
+	b.Click("#fc-rp-link")
+	b.WaitPath("/demo/rp/", 10*time.Second)
 	b.Shot("rp")
-	b.Type("#rp-ref", en.Reference)
-	b.Type("#rp-code", en.AuthCode)
+	b.Type("#rp-ref", ref)
+	b.Type("#rp-code", code)
 	b.Click("#rp-issue-btn")
 	f := b.Frame(srv.URL+"/fincert/v1/frame", 20*time.Second)
 	f.Type("#fc-phone", "01012345678")
