@@ -25,6 +25,7 @@ import (
 	"github.com/certcenter/certcenter/internal/httpapi"
 	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/notify"
+	"github.com/certcenter/certcenter/internal/ratelimit"
 	"github.com/certcenter/certcenter/internal/revocation"
 	"github.com/certcenter/certcenter/internal/sealer"
 	"github.com/certcenter/certcenter/internal/store/sqlstore"
@@ -49,6 +50,8 @@ type App struct {
 	FinCert *cloudcert.Service
 	// notifier sends e-mail and SMS (built by mountCenterAPI).
 	notifier notify.Notifier
+	// Limiter counts the per-client limits in the database (mount_limits.go).
+	Limiter *ratelimit.Limiter
 
 	jobs []Job
 	// closers are released by Close before the authority and the store (keys the
@@ -290,7 +293,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		IdleTimeout:       a.Cfg.Limits.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
@@ -309,6 +312,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		go msrv.Serve(mln)
 		defer msrv.Close()
 	}
+	// Idle keep-alive connections must not exhaust the file descriptors (issue 17).
+	ln = ratelimit.LimitConns(ln, a.Cfg.Limits.MaxConns, a.Cfg.Limits.MaxConnsPerClient)
 	jobCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	waitJobs := a.StartJobs(jobCtx)

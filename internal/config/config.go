@@ -38,6 +38,8 @@ type Config struct {
 	Revocation Revocation `toml:"revocation"`
 	// Center configures the certificate center's desk (config_center.go).
 	Center Center `toml:"center"`
+	// Limits caps what one client may cost the server (limits.go).
+	Limits Limits `toml:"limits"`
 	// Metrics says where /metrics is served (metrics.go).
 	Metrics Metrics `toml:"metrics"`
 	// FinCert configures the financial certificate's iframe (fincert.go).
@@ -116,6 +118,7 @@ func Default() Config {
 		CMP:        defaultCMP(),
 		Revocation: defaultRevocation(),
 		Center:     defaultCenter(),
+		Limits:     defaultLimits(),
 		Demo:       true,
 	}
 }
@@ -279,6 +282,7 @@ func (c *Config) Validate() error {
 	c.CMP.validate(add)
 	c.Revocation.validate(add)
 	c.Center.validate(add)
+	c.Limits.validate(add)
 	c.Metrics.validate(add)
 	c.FinCert.validate(add)
 	if len(ps) > 0 {

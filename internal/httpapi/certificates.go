@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certcenter/certcenter/internal/center"
 	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/store"
@@ -17,7 +18,7 @@ import (
 type certificateRequest struct {
 	Reference string `json:"reference"`
 	AuthCode  string `json:"authCode"`
-	CSR       string `json:"csr"`
+	CSR       string `json:"csr" limit:"16384,pem"`
 	RandomNum string `json:"randomNum,omitempty"`
 }
 
@@ -40,6 +41,9 @@ func ParseCSR(pemText string) (*x509.CertificateRequest, error) {
 	csr, err := x509.ParseCertificateRequest(block.Bytes)
 	if err != nil {
 		return nil, errs.New(errs.CSRInvalid, "%v", err)
+	}
+	if !center.StrongSignature(csr.SignatureAlgorithm) {
+		return nil, errs.New(errs.CSRWeakSignature, "signature algorithm %v", csr.SignatureAlgorithm)
 	}
 	if err := csr.CheckSignature(); err != nil {
 		return nil, errs.New(errs.CSRSignatureInvalid, "%v", err)
@@ -76,7 +80,15 @@ func (s *Server) postCertificate(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, err)
 		return
 	}
+	client := s.client(r)
+	if err := s.limits.Enroll.Check(r.Context(), client, req.Reference); err != nil {
+		s.problem(w, r, err)
+		return
+	}
 	issued, err := s.center.IssueWithCode(r.Context(), req.Reference, req.AuthCode, csr.PublicKey, rnd)
+	if errors.Is(err, errs.Sentinel(errs.AuthCodeInvalid)) {
+		s.limits.Enroll.Fail(r.Context(), client, req.Reference)
+	}
 	if err != nil {
 		s.problem(w, r, err)
 		return
