@@ -22,6 +22,7 @@ func (a *App) mountWeb(ctx context.Context) error {
 	h, err := centerweb.New(centerweb.Options{
 		Desk: a.Desk, Service: a.Center, Directory: webDirectory{a}, Sessions: sessions, Demo: a.Cfg.Demo, Log: a.Log, Now: a.Now,
 		DemoRelyingParty: a.DemoRelyingParty(),
+		FinCert:          a.FinCert,
 		Fees:             center.Fees{PersonalUniversalKRW: center.DefaultFees().PersonalUniversalKRW, CorporateUniversalKRW: a.Cfg.Center.CorporateUniversalFee},
 	})
 	if err != nil {

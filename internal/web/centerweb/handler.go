@@ -23,6 +23,7 @@ import (
 
 	"github.com/certcenter/certcenter/internal/ca"
 	"github.com/certcenter/certcenter/internal/center"
+	"github.com/certcenter/certcenter/internal/cloudcert"
 	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/web"
@@ -48,6 +49,11 @@ type Desk interface {
 	Deregister(ctx context.Context, inst model.Institution, id string) error
 }
 
+// FinCertResets is what the PIN reset page needs from the financial certificate.
+type FinCertResets interface {
+	StartPINReset(ctx context.Context, inst model.Institution, verificationID string) (*cloudcert.PINReset, error)
+}
+
 // Service is what the pages need from the certificate center's core (center.Service).
 type Service interface {
 	IssueWithCodeOptions(ctx context.Context, ref, code string, pub crypto.PublicKey, r []byte, o center.IssueOptions) (*ca.Issued, error)
@@ -71,6 +77,9 @@ type Options struct {
 	Sessions  *web.Sessions
 	Fees      center.Fees
 	Demo      bool // the index of institutions and the demo outbox
+	// FinCert starts financial certificate PIN resets (cloudcert.Service); nil: no
+	// financial certificate here.
+	FinCert FinCertResets
 	// DemoRelyingParty is the demo relying party's URL, linked after a financial
 	// certificate enrollment (demo mode).
 	DemoRelyingParty string
@@ -161,6 +170,8 @@ func (h *Handler) routes(m *http.ServeMux) {
 	page("GET /{inst}/copy", h.copyPage)
 	page("GET /{inst}/fincert", h.fincertStart)
 	page("GET /{inst}/fincert/enroll", h.fincertEnroll)
+	page("GET /{inst}/fincert/pin", h.pinResetStart)
+	page("GET /{inst}/fincert/pin/new", h.pinResetPage)
 	api("GET /{inst}/api/status", h.apiStatus)
 }
 

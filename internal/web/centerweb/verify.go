@@ -44,6 +44,7 @@ func (q *req) startFlow(flow string) {
 
 func (h *Handler) resumeStart(q *req)   { q.startFlow("resume") }
 func (h *Handler) fincertStart(q *req)  { q.startFlow("fincert") }
+func (h *Handler) pinResetStart(q *req) { q.startFlow("pinreset") }
 func (h *Handler) registerStart(q *req) { q.startFlow("register") }
 
 // needFlow checks the session is in one of flows; it answers the refusal otherwise.
@@ -77,14 +78,14 @@ func (q *req) verified(flows ...string) (string, bool) {
 }
 
 func (h *Handler) verifyForm(q *req) {
-	if !q.needFlow("issue", "resume", "register", "fincert") {
+	if !q.needFlow("issue", "resume", "register", "fincert", "pinreset") {
 		return
 	}
 	q.render(http.StatusOK, "verify", q.page("verify.title", verifyView{Flow: q.s.Get(kFlow), Kind: q.s.Get(kKind), Method: "sms"}))
 }
 
 func (h *Handler) verifyPost(q *req) {
-	if !q.needFlow("issue", "resume", "register", "fincert") {
+	if !q.needFlow("issue", "resume", "register", "fincert", "pinreset") {
 		return
 	}
 	name := strings.TrimSpace(q.r.PostFormValue("name"))
@@ -138,7 +139,7 @@ func (h *Handler) verifyPost(q *req) {
 }
 
 func (q *req) confirmView() (verifyView, bool) {
-	if !q.needFlow("issue", "resume", "register", "fincert") {
+	if !q.needFlow("issue", "resume", "register", "fincert", "pinreset") {
 		return verifyView{}, false
 	}
 	if q.s.Get(kCustomer) == "" {
@@ -215,6 +216,8 @@ func (h *Handler) confirmPost(q *req) {
 		q.redirect(q.base() + "resume/choose")
 	case "fincert":
 		q.redirect(q.base() + "fincert/enroll")
+	case "pinreset":
+		q.redirect(q.base() + "fincert/pin/new")
 	default:
 		q.redirect(q.base() + "register/list")
 	}

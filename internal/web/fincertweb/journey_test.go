@@ -191,6 +191,39 @@ func TestFinCertSDKJourney(t *testing.T) {
 	}
 	b.WaitText("#rp-result", "800300", 30*time.Second)
 	b.Shot("pin-locked")
+
+	// Reset at 901 after identity verification again, on this (registered) browser; the
+	// new PIN works at the relying party and the old one does not.
+	const newPIN = "302718"
+	b.Go(srv.URL + "/901/")
+	b.Click("#menu-pinreset")
+	b.WaitPath("/901/verify", 10*time.Second)
+	b.Type("#name", name)
+	b.Type("#idn", idn)
+	b.Click("#next")
+	b.WaitPath("/901/verify/confirm", 10*time.Second)
+	b.Type("#code", latestSMS(t, srv))
+	b.Click("#next")
+	b.WaitPath("/901/fincert/pin/new", 10*time.Second)
+	resetID, resetCode := b.Text("#reset-id"), b.Text("#reset-code")
+	b.Shot("pin-reset-codes")
+	b.Go(rp + "?lang=ko")
+	b.Type("#rp-reset-id", resetID)
+	b.Type("#rp-reset-code", resetCode)
+	b.Click("#rp-reset-btn")
+	f = b.Frame(srv.URL+"/fincert/v1/frame", 20*time.Second)
+	f.Type("#fc-rpin1", newPIN)
+	f.Type("#fc-rpin2", newPIN)
+	f.Click("#fc-reset-go")
+	b.WaitText("#rp-result", "비밀번호를 바꿨습니다", 20*time.Second)
+	b.Shot("pin-reset")
+	b.Click("#rp-login-btn")
+	f = b.Frame(srv.URL+"/fincert/v1/frame", 20*time.Second)
+	f.WaitText("#fc-text", "로그인", 20*time.Second)
+	f.Type("#fc-pin", newPIN)
+	f.Click("#fc-sign-go")
+	b.WaitText("#rp-result", "로그인되었습니다", 30*time.Second)
+	b.Shot("signed-in-after-reset")
 }
 
 type rawRP struct {

@@ -158,6 +158,10 @@ func Eval[T any](b *Browser, expr string) T {
 func (b *Browser) Text(sel string) string {
 	b.t.Helper()
 	s, err := chromedp.Run(b.Ctx, chromedp.TextContent(chromedp.CSS(sel)))
+	for i := 0; err != nil && i < 5; i++ { // a page replaced under the query: look again
+		time.Sleep(200 * time.Millisecond)
+		s, err = chromedp.Run(b.Ctx, chromedp.TextContent(chromedp.CSS(sel)))
+	}
 	if err != nil {
 		b.Shot("failed-read")
 		b.t.Fatalf("read %s: %v", sel, err)

@@ -270,6 +270,29 @@ async function renew() {
   };
 }
 
+// resetPIN: the institution verified the person again and gave a reset id and code;
+// a registered device (this browser, proven) sets the new PIN, which lifts a lock.
+async function resetPIN(args) {
+  const dev = await deviceOrRegister();
+  showOnly('fc-reset');
+  status(msg('fcjs.reset_lead'));
+  $('fc-rpin1').focus();
+  $('fc-reset-go').onclick = async () => {
+    const pin = $('fc-rpin1').value;
+    if (!pinOK(pin) || pin !== $('fc-rpin2').value) { status(msg('fcjs.pin_mismatch'), true); return; }
+    try {
+      await api(`pin-resets/${encodeURIComponent(args.resetId)}/complete`,
+        { ...(await proof(dev, 'pin-reset', args.resetId)), resetCode: args.resetCode, pin });
+      $('fc-rpin1').value = $('fc-rpin2').value = '';
+      finish(true, { reset: true });
+    } catch (e) {
+      $('fc-rpin1').value = $('fc-rpin2').value = '';
+      status(e.message, true);
+      if (e.code !== 'FINCERT_PIN_WEAK') fail(e);
+    }
+  };
+}
+
 $('fc-cancel').addEventListener('click', () => finish(false, { code: 800100, message: msg('fcjs.cancelled') }));
 
 window.addEventListener('message', async (e) => {
@@ -284,6 +307,7 @@ window.addEventListener('message', async (e) => {
       case 'getCertInfo': return await certInfo();
       case 'manage': return await certInfo(true);
       case 'renew': return await renew();
+      case 'resetPIN': return await resetPIN(e.data.args);
       default: throw Object.assign(new Error('unknown operation'), { code: 'UNKNOWN' });
     }
   } catch (err) {

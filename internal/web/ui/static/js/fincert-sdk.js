@@ -12,6 +12,9 @@
  * or suspended, 800500 sign request invalid, used or expired, 800600 device not
  * registered or disconnected, 800700 renewal not open, 800900 anything else.
  *
+ * resetPIN({resetId, resetCode}) redeems a PIN reset an institution started after
+ * verifying the person again.
+ *
  * The shape follows KFTC's FinCert SDK (init, issue, sign, renew, manage, getCertInfo),
  * with one deliberate difference: sign takes a sign request that the institution's
  * server created with its API key (POST /fincert/v1/sign-requests), so that the API key
@@ -87,6 +90,7 @@
       return call('sign', { signRequestId: o.signRequestId });
     },
     renew: function () { return call('renew'); },
+    resetPIN: function (o) { return call('resetPIN', { resetId: o && o.resetId, resetCode: o && o.resetCode }); },
     manage: function () { return call('manage'); },
     getCertInfo: function () { return call('getCertInfo'); },
   };

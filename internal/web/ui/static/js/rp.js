@@ -53,3 +53,9 @@ $('rp-manage-btn').onclick = async () => {
     out(t('rpjs.info', { subject: r.subject, until: r.notAfter, status: r.status }));
   } catch (e) { sdkError(e); }
 };
+$('rp-reset-btn').onclick = async () => {
+  try {
+    await FinCert.resetPIN({ resetId: $('rp-reset-id').value.trim(), resetCode: $('rp-reset-code').value.trim() });
+    out(t('rpjs.reset'));
+  } catch (e) { sdkError(e); }
+};
