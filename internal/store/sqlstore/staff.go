@@ -1,0 +1,191 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/internal/store"
+)
+
+// Staff accounts of the console (internal/web/console) and the teller's searches.
+
+const staffColumns = `id, scope, name, role, password_hash, totp_cipher, failures, locked_at, last_login_at, created_at`
+
+// CreateStaff stores s and appends ev in one transaction; store.ErrConflict when its
+// scope already has an account of that name.
+func (db *DB) CreateStaff(ctx context.Context, s model.Staff, ev model.AuditEvent) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, db.d.rebind(`INSERT INTO staff_accounts (`+staffColumns+`)
+VALUES (?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?)`), s.ID, s.Scope, s.Name, s.Role, s.PasswordHash, s.TOTPCipher, micros(s.CreatedAt))
+		if db.d.isUniqueViolation(err) {
+			return fmt.Errorf("sqlstore: create staff %s/%s: %w", s.Scope, s.Name, store.ErrConflict)
+		}
+		if err != nil {
+			return wrapf(err, "create staff %s", s.ID)
+		}
+		return db.appendAudit(ctx, tx, ev)
+	})
+}
+
+func scanStaff(sc interface{ Scan(...any) error }) (model.Staff, error) {
+	var (
+		s            model.Staff
+		locked, last sql.NullInt64
+		created      int64
+		failures     int64
+	)
+	if err := sc.Scan(&s.ID, &s.Scope, &s.Name, &s.Role, &s.PasswordHash, &s.TOTPCipher, &failures, &locked, &last, &created); err != nil {
+		return s, err
+	}
+	s.Failures, s.CreatedAt = int(failures), fromMicros(created)
+	if locked.Valid {
+		t := fromMicros(locked.Int64)
+		s.LockedAt = &t
+	}
+	if last.Valid {
+		t := fromMicros(last.Int64)
+		s.LastLoginAt = &t
+	}
+	return s, nil
+}
+
+// Staff returns the account with id, or store.ErrNotFound.
+func (db *DB) Staff(ctx context.Context, id string) (model.Staff, error) {
+	s, err := scanStaff(db.w.QueryRowContext(ctx, db.d.rebind(`SELECT `+staffColumns+` FROM staff_accounts WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, fmt.Errorf("sqlstore: staff %s: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return s, wrapf(err, "staff %s", id)
+	}
+	return s, nil
+}
+
+// StaffByName returns the account of scope with this login name, or store.ErrNotFound.
+func (db *DB) StaffByName(ctx context.Context, scope, name string) (model.Staff, error) {
+	s, err := scanStaff(db.w.QueryRowContext(ctx, db.d.rebind(`SELECT `+staffColumns+` FROM staff_accounts
+WHERE scope = ? AND name = ?`), scope, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, fmt.Errorf("sqlstore: staff %s/%s: %w", scope, name, store.ErrNotFound)
+	}
+	if err != nil {
+		return s, wrapf(err, "staff %s/%s", scope, name)
+	}
+	return s, nil
+}
+
+// StaffList returns the accounts of scope ("" for all), by scope and name.
+func (db *DB) StaffList(ctx context.Context, scope string) ([]model.Staff, error) {
+	q, args := `SELECT `+staffColumns+` FROM staff_accounts ORDER BY scope, name`, []any{}
+	if scope != "" {
+		q, args = `SELECT `+staffColumns+` FROM staff_accounts WHERE scope = ? ORDER BY name`, []any{scope}
+	}
+	rows, err := db.r.QueryContext(ctx, db.d.rebind(q), args...)
+	if err != nil {
+		return nil, wrapf(err, "staff list")
+	}
+	defer rows.Close()
+	var out []model.Staff
+	for rows.Next() {
+		s, err := scanStaff(rows)
+		if err != nil {
+			return nil, wrapf(err, "staff list")
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrapf(err, "staff list")
+	}
+	return out, nil
+}
+
+// RecordStaffLogin records a login attempt and appends ev in one transaction. A good one
+// (ok) clears the failures and sets the last login; a bad one counts, and the max-th in a
+// row locks the account. It returns the failures and whether the account is locked; a
+// locked account stays locked whatever ok says (ok is then not recorded).
+func (db *DB) RecordStaffLogin(ctx context.Context, id string, ok bool, max int, now time.Time, ev model.AuditEvent) (int, bool, error) {
+	var (
+		failures int
+		locked   bool
+	)
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var (
+			f int64
+			l sql.NullInt64
+		)
+		err := tx.QueryRowContext(ctx, db.d.rebind(`SELECT failures, locked_at FROM staff_accounts WHERE id = ?`), id).Scan(&f, &l)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("sqlstore: staff %s: %w", id, store.ErrNotFound)
+		}
+		if err != nil {
+			return wrapf(err, "staff login %s", id)
+		}
+		failures, locked = int(f), l.Valid
+		switch {
+		case locked:
+		case ok:
+			failures = 0
+			_, err = tx.ExecContext(ctx, db.d.rebind(`UPDATE staff_accounts SET failures = 0, last_login_at = ? WHERE id = ?`), micros(now), id)
+		default:
+			failures++
+			var lockedAt any
+			if failures >= max {
+				locked, lockedAt = true, micros(now)
+			}
+			_, err = tx.ExecContext(ctx, db.d.rebind(`UPDATE staff_accounts SET failures = ?, locked_at = ? WHERE id = ?`), failures, lockedAt, id)
+		}
+		if err != nil {
+			return wrapf(err, "staff login %s", id)
+		}
+		return db.appendAudit(ctx, tx, ev)
+	})
+	return failures, locked, err
+}
+
+// UnlockStaff clears an account's lock and failures and appends ev.
+func (db *DB) UnlockStaff(ctx context.Context, id string, ev model.AuditEvent) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.d.rebind(`UPDATE staff_accounts SET failures = 0, locked_at = NULL WHERE id = ?`), id)
+		if err != nil {
+			return wrapf(err, "unlock staff %s", id)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("sqlstore: unlock staff %s: %w", id, store.ErrNotFound)
+		}
+		return db.appendAudit(ctx, tx, ev)
+	})
+}
+
+// CustomersOf returns up to limit of an institution's customers with id after after, by
+// id (the teller's search opens their sealed profiles page by page).
+func (db *DB) CustomersOf(ctx context.Context, institution, after string, limit int) ([]model.Customer, error) {
+	rows, err := db.r.QueryContext(ctx, db.d.rebind(`SELECT `+customerColumns+` FROM customers
+WHERE institution_code = ? AND id > ? ORDER BY id LIMIT ?`), institution, after, limit)
+	if err != nil {
+		return nil, wrapf(err, "customers of %s", institution)
+	}
+	defer rows.Close()
+	var out []model.Customer
+	for rows.Next() {
+		c, err := scanCustomer(rows)
+		if err != nil {
+			return nil, wrapf(err, "customers of %s", institution)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrapf(err, "customers of %s", institution)
+	}
+	return out, nil
+}
+
+// CertificatesByCommonName returns an institution's certificates with this subject CN,
+// newest first, at most limit.
+func (db *DB) CertificatesByCommonName(ctx context.Context, institution, cn string, limit int) ([]model.Certificate, error) {
+	return db.certificates(ctx, "certificates by CN", `SELECT `+certificateColumns+` FROM certificates
+WHERE common_name = ? AND institution_code = ? ORDER BY not_before DESC, serial LIMIT ?`, cn, institution, limit)
+}
