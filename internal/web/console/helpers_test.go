@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/certcenter/certcenter/internal/apptest"
 	"github.com/certcenter/certcenter/internal/model"
@@ -198,3 +199,5 @@ var (
 	slipRef  = regexp.MustCompile(`id="slip-ref">([^<]+)<`)
 	slipCode = regexp.MustCompile(`id="slip-code">([^<]+)<`)
 )
+
+func totpAt(a account, t time.Time) string { return console.TOTP(a.Secret, t) }
