@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/certcenter/certcenter/internal/apptest"
 	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/web/webtest"
@@ -166,9 +168,11 @@ func TestOperatorAndAuditorPages(t *testing.T) {
 			b.WaitPath("/console/audit", 10*time.Second)
 			b.Type("#type", "console.login")
 			b.Click("#filter")
+			waitJS(t, b, `location.search.includes('type=console.login') && document.readyState === 'complete' && !!document.getElementById('verify-chain')`)
 			b.WaitText("#audit-table", "console.login", 10*time.Second)
 			b.Shot("audit-filtered")
 			b.Click("#verify-chain")
+			b.WaitPath("/console/audit/verify", 10*time.Second)
 			b.WaitText("#chain-ok", map[string]string{"ko": "맞습니다", "en": "check out"}[tc.lang], 10*time.Second)
 			b.Shot("chain-verified")
 		})
@@ -176,3 +180,17 @@ func TestOperatorAndAuditorPages(t *testing.T) {
 }
 
 func totpNow(srv *apptest.Server, a account) string { return totpAt(a, srv.Clock.Now()) }
+
+// waitJS waits until the expression is true.
+func waitJS(t *testing.T, b *webtest.Browser, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if ok, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](expr)); err == nil && ok {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.Shot("timeout-js")
+	t.Fatalf("waited for %s", expr)
+}
