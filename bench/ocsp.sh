@@ -6,7 +6,7 @@
 #
 #   bench/ocsp.sh                       # everything, defaults
 #   bench/ocsp.sh -crl 100000           # skip the 1M CRL run
-#   bench/ocsp.sh -serials 20000 -duration 5s -crl ''   # quick look
+#   bench/ocsp.sh -serials 20000 -duration 5s -crl=   # quick look (-crl= skips the CRL part)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "bench: wrk not found (apt-get install wrk)"; exit 1; }

@@ -236,3 +236,12 @@ func certHashAlgorithm(cert *x509.Certificate) (crypto.Hash, error) {
 	}
 	return 0, fmt.Errorf("%w: certificate signature algorithm %v", ErrUnsupportedAlgorithm, cert.SignatureAlgorithm)
 }
+
+// SignatureHash returns the hash a signature algorithm we know uses (0 for Ed25519,
+// which hashes with SHA-512 internally), so that a caller can refuse weak ones: a
+// server refuses a POP signed with SHA-1 (RFC 9481 section 3 keeps SHA-1 only for
+// compatibility).
+func SignatureHash(alg AlgorithmIdentifier) (crypto.Hash, bool) {
+	a, ok := lookupSigAlg(alg.Algorithm)
+	return a.hash, ok
+}

@@ -65,10 +65,14 @@ var (
 func main() {
 	flag.Parse()
 	log.SetFlags(0)
+	// -crl is read before anything starts: a typo must not cost the OCSP run first.
+	sizes, err := parseSizes(*crlSizes)
+	check(err)
 	dir := *workDir
 	if dir == "" {
 		d, err := os.MkdirTemp("", "ocspbench-")
 		check(err)
+		cleanups = append(cleanups, func() { os.RemoveAll(d) })
 		defer os.RemoveAll(d)
 		dir = d
 	}
@@ -77,14 +81,25 @@ func main() {
 	if !*skipOCSP {
 		benchOCSP(ctx, filepath.Join(dir, "ocsp"))
 	}
-	for _, s := range strings.Split(*crlSizes, ",") {
-		if s = strings.TrimSpace(s); s == "" {
+	for _, n := range sizes {
+		benchCRL(ctx, filepath.Join(dir, fmt.Sprintf("crl-%d", n)), n)
+	}
+}
+
+// parseSizes reads -crl: comma-separated positive counts; empty (-crl=) is none.
+func parseSizes(s string) ([]int, error) {
+	var sizes []int
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
 			continue
 		}
-		n, err := strconv.Atoi(s)
-		check(err)
-		benchCRL(ctx, filepath.Join(dir, "crl-"+s), n)
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("-crl: %q is not a positive count (use -crl= to skip the CRL part)", f)
+		}
+		sizes = append(sizes, n)
 	}
+	return sizes, nil
 }
 
 // server is certcenter on a loopback port with its background jobs.
@@ -333,10 +348,10 @@ func opensslVersion() string {
 var cleanups []func()
 
 func fatalf(format string, args ...any) {
-	for _, f := range cleanups {
-		f()
+	for i := len(cleanups) - 1; i >= 0; i-- {
+		cleanups[i]()
 	}
-	fatalf(format, args...)
+	log.Fatalf(format, args...)
 }
 
 func check(err error) {

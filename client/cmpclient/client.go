@@ -147,7 +147,10 @@ func (c *Client) postOnce(ctx context.Context, der []byte) (*cmp.Message, error)
 		// server did not answer.
 		return nil, &client.NetError{URL: c.base, Err: fmt.Errorf("HTTP %d", resp.StatusCode)}
 	}
-	if resp.StatusCode != http.StatusOK {
+	// A rate-limit refusal (429, with Retry-After) still carries the server's PKIMessage
+	// saying why (RATE_LIMITED): read it as any other refusal.
+	limited := resp.StatusCode == http.StatusTooManyRequests && strings.HasPrefix(resp.Header.Get("Content-Type"), ContentType)
+	if resp.StatusCode != http.StatusOK && !limited {
 		text := strings.TrimSpace(string(body))
 		if len(text) > 200 {
 			text = text[:200]

@@ -295,3 +295,23 @@ func TestRetryAfterNetworkFailure(t *testing.T) {
 	}
 	e.failNext.Store(0)
 }
+
+// A rate-limit refusal arrives as HTTP 429 with the server's PKIMessage: it is read as
+// a refusal (RATE_LIMITED), not as a broken answer, and not sent again.
+func TestRateLimitedIsARefusal(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c, err := cmpclient.New(e.URL, &cmpclient.Options{Now: e.now, RetryWait: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, code := e.enroll()
+	for i := 0; i < 5; i++ {
+		c.Enroll(ctx, cmpclient.EnrollRequest{Reference: ref, Code: "000000000000", Key: key(0)})
+	}
+	_, err = c.Enroll(ctx, cmpclient.EnrollRequest{Reference: ref, Code: code, Key: key(0)})
+	var rej *cmpclient.Rejection
+	if !errors.As(err, &rej) || rej.Code != "RATE_LIMITED" {
+		t.Fatalf("6th try = %v, want a RATE_LIMITED refusal", err)
+	}
+}

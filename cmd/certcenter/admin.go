@@ -15,6 +15,9 @@ import (
 
 // cmdConfig: certcenter config check FILE.
 func cmdConfig(args []string, stdout io.Writer) error {
+	if wantsHelp(args) {
+		return helpFor("config check", nil)
+	}
 	if len(args) != 2 || args[0] != "check" {
 		return usageError("usage: certcenter config check FILE")
 	}
@@ -32,6 +35,9 @@ func cmdConfig(args []string, stdout io.Writer) error {
 
 // cmdAudit: certcenter audit verify.
 func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 1 && wantsHelp(args) {
+		return helpFor("audit verify", nil)
+	}
 	if len(args) == 0 || args[0] != "verify" {
 		return usageError("usage: certcenter audit verify [--data DIR | --config FILE]")
 	}

@@ -13,6 +13,10 @@ import (
 	"github.com/certcenter/certcenter/internal/model"
 )
 
+// kst is Korea Standard Time, the time tellers and customers read: the banner used the
+// host's zone (UTC on servers) without naming it.
+var kst = time.FixedZone("KST", 9*60*60)
+
 // cmdEnroll is the counter enrollment a teller does after checking an ID card.
 func cmdEnroll(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("enroll", flag.ContinueOnError)
@@ -51,6 +55,6 @@ func cmdEnroll(ctx context.Context, args []string, stdout io.Writer) error {
 		return json.NewEncoder(stdout).Encode(out)
 	}
 	fmt.Fprintf(stdout, "reference number (참조번호):     %s\nauthorization code (인가코드): %s\nvalid until (유효기간):         %s\n",
-		out.Reference, out.AuthCode, out.ExpiresAt.Local().Format("2006-01-02 15:04"))
+		out.Reference, out.AuthCode, out.ExpiresAt.In(kst).Format("2006-01-02 15:04 MST (-07:00)"))
 	return nil
 }

@@ -21,16 +21,29 @@ import (
 const usage = `certcenter: the Korean joint-certificate authority and certificate centers
 
 usage:
-  certcenter serve  [--data DIR] [--listen ADDR] [--config FILE]
+  certcenter serve  [--data DIR] [--listen ADDR] [--base-url URL] [--config FILE]
   certcenter enroll --institution CODE --name NAME --idn NUMBER [--kind personal|corporate]
                     [--usage banking|universal] [--teller ID] [--json] [--data DIR | --config FILE]
   certcenter staff add (--institution CODE | --ca) --role ROLE --name NAME [--data DIR | --config FILE]
   certcenter config check FILE
   certcenter audit verify [--data DIR | --config FILE]
+  certcenter root crl --key FILE|pkcs11:LABEL --out FILE [--cert ROOT] [--days N] [--data DIR | --config FILE]
+  certcenter root import-crl FILE [--data DIR | --config FILE]
 
 With no --config, certcenter runs on an embedded SQLite database in DIR
 (default ./certcenter-data) and creates a demo CA and institutions on first start.
+certcenter COMMAND --help describes one command.
 `
+
+// synopses are the usage lines of the commands, for COMMAND --help.
+var synopses = map[string]string{
+	"serve":           "certcenter serve [--data DIR] [--listen ADDR] [--base-url URL] [--config FILE]",
+	"enroll":          "certcenter enroll --institution CODE --name NAME --idn NUMBER [flags]",
+	"config check":    "certcenter config check FILE\n\nValidates a configuration file: unknown keys, missing values, secret references.",
+	"root crl":        "certcenter root crl --key FILE|pkcs11:LABEL --out FILE [--cert ROOT] [--days N] [--data DIR | --config FILE]\n\nSigns the root's CRL with the root key, on the machine that keeps it (keys.root = \"offline\").",
+	"root import-crl": "certcenter root import-crl FILE [--data DIR | --config FILE]\n\nStores a root CRL signed offline, after checking its signature and dates.",
+	"audit verify":    "certcenter audit verify [--data DIR | --config FILE]\n\nChecks the audit log's hash chain and prints \"ok: N entries\" or the first broken entry.",
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -57,8 +70,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdConfig(args[1:], stdout)
 	case "audit":
 		err = cmdAudit(ctx, args[1:], stdout)
+	case "root":
+		err = cmdRoot(ctx, args[1:], stdout)
 	default:
 		err = usageError(fmt.Sprintf("unknown command %q", args[0]))
+	}
+	var help helpRequested
+	if errors.As(err, &help) {
+		fmt.Fprint(stdout, string(help))
+		return 0
 	}
 	if err == nil {
 		return 0
@@ -67,6 +87,34 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 type usageError string
+
+// helpRequested carries a command's usage text: COMMAND --help prints it and exits 0.
+type helpRequested string
+
+func (h helpRequested) Error() string { return "help requested" }
+
+// helpFor is the usage of the named command and of its flags, if it has any.
+func helpFor(name string, fs *flag.FlagSet) helpRequested {
+	var b strings.Builder
+	fmt.Fprintf(&b, "usage: %s\n", synopses[name])
+	if fs != nil {
+		b.WriteString("\nflags:\n")
+		fs.SetOutput(&b)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return helpRequested(b.String())
+}
+
+// wantsHelp reports whether args ask for help (-h, -help, --help).
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			return true
+		}
+	}
+	return false
+}
 
 func (u usageError) Error() string { return string(u) }
 
@@ -104,7 +152,7 @@ func firstNonEmpty(s ...string) string {
 
 // commonFlags are the flags that select a deployment.
 type commonFlags struct {
-	data, listen, config string
+	data, listen, baseURL, config string
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet, withListen bool) {
@@ -112,6 +160,7 @@ func (c *commonFlags) register(fs *flag.FlagSet, withListen bool) {
 	fs.StringVar(&c.config, "config", "", "configuration file (TOML)")
 	if withListen {
 		fs.StringVar(&c.listen, "listen", "", "listen address (default 127.0.0.1:8080)")
+		fs.StringVar(&c.baseURL, "base-url", "", "public URL written into certificates (default http://LISTEN)")
 	}
 }
 
@@ -133,6 +182,9 @@ func (c *commonFlags) load() (config.Config, error) {
 			cfg.BaseURL = ""
 		}
 	}
+	if c.baseURL != "" {
+		cfg.BaseURL = c.baseURL
+	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, err
 	}
@@ -142,6 +194,9 @@ func (c *commonFlags) load() (config.Config, error) {
 func parse(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return helpFor(fs.Name(), fs)
+		}
 		return usageError(err.Error())
 	}
 	if fs.NArg() > 0 {

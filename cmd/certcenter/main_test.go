@@ -26,7 +26,7 @@ func runCmd(t *testing.T, args ...string) (int, string, string) {
 func TestConfigCheck(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.toml")
-	os.WriteFile(good, []byte("listen = \"127.0.0.1:9999\"\n[database]\ndriver = \"sqlite\"\n"), 0o600)
+	os.WriteFile(good, []byte("listen = \"127.0.0.1:9999\"\ndemo = true\n[database]\ndriver = \"sqlite\"\n"), 0o600)
 	if code, out, errs := runCmd(t, "config", "check", good); code != 0 || !strings.HasPrefix(out, "ok: ") {
 		t.Errorf("config check good = %d %q %q", code, out, errs)
 	}

@@ -130,7 +130,8 @@ func certPolicy(cert *x509.Certificate) (oid string, info policyInfo, known bool
 type bankName struct{ ko, en string }
 
 // banks maps the 3-digit bank codes of registration institutions to names. 901 to 903
-// are this project's demo institutions.
+// are this project's demo institutions, named as the server's bootstrap names them
+// (internal/app/bootstrap.go).
 var banks = map[string]bankName{
 	"002": {"KDB산업은행", "KDB Korea Development Bank"},
 	"003": {"IBK기업은행", "IBK Industrial Bank of Korea"},
@@ -154,9 +155,9 @@ var banks = map[string]bankName{
 	"089": {"케이뱅크", "K Bank"},
 	"090": {"카카오뱅크", "KakaoBank"},
 	"092": {"토스뱅크", "Toss Bank"},
-	"901": {"데모은행 1", "Demo Institution 1"},
-	"902": {"데모은행 2", "Demo Institution 2"},
-	"903": {"데모은행 3", "Demo Institution 3"},
+	"901": {"데모은행", "Demo Bank"},
+	"902": {"한빛은행", "Hanbit Bank"},
+	"903": {"새봄증권", "Saebom Securities"},
 }
 
 // bankCode returns the bank code in a CN written name()0 + digits: the 3 characters

@@ -274,6 +274,7 @@ func (c *cli) rejectionError(rej *cmpclient.Rejection, cert *x509.Certificate) e
 var beforeCodeCheck = map[errs.Code]bool{
 	errs.AuthCodeInvalid: true, errs.EnrollmentNotFound: true, errs.EnrollmentLocked: true,
 	errs.EnrollmentExpired: true, errs.EnrollmentUsed: true, errs.EnrollmentBusy: true,
+	errs.RateLimited: true, // too many wrong codes from this device: refused before any MAC
 }
 
 // placeholderRE finds the {name} placeholders of errs texts.

@@ -358,8 +358,9 @@ func TestIssueFailures(t *testing.T) {
 		r := issue(dir, s.URL, ref, "000000000000")
 		// Answered before the server could MAC with the code: not authenticated, and not
 		// alarming either (an ordinary wrong code).
+		// No count of tries left: that would tell a stranger the reference exists.
 		if r.code != exitError || !strings.Contains(r.stderr, "AUTH_CODE_INVALID") || strings.Contains(r.stderr, "could not be authenticated") ||
-			!strings.Contains(r.stderr, "tries left") || strings.Contains(r.stderr, "{remaining}") {
+			strings.Contains(r.stderr, "tries left") || strings.Contains(r.stderr, "{") {
 			t.Errorf("issue, wrong code = %d %q", r.code, r.stderr)
 		}
 		// With the root pinned, the server's signed refusal is authenticated.
@@ -505,14 +506,14 @@ func TestCMPMessages(t *testing.T) {
 // ("{remaining}" was shown as is), and an ordinary wrong-code answer, which no device
 // can authenticate without a pinned root, is not called unauthenticated (issue 18 item 10).
 func TestRefusalTexts(t *testing.T) {
-	rej := &cmpclient.Rejection{Code: "AUTH_CODE_INVALID", Message: "The authorization code is wrong.",
-		Hint: "Check the authorization code; 5 wrong codes lock the enrollment (3 tries left)."}
+	rej := &cmpclient.Rejection{Code: "RATE_LIMITED", Message: "Too many requests.",
+		Hint: "Try again in 42 seconds (see the Retry-After header)."}
 	for _, tt := range []struct {
 		lang       string
 		want, hint string
 	}{
-		{"en_US.UTF-8", "The authorization code is wrong.", "(3 tries left)"},
-		{"ko_KR.UTF-8", "인가코드가 올바르지 않습니다.", "(남은 횟수: 3)"},
+		{"en_US.UTF-8", "Too many requests.", "Try again in 42 seconds"},
+		{"ko_KR.UTF-8", "요청이 너무 많습니다.", "42초 후에"},
 	} {
 		var errOut bytes.Buffer
 		c := newCLI(strings.NewReader(""), io.Discard, &errOut, func(k string) string { return map[string]string{"LANG": tt.lang}[k] }, nil)
@@ -524,9 +525,9 @@ func TestRefusalTexts(t *testing.T) {
 		}
 	}
 	// A refusal without the value: the server's own words rather than a placeholder.
-	bare := &cmpclient.Rejection{Code: "AUTH_CODE_INVALID", Message: "The authorization code is wrong.", Hint: "try again"}
+	bare := &cmpclient.Rejection{Code: "RATE_LIMITED", Message: "Too many requests.", Hint: "try again"}
 	c := newCLI(strings.NewReader(""), io.Discard, io.Discard, func(k string) string { return map[string]string{"LANG": "ko_KR"}[k] }, nil)
-	if got := renderError(c.rejectionError(bare, nil), langKO); strings.Contains(got, "{remaining}") || !strings.Contains(got, "try again") {
+	if got := renderError(c.rejectionError(bare, nil), langKO); strings.Contains(got, "{wait}") || !strings.Contains(got, "try again") {
 		t.Errorf("refusal without the count = %q", got)
 	}
 	// Other unauthenticated refusals still say so.

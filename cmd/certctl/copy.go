@@ -69,14 +69,15 @@ func (c *cli) serverError(server string, err error) error {
 	case errors.As(err, &p):
 		switch errs.Code(p.Code) {
 		case errs.RelayCodeInvalid:
-			// The relay's English detail carries the tries left ("wrong code (4 of 5
-			// tries left)"): say it in the user's language, and that the same code
-			// can be typed again; a code that matches no open session says neither.
+			// An older relay's English detail carries the tries left ("wrong code (4 of
+			// 5 tries left)"): say it in the user's language. A current relay finds
+			// sessions by the whole code, so a wrong code matches none and locks
+			// nothing: either way the code can be typed again.
 			if m := triesLeftRE.FindStringSubmatch(p.Detail); m != nil {
 				n, _ := strconv.Atoi(m[1])
 				return errf(msgCopyWrongCodeLeft, n).withHint(msgHintCopyRetype)
 			}
-			return errf(msgCopyNoSuchCode).withHint(msgHintCopyAgain)
+			return errf(msgCopyNoSuchCode).withHint(msgHintCopyRetype)
 		case errs.RelayCodeExpired:
 			return errf(msgCopyExpired).withHint(msgHintCopyAgain)
 		case errs.RelayCodeUsed:

@@ -20,8 +20,12 @@ import (
 
 	"github.com/certcenter/certcenter/internal/ca"
 	"github.com/certcenter/certcenter/internal/center"
+	"github.com/certcenter/certcenter/internal/cloudcert"
 	"github.com/certcenter/certcenter/internal/config"
 	"github.com/certcenter/certcenter/internal/httpapi"
+	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/internal/notify"
+	"github.com/certcenter/certcenter/internal/ratelimit"
 	"github.com/certcenter/certcenter/internal/revocation"
 	"github.com/certcenter/certcenter/internal/sealer"
 	"github.com/certcenter/certcenter/internal/store/sqlstore"
@@ -42,10 +46,21 @@ type App struct {
 	Revocation *revocation.Service
 	// Desk is the certificate center's institution side (mount_center_api.go).
 	Desk *center.Desk
+	// FinCert is the financial certificate service (mount_fincert.go).
+	FinCert *cloudcert.Service
+	// notifier sends e-mail and SMS (built by mountCenterAPI).
+	notifier notify.Notifier
+	// Limiter counts the per-client limits in the database (mount_limits.go).
+	Limiter *ratelimit.Limiter
+
 	jobs []Job
 	// closers are released by Close before the authority and the store (keys the
 	// mounted parts opened, such as the CMP identity).
 	closers []io.Closer
+	// metricsToken guards /metrics when metrics.token is set; metricsLn is the metrics
+	// listener bound before Open (Options.MetricsListener), if any (metrics.go).
+	metricsToken []byte
+	metricsLn    net.Listener
 }
 
 // Options adjust Open for tests and tools.
@@ -53,6 +68,9 @@ type Options struct {
 	Now func() time.Time // clock; default time.Now
 	Out io.Writer        // where the bootstrap tells what it created; default io.Discard
 	Log *slog.Logger     // default: text to stderr
+	// MetricsListener is the listener of metrics.listen, bound by the caller before
+	// Open (serve binds every listener before it creates anything); nil: Serve binds it.
+	MetricsListener net.Listener
 }
 
 func (o *Options) defaults() {
@@ -129,8 +147,9 @@ func caConfig(cfg config.Config, now func() time.Time, seal *sealer.Sealer, log 
 		Organization: cfg.CA.Organization, RootName: cfg.CA.RootName, IssuingName: cfg.CA.IssuingName,
 		PolicyArc: cfg.CA.PolicyArc, CPSURI: cfg.CA.CPSURI, BaseURL: cfg.BaseURL,
 		Partitions: cfg.CA.CRLPartitions, Now: now,
-		Tag:     func(data ...[]byte) []byte { return seal.MAC("ca", data...) },
-		OnError: func(err error) { log.Warn("certificate authority", "err", err) },
+		Tag:         func(data ...[]byte) []byte { return seal.MAC("ca", data...) },
+		OnError:     func(err error) { log.Warn("certificate authority", "err", err) },
+		RootOffline: cfg.Keys.Root == "offline",
 	}
 }
 
@@ -169,8 +188,19 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 		return nil, err
 	}
 	ccfg := caConfig(cfg, opts.Now, seal, opts.Log)
-	auths, err := bootstrap(ctx, cfg, st, ccfg, ks, opts)
+	checks := nodeChecks(cfg, seal)
+	auths, err := bootstrap(ctx, cfg, st, ccfg, ks, checks, opts)
 	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	// Before anything is served: the same secrets key, base URL and CA keys as the
+	// node that created the database, or no start (nodecheck.go).
+	var skip []model.AuthorityRole
+	if ccfg.RootOffline {
+		skip = append(skip, model.RoleRoot) // not on this machine
+	}
+	if err := checkNode(ctx, st, checks, &ks, auths, skip...); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -191,6 +221,13 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	ready := func(ctx context.Context) error { return st.SQL().PingContext(ctx) }
 	api := httpapi.New(cen, authority, ready, opts.Log)
 	a := &App{Cfg: cfg, Store: st, CA: authority, Center: cen, API: api, Log: opts.Log, Now: opts.Now, Seal: seal}
+	a.metricsLn = opts.MetricsListener
+	if cfg.Metrics.Token != "" {
+		if a.metricsToken, err = ResolveSecret(cfg.Metrics.Token); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("metrics.token: %w", err)
+		}
+	}
 	if err := a.mount(ctx); err != nil {
 		a.Close()
 		return nil, err
@@ -231,6 +268,11 @@ func OpenCenter(ctx context.Context, cfg config.Config, now func() time.Time) (*
 		st.Close()
 		return nil, nil, errNotBootstrapped
 	}
+	// Sealing with another secrets key would store what no node can open again.
+	if err := checkNode(ctx, st, map[string]string{checkSecrets: secretsCheckValue(seal)}, nil, nil); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
 	return center.New(st, seal, nil, now), st, nil
 }
 
@@ -247,14 +289,31 @@ func (a *App) Close() error {
 // Serve listens until ctx is done, then shuts down gracefully.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
-		Handler:           a.API,
+		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		IdleTimeout:       a.Cfg.Limits.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
+	if a.Cfg.Metrics.Listen != "" {
+		mln := a.metricsLn
+		if mln == nil {
+			var err error
+			if mln, err = net.Listen("tcp", a.Cfg.Metrics.Listen); err != nil {
+				return fmt.Errorf("metrics.listen: %w", err)
+			}
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", a.metricsHandler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+		go msrv.Serve(mln)
+		defer msrv.Close()
+	}
+	// Idle keep-alive connections must not exhaust the file descriptors (issue 17).
+	ln = ratelimit.LimitConns(ln, a.Cfg.Limits.MaxConns, a.Cfg.Limits.MaxConnsPerClient)
 	jobCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	waitJobs := a.StartJobs(jobCtx)

@@ -264,10 +264,18 @@ func TestIssueEndToEndWithOpenSSL(t *testing.T) {
 		if nb.Format("15:04:05") != "00:00:00" || na.Format("15:04:05") != "23:59:59" || na.Sub(nb) < 364*24*time.Hour || na.Sub(nb) > 367*24*time.Hour {
 			t.Errorf("validity %v .. %v", nb, na)
 		}
-		// Status endpoint.
+		// Status endpoint: the status for anyone, the holder only with an institution key.
 		var info map[string]any
-		if st, m := e.do("GET", "/api/v1/certificates/"+got.Serial, "", nil, &info); st != 200 || info["status"] != "valid" {
-			t.Errorf("GET certificate = %d %v", st, m)
+		if st, m := e.do("GET", "/api/v1/certificates/"+got.Serial, "", nil, &info); st != 200 || info["status"] != "valid" ||
+			info["subject"] != nil || info["certificate"] != nil || info["institution"] != nil {
+			t.Errorf("GET certificate without a key = %d %v, want the status alone", st, m)
+		}
+		if st, m := e.do("GET", "/api/v1/certificates/"+got.Serial, "cc_901_wrong", nil, nil); st != http.StatusUnauthorized {
+			t.Errorf("GET certificate with a wrong key = %d %v, want 401", st, m)
+		}
+		info = nil
+		if st, m := e.do("GET", "/api/v1/certificates/"+got.Serial, e.keys["902"], nil, &info); st != 200 || info["status"] != "valid" || info["certificate"] == nil {
+			t.Errorf("GET certificate with a key = %d %v", st, m)
 		}
 		// The subject as it is: each OU its own RDN (pkix.Name.String would merge them).
 		if sub, _ := info["subject"].(string); !strings.HasSuffix(sub, ",OU=DEMOBANK,OU=personal4IB,O=certcenter,C=kr") || !strings.HasPrefix(sub, "CN=홍길동()0901") {

@@ -56,7 +56,7 @@ func NewAPIKey(code string) string {
 // as pending and renamed once the transaction committed. A crash before the commit
 // leaves only unreferenced files, removed at a later start; a crash after it leaves a
 // pending API keys file that the next start recognizes by its hashes and finishes.
-func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.Config, ks ca.KeySource, opts Options) ([]model.Authority, error) {
+func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.Config, ks ca.KeySource, checks map[string]string, opts Options) ([]model.Authority, error) {
 	done, err := st.Bootstrapped(ctx)
 	if err != nil {
 		return nil, err
@@ -97,7 +97,7 @@ func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.
 			return nil, fmt.Errorf("bootstrap: %w", err)
 		}
 	}
-	err = st.Bootstrap(ctx, model.Bootstrap{Authorities: auths, Institutions: insts}, model.AuditEvent{
+	err = st.Bootstrap(ctx, model.Bootstrap{Authorities: auths, Institutions: insts, NodeChecks: checks}, model.AuditEvent{
 		Type: "authority.bootstrapped", Actor: "system", Subject: "bootstrap-" + id,
 		Details: map[string]string{"keys": ks.Kind, "institutions": fmt.Sprint(len(insts))},
 	})
@@ -117,7 +117,13 @@ func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.
 			return nil, fmt.Errorf("bootstrap: %w", err)
 		}
 	}
-	fmt.Fprintf(opts.Out, "certcenter: first start: created a certificate authority in %s\n", cfg.DataDir)
+	// Said loudly, with the full path: started from the wrong folder, serve makes a new
+	// CA where the operator did not expect one (issue 18).
+	dir := AbsPath(cfg.DataDir)
+	fmt.Fprintf(opts.Out, "certcenter: NEW CERTIFICATE AUTHORITY: no certificate authority was found, so a new root and issuing CA were created in %s (database %s)\n", dir, cfg.Database.Driver)
+	fmt.Fprintf(opts.Out, "certcenter: 새 인증기관: 기존 인증기관이 없어 %s 에 새 최상위·발급 인증기관을 만들었습니다\n", dir)
+	fmt.Fprintf(opts.Out, "  if you meant an existing one, stop now and start with --data DIR or --config FILE (기존 인증기관을 쓰려던 것이면 지금 멈추고 --data 나 --config 로 다시 시작하세요)\n")
+	opts.Log.Warn("created a new certificate authority", "data", dir, "database", cfg.Database.Driver)
 	for _, a := range auths {
 		fmt.Fprintf(opts.Out, "  %-8s %s\n", a.Role, describeAuthority(a))
 	}
@@ -127,10 +133,25 @@ func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.
 			names = append(names, d.Code+" "+d.Name)
 		}
 		fmt.Fprintf(opts.Out, "  institutions: %s\n  their API keys: %s (mode 0600)\n",
-			strings.Join(names, ", "), filepath.Join(cfg.DataDir, demoFile))
+			strings.Join(names, ", "), filepath.Join(dir, demoFile))
 	}
 	fmt.Fprintf(opts.Out, "  database: %s\n", cfg.Database.Driver)
+	if ccfg.RootOffline {
+		where := strings.TrimPrefix(auths[0].KeyRef, "file:")
+		if strings.HasPrefix(auths[0].KeyRef, "file:") {
+			where = filepath.Join(dir, where)
+		}
+		fmt.Fprintf(opts.Out, "  keys.root = \"offline\": the root key is %s. Sign the root's CRL now (certcenter root crl), import it (certcenter root import-crl), then move the key off this machine.\n", where)
+	}
 	return auths, nil
+}
+
+// AbsPath is path made absolute for messages (path itself if that fails).
+func AbsPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 func describeAuthority(a model.Authority) string {

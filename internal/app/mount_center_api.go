@@ -63,6 +63,7 @@ func (a *App) mountCenterAPI(ctx context.Context) error {
 		Fees:   center.Fees{PersonalUniversalKRW: center.DefaultFees().PersonalUniversalKRW, CorporateUniversalKRW: cfg.CorporateUniversalFee},
 	})
 	a.Desk = desk
+	a.notifier = router
 
 	// Billing follows issuance: a universal certificate's change wakes the billing job;
 	// the job also runs every minute, so a crash between issuance and billing only

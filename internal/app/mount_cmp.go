@@ -27,6 +27,7 @@ func (a *App) mountCMP(ctx context.Context) error {
 	svc, err := cmphttp.New(cmphttp.Config{
 		Center: a.Center, CA: a.CA, Identity: id, Store: a.Store,
 		ConfirmWait: a.Cfg.CMP.ConfirmWait, Now: a.Now, Log: a.Log,
+		Guesses: a.guesses("enroll", a.Cfg.Limits.EnrollGuesses), ClientAddr: a.clientAddr,
 	})
 	if err != nil {
 		id.Close()

@@ -21,7 +21,8 @@ func (a *App) mountWeb(ctx context.Context) error {
 	sessions := web.NewSessions(a.Store, a.Seal, a.Now, "center", secure)
 	h, err := centerweb.New(centerweb.Options{
 		Desk: a.Desk, Service: a.Center, Directory: webDirectory{a}, Sessions: sessions, Demo: a.Cfg.Demo, Log: a.Log, Now: a.Now,
-		Fees: center.Fees{PersonalUniversalKRW: center.DefaultFees().PersonalUniversalKRW, CorporateUniversalKRW: a.Cfg.Center.CorporateUniversalFee},
+		DemoRelyingParty: a.DemoRelyingParty(),
+		Fees:             center.Fees{PersonalUniversalKRW: center.DefaultFees().PersonalUniversalKRW, CorporateUniversalKRW: a.Cfg.Center.CorporateUniversalFee},
 	})
 	if err != nil {
 		return err

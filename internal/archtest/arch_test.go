@@ -80,3 +80,31 @@ func TestCodecsArePure(t *testing.T) {
 		}
 	}
 }
+
+// TestKEKIsNotTheCAKey: the financial certificate's key-encryption key (internal/kek) is
+// a second door, to the cloud keys, deliberately separate from the CA key's: kek imports
+// neither signer nor issuance (so it can never hand out or use the CA key), only the
+// wiring (internal/app) imports kek (internal/cloudcert sees its own narrow interface),
+// and only signer and kek talk to a PKCS#11 token.
+func TestKEKIsNotTheCAKey(t *testing.T) {
+	const c11 = "github.com/ThalesGroup/crypto11"
+	seen := false
+	for _, p := range list(t) {
+		for _, imp := range p.Imports {
+			switch {
+			case p.ImportPath == mod+"internal/kek" && (imp == mod+"internal/signer" || imp == mod+"internal/issuance"):
+				t.Errorf("kek imports %s: the KEK must not reach the CA key", imp)
+			case imp == mod+"internal/kek":
+				seen = true
+				if p.ImportPath != mod+"internal/app" {
+					t.Errorf("%s imports internal/kek; only internal/app (the wiring) may", p.ImportPath)
+				}
+			case imp == c11 && p.ImportPath != mod+"internal/signer" && p.ImportPath != mod+"internal/kek":
+				t.Errorf("%s imports crypto11; only signer (the CA key) and kek (the cloud KEK) open tokens", p.ImportPath)
+			}
+		}
+	}
+	if !seen {
+		t.Log("no package imports internal/kek yet")
+	}
+}

@@ -43,6 +43,9 @@ type Config struct {
 	// OnError, when not nil, learns of background failures that are retried (the
 	// writes of finished certificates).
 	OnError func(error)
+	// RootOffline says the root key is not on this machine (keys.root = "offline"):
+	// the root's CRL is signed offline and imported (rootoffline.go).
+	RootOffline bool
 }
 
 // KeySource is where the authority keeps its keys (files or a PKCS#11 token).

@@ -61,14 +61,14 @@ func (a *Authority) Issue(ctx context.Context, req IssueRequest) (*Issued, error
 		return nil, errs.Wrap(errs.InvalidIDN, err, "VID")
 	}
 	now := a.cfg.Now()
-	notBefore, notAfter := issuance.ValidityFrom(now, 1)
+	notBefore, notAfter := issuance.ValidityFrom(now, issuance.ValidityYears(req.Usage))
 	if req.ValidityDays > 0 && req.Replaces == nil {
 		notAfter = notBefore.AddDate(0, 0, req.ValidityDays).Add(-time.Second)
 	}
 	if req.Replaces != nil {
 		switch req.Mode {
 		case Renewal:
-			notAfter = issuance.RenewalNotAfter(req.Replaces.NotAfter, 1)
+			notAfter = issuance.RenewalNotAfter(req.Replaces.NotAfter, issuance.ValidityYears(req.Usage))
 		case Reissue:
 			notAfter = req.Replaces.NotAfter
 		default:

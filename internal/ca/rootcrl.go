@@ -21,6 +21,9 @@ const RootIssuerID = "root"
 // one signature and closed again: it is otherwise never unlocked (on an HSM, a PIN
 // login) while the server runs.
 func (a *Authority) SignRootCRL(number int64, thisUpdate, nextUpdate time.Time) ([]byte, error) {
+	if a.cfg.RootOffline {
+		return nil, ErrRootOffline
+	}
 	if a.rootRef == "" {
 		return nil, errors.New("ca: the store names no root key")
 	}

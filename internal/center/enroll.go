@@ -30,10 +30,19 @@ import (
 // Rules of enrollment (KOREAN-PKI.md section 2).
 const (
 	EnrollmentLifetime = 14 * 24 * time.Hour
-	MaxWrongCodes      = 5
-	// claimLifetime bounds how long one issuance may hold an enrollment; a crashed
-	// issuance frees it after this.
-	claimLifetime = 2 * time.Minute
+	// MaxWrongCodes wrong codes lock an enrollment for good. KOREAN-PKI.md section 2
+	// says 5, but then anyone who knows a reference number could end it with 5 requests
+	// (issue 17). The rate limits in front of the center (internal/ratelimit: 5 wrong
+	// codes per reference and client, then a back-off, and a slower limit per reference
+	// across all clients) keep guessing hopeless against a 77-bit code instead; this
+	// ceiling stays as the last guard should those limits be switched off.
+	MaxWrongCodes = 100
+	// ClaimLease is how long one issuance may hold an enrollment before another may
+	// take it over: an issuance takes milliseconds, so a claim older than this belongs to
+	// a process that died or lost its database. Taking a claim over never makes a second
+	// certificate: storing a certificate redeems the enrollment only while it is unused
+	// (sqlstore's redeemEnrollmentSQL), so of two issuances racing only one stores.
+	ClaimLease = 10 * time.Second
 )
 
 // Authority is what the center needs from the CA.
@@ -44,6 +53,8 @@ type Authority interface {
 	Revoke(ctx context.Context, serial model.Serial, reason model.RevocationReason, invalidity *time.Time, actor, institution string) (model.Certificate, error)
 	Suspend(ctx context.Context, serial model.Serial, actor, institution string) (model.Certificate, error)
 	Resume(ctx context.Context, serial model.Serial, actor, institution string) (model.Certificate, error)
+	RootDER() []byte
+	IssuingDER() []byte
 }
 
 // Service is the certificate center.
@@ -148,6 +159,29 @@ func CheckName(name string) error {
 	return nil
 }
 
+// MaxTellerID bounds a teller's id: it goes into the enrollment and the audit log.
+const MaxTellerID = 32
+
+// CheckTellerID validates the id of the employee who checked an identity in person:
+// at most MaxTellerID characters, printable, no surrounding space. Empty is allowed
+// (the institution itself enrolled).
+func CheckTellerID(id string) error {
+	if id == "" {
+		return nil
+	}
+	if !utf8.ValidString(id) || utf8.RuneCountInString(id) > MaxTellerID || strings.TrimSpace(id) != id {
+		return errs.New(errs.FieldInvalid, "tellerId must be 1 to %d characters without surrounding space", MaxTellerID).
+			With("field", "tellerId").With("max", strconv.Itoa(MaxTellerID))
+	}
+	for _, r := range id {
+		if !unicode.IsPrint(r) {
+			return errs.New(errs.FieldInvalid, "tellerId contains %U", r).
+				With("field", "tellerId").With("max", strconv.Itoa(MaxTellerID))
+		}
+	}
+	return nil
+}
+
 // Enroll records an enrollment and returns its reference number and authorization code.
 func (s *Service) Enroll(ctx context.Context, req EnrollRequest) (*Enrolled, error) {
 	inst, err := s.institution(ctx, req.Institution)
@@ -157,6 +191,9 @@ func (s *Service) Enroll(ctx context.Context, req EnrollRequest) (*Enrolled, err
 		return nil, err
 	}
 	if err := CheckName(req.Name); err != nil {
+		return nil, err
+	}
+	if err := CheckTellerID(req.TellerID); err != nil {
 		return nil, err
 	}
 	idn, err := NormalizeIDN(req.IDN)
@@ -270,31 +307,68 @@ type Redeemed struct {
 	IDN        string
 	// ConfirmBy, when set by the caller (CMP), makes the certificate await confirmation.
 	ConfirmBy *time.Time
+	// Cloud is set by internal/cloudcert, which generated the key itself: only then may a
+	// financial certificate enrollment (usage fincert) be issued (IssueRedeemed).
+	Cloud bool
 }
 
 // Redeem checks the reference number and code and claims the enrollment for one
 // issuance. The caller must either issue (which marks it used) or Release it.
+//
+// An unknown reference number and a wrong code get the same answer
+// (AUTH_CODE_INVALID), so that the API is no oracle of which references
+// exist; the state of an enrollment (used, locked, expired) is told only to a caller who
+// gave its code.
 func (s *Service) Redeem(ctx context.Context, ref, code string) (*Redeemed, error) {
-	e, err := s.usable(ctx, ref)
+	e, err := s.checkCode(ctx, ref, code)
 	if err != nil {
 		return nil, err
 	}
-	want, err := s.seal.Open("authcode", ref, e.AuthCodeCipher)
-	if err != nil {
-		return nil, fmt.Errorf("center: open auth code of %s: %w", ref, err)
-	}
-	if subtle.ConstantTimeCompare(want, []byte(strings.ToUpper(strings.TrimSpace(code)))) != 1 {
-		return nil, s.wrongCode(ctx, e)
+	if err := s.state(e); err != nil {
+		return nil, err
 	}
 	return s.claim(ctx, e)
 }
 
-// Secret returns the authorization code of a usable enrollment, for protocols where the
-// code is a MAC key (CMP password-based MAC, KOREAN-PKI.md section 7). The caller checks
-// the MAC and must call WrongSecret on a mismatch or Claim on a match.
-func (s *Service) Secret(ctx context.Context, ref string) ([]byte, error) {
-	e, err := s.usable(ctx, ref)
+// checkCode returns the enrollment of ref when code is its code. A wrong code against a
+// usable enrollment counts towards its lock; any other failure counts nothing.
+func (s *Service) checkCode(ctx context.Context, ref, code string) (model.Enrollment, error) {
+	e, err := s.store.Enrollment(ctx, ref)
+	if errors.Is(err, store.ErrNotFound) {
+		return e, credentialsInvalid(ref)
+	} else if err != nil {
+		return e, err
+	}
+	want, err := s.seal.Open("authcode", ref, e.AuthCodeCipher)
 	if err != nil {
+		return e, fmt.Errorf("center: open auth code of %s: %w", ref, err)
+	}
+	if subtle.ConstantTimeCompare(want, []byte(strings.ToUpper(strings.TrimSpace(code)))) != 1 {
+		if s.state(e) != nil {
+			return e, credentialsInvalid(ref)
+		}
+		return e, s.wrongCode(ctx, e)
+	}
+	return e, nil
+}
+
+// credentialsInvalid is the one answer for an unknown reference number and a wrong code:
+// the detail names neither which nor how many tries are left.
+func credentialsInvalid(ref string) error {
+	return errs.New(errs.AuthCodeInvalid, "reference number %q or its code is wrong", ref)
+}
+
+// Secret returns the authorization code of an enrollment, for protocols where the code
+// is a MAC key (CMP password-based MAC, KOREAN-PKI.md section 7). The caller checks the
+// MAC and must call WrongSecret on a mismatch, and Claim (or Redeliver, for an
+// enrollment already used) on a match. An unknown reference number is
+// AUTH_CODE_INVALID, as a wrong MAC is: the state of the enrollment is told
+// only after the MAC proved the code.
+func (s *Service) Secret(ctx context.Context, ref string) ([]byte, error) {
+	e, err := s.store.Enrollment(ctx, ref)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, credentialsInvalid(ref)
+	} else if err != nil {
 		return nil, err
 	}
 	return s.seal.Open("authcode", ref, e.AuthCodeCipher)
@@ -302,8 +376,10 @@ func (s *Service) Secret(ctx context.Context, ref string) ([]byte, error) {
 
 // WrongSecret records a failed proof of the code (a bad MAC) and returns the error to show.
 func (s *Service) WrongSecret(ctx context.Context, ref string) error {
-	e, err := s.usable(ctx, ref)
-	if err != nil {
+	e, err := s.store.Enrollment(ctx, ref)
+	if errors.Is(err, store.ErrNotFound) || err == nil && s.state(e) != nil {
+		return credentialsInvalid(ref)
+	} else if err != nil {
 		return err
 	}
 	return s.wrongCode(ctx, e)
@@ -326,7 +402,7 @@ func (s *Service) Release(ctx context.Context, ref string) error {
 func (s *Service) usable(ctx context.Context, ref string) (model.Enrollment, error) {
 	e, err := s.store.Enrollment(ctx, ref)
 	if errors.Is(err, store.ErrNotFound) {
-		return e, errs.New(errs.EnrollmentNotFound, "reference %q", ref)
+		return e, credentialsInvalid(ref)
 	} else if err != nil {
 		return e, err
 	}
@@ -346,29 +422,32 @@ func (s *Service) state(e model.Enrollment) error {
 }
 
 func (s *Service) wrongCode(ctx context.Context, e model.Enrollment) error {
-	tries, locked, err := s.store.RecordFailedAttempt(ctx, e.Reference, MaxWrongCodes, model.AuditEvent{
+	_, _, err := s.store.RecordFailedAttempt(ctx, e.Reference, MaxWrongCodes, model.AuditEvent{
 		Type: "enrollment.wrong_code", Actor: "subscriber", Institution: e.InstitutionCode, Subject: e.Reference,
 	})
 	if err != nil {
 		return err
 	}
-	if locked {
-		return errs.New(errs.EnrollmentLocked, "reference %s locked after %d wrong codes", e.Reference, tries)
-	}
-	return errs.New(errs.AuthCodeInvalid, "wrong code for %s (%d of %d)", e.Reference, tries, MaxWrongCodes).
-		With("remaining", strconv.Itoa(MaxWrongCodes-tries))
+	// Locked or not, the answer is the one an unknown reference gets: a count of tries
+	// left, or "locked", would tell a stranger that the reference exists.
+	return credentialsInvalid(e.Reference)
 }
 
 func (s *Service) claim(ctx context.Context, e model.Enrollment) (*Redeemed, error) {
 	now := s.now()
-	if err := s.store.ClaimEnrollment(ctx, e.Reference, now, now.Add(claimLifetime)); errors.Is(err, store.ErrConflict) {
+	if err := s.store.ClaimEnrollment(ctx, e.Reference, now, now.Add(ClaimLease)); errors.Is(err, store.ErrConflict) {
 		// Lost a race: say why, from the current state.
+		wait := ClaimLease
 		if cur, err2 := s.store.Enrollment(ctx, e.Reference); err2 == nil {
 			if err3 := s.state(cur); err3 != nil {
 				return nil, err3
 			}
+			if cur.ClaimedUntil != nil {
+				wait = min(max(cur.ClaimedUntil.Sub(now), time.Second), ClaimLease)
+			}
 		}
-		return nil, errs.New(errs.EnrollmentBusy, "reference %s is held by another issuance", e.Reference)
+		return nil, errs.New(errs.EnrollmentBusy, "reference %s is held by another issuance", e.Reference).
+			With("wait", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 	} else if err != nil {
 		return nil, err
 	}

@@ -86,11 +86,15 @@ func (r *Reminders) send(ctx context.Context, x model.ReminderDue) (string, erro
 	if err != nil {
 		return "", err
 	}
-	text := reminderText(inst.Name, x.Serial, x.NotAfter, d.now())
+	text, subject := reminderText(inst.Name, x.Serial, x.NotAfter, d.now()), reminderSubject(inst.Name, x.NotAfter, d.now())
+	if c, err := d.store.Certificate(ctx, x.Serial); err == nil && c.Usage == model.FinCert {
+		// The financial certificate (internal/cloudcert) has the same renewal window.
+		text, subject = strings.Replace(text, "공동인증서", "금융인증서", 1), strings.Replace(subject, "공동인증서", "금융인증서", 1)
+	}
 	var msgs []notify.Message
 	if rec.Profile.Email != "" {
 		msgs = append(msgs, notify.Message{Institution: inst.Code, Channel: notify.Email, To: rec.Profile.Email,
-			Subject: reminderSubject(inst.Name, x.NotAfter, d.now()),
+			Subject: subject,
 			Body:    text + "\n\n일련번호 / serial: " + strings.ToUpper(x.Serial.String())})
 	}
 	if rec.Profile.Phone != "" {

@@ -417,8 +417,11 @@ type inPersonVerifier struct{}
 func (inPersonVerifier) Method() string { return "in-person" }
 
 func (inPersonVerifier) Begin(_ context.Context, _ *CustomerRecord, _ string, ev Evidence) (Begun, error) {
-	if ev.TellerID == "" || len(ev.TellerID) > 64 {
+	if ev.TellerID == "" {
 		return Begun{}, errs.New(errs.VerificationMethodInvalid, "in-person verification needs the teller's id (tellerId)")
+	}
+	if err := CheckTellerID(ev.TellerID); err != nil {
+		return Begun{}, err
 	}
 	return Begun{Status: model.VerificationVerified, Lifetime: VerifiedUsableFor}, nil
 }

@@ -12,10 +12,10 @@ import (
 // genm gets every item we have. The answer is public: a genm MACed with a usable
 // reference number and code is checked (a wrong MAC counts) and answered with a MAC;
 // any other genm, protected or not, gets a signed answer.
-func (s *Service) genm(ctx context.Context, req *cmp.Message) answer {
+func (s *Service) genm(ctx context.Context, req *cmp.Message, client string) answer {
 	var secret []byte
 	if req.ProtectionKind() == cmp.ProtectionPBM {
-		if _, code, err := s.checkPBM(ctx, req); err == nil {
+		if _, code, err := s.checkPBM(ctx, req, client); err == nil {
 			secret = code
 		} else if isCMPError(err) {
 			return s.reject(ctx, req, err, nil)

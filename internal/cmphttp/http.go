@@ -38,7 +38,11 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cmphttp: read request: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	out, err := s.Answer(r.Context(), der)
+	client := r.RemoteAddr
+	if s.cfg.ClientAddr != nil {
+		client = s.cfg.ClientAddr(r)
+	}
+	out, retryAfter, err := s.answerFor(r.Context(), der, client)
 	if err != nil {
 		if _, perr := cmp.Parse(der); perr != nil {
 			http.Error(w, "cmphttp: the body is not a PKIMessage: "+perr.Error(), http.StatusBadRequest)
@@ -52,6 +56,14 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", ContentType)
 	h.Set("Cache-Control", "no-cache") // RFC 6712 section 3.5
 	h.Set("Content-Length", strconv.Itoa(len(out)))
+	if retryAfter != "" {
+		// Refused for a rate limit: the PKIMessage says why, the status and Retry-After
+		// say when to come back (RFC 9110 section 10.2.3).
+		h.Set("Retry-After", retryAfter)
+		w.WriteHeader(http.StatusTooManyRequests)
+		w.Write(out)
+		return
+	}
 	w.WriteHeader(http.StatusOK)
 	w.Write(out)
 }

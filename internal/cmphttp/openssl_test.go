@@ -1,6 +1,7 @@
 package cmphttp_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/pem"
@@ -95,6 +96,14 @@ func TestOpenSSLClient(t *testing.T) {
 		t.Errorf("after ir+certConf: status %s, confirmBy %v; want valid and confirmed\n%s", rec.Status, rec.ConfirmBy, out)
 	}
 
+	t.Run("the same ir again", func(t *testing.T) {
+		// As a client whose ip was lost: the same key gets the same certificate.
+		again := e.write("again.crt", nil)
+		out := e.cmpRun(t, true, "-cmd", "ir", "-ref", ref, "-secret", "pass:"+code, "-newkey", key1, "-subject", "/CN=ignored", "-certout", again)
+		if got := e.readCert(again); !bytes.Equal(got.Raw, ir.Raw) {
+			t.Errorf("the ir again got another certificate:\n%s", out)
+		}
+	})
 	t.Run("reused reference", func(t *testing.T) {
 		out := e.cmpRun(t, false, "-cmd", "ir", "-ref", ref, "-secret", "pass:"+code, "-newkey", key2, "-subject", "/CN=x", "-certout", e.write("reuse.crt", nil))
 		if !strings.Contains(out, "ENROLLMENT_USED") || !strings.Contains(out, "notAuthorized") {

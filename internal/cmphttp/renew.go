@@ -39,8 +39,10 @@ func (s *Service) renew(ctx context.Context, req *cmp.Message) answer {
 		return s.reject(ctx, req, err, nil)
 	}
 	implicit := req.Header.ImplicitConfirm()
-	if err := s.checkTransactionID(ctx, req, implicit); err != nil {
+	if open, err := s.checkTransactionID(ctx, req, implicit); err != nil {
 		return s.reject(ctx, req, err, nil)
+	} else if open != nil && !implicit {
+		return s.reject(ctx, req, errs.New(errs.CMPTransactionInUse, ""), nil)
 	}
 	now := s.cfg.Now()
 	var confirmBy *time.Time

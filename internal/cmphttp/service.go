@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -19,6 +20,7 @@ import (
 	"github.com/certcenter/certcenter/internal/center"
 	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/internal/ratelimit"
 )
 
 // Center is what CMP needs from the certificate center.
@@ -31,6 +33,7 @@ type Center interface {
 	WrongSecret(ctx context.Context, ref string) error
 	Claim(ctx context.Context, ref string) (*center.Redeemed, error)
 	IssueRedeemed(ctx context.Context, red *center.Redeemed, pub crypto.PublicKey, r []byte) (*ca.Issued, error)
+	Redeliver(ctx context.Context, ref string, pub crypto.PublicKey, r []byte) (*ca.Issued, error)
 	Renew(ctx context.Context, serial model.Serial, pub crypto.PublicKey, r []byte, confirmBy *time.Time, actor string) (*ca.Issued, error)
 	Revoke(ctx context.Context, inst *model.Institution, serial model.Serial, reason model.RevocationReason, invalidity *time.Time, actor string) (model.Certificate, error)
 	ConfirmationSecret(ctx context.Context, ref string) ([]byte, error)
@@ -73,6 +76,10 @@ type Config struct {
 	Now         func() time.Time // default time.Now
 	Rand        io.Reader        // nonces and PBM salts; default crypto/rand.Reader
 	Log         *slog.Logger     // default slog.Default()
+	// Guesses limits wrong reference numbers and codes per client (nil: no limit);
+	// ClientAddr names the client of a request (default: its connection's address).
+	Guesses    *ratelimit.Guesses
+	ClientAddr func(*http.Request) string
 }
 
 // Service answers CMP messages. It is safe for concurrent use.
@@ -129,7 +136,12 @@ type answer struct {
 	implicit  bool       // grant implicitConfirm
 	confirmBy *time.Time // tell confirmWaitTime
 	randomNum []byte     // R drawn by the server, returned in generalInfo
-	tx        *model.CMPTransaction
+	// retryAfter, when set, makes the HTTP answer 429 with this Retry-After (seconds).
+	retryAfter string
+	tx         *model.CMPTransaction
+	// nonce, when set, is the senderNonce of a stored transaction answered again: its
+	// certConf must answer that nonce.
+	nonce []byte
 }
 
 // reject answers err with an error message, MACed with secret when set.
@@ -140,7 +152,12 @@ func (s *Service) reject(ctx context.Context, req *cmp.Message, err error, secre
 		lvl = slog.LevelError
 	}
 	s.cfg.Log.Log(ctx, lvl, "cmp request refused", "body", req.Body.Type.String(), "status", st.String(), "error", err)
-	return answer{body: cmp.ErrorBody(st), secret: secret}
+	a := answer{body: cmp.ErrorBody(st), secret: secret}
+	var e *errs.Error
+	if errors.As(err, &e) && e.Code == errs.RateLimited {
+		a.retryAfter = e.Params["wait"]
+	}
+	return a
 }
 
 func isCMPError(err error) bool {
@@ -151,24 +168,31 @@ func isCMPError(err error) bool {
 // Answer handles one DER PKIMessage and returns the DER answer. It fails only when the
 // request does not parse (the HTTP layer answers 400) or the answer cannot be built.
 func (s *Service) Answer(ctx context.Context, der []byte) ([]byte, error) {
+	out, _, err := s.answerFor(ctx, der, "")
+	return out, err
+}
+
+// answerFor is Answer for a client (the key of its rate limits); retryAfter is set when
+// the answer refuses it for a rate limit.
+func (s *Service) answerFor(ctx context.Context, der []byte, client string) (out []byte, retryAfter string, err error) {
 	req, err := cmp.Parse(der)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	a := s.dispatch(ctx, req)
-	out, err := s.finish(ctx, req, a)
+	a := s.dispatch(ctx, req, client)
+	out, err = s.finish(ctx, req, a)
 	if err != nil && a.body.Type != cmp.BodyError {
 		// The answer could not be completed (e.g. the transaction could not be stored):
 		// say so, still as a PKIMessage.
 		out, err = s.finish(ctx, req, s.reject(ctx, req, err, a.secret))
 	}
-	return out, err
+	return out, a.retryAfter, err
 }
 
-func (s *Service) dispatch(ctx context.Context, req *cmp.Message) answer {
+func (s *Service) dispatch(ctx context.Context, req *cmp.Message, client string) answer {
 	switch req.Body.Type {
 	case cmp.BodyIR, cmp.BodyCR, cmp.BodyP10CR:
-		return s.enroll(ctx, req)
+		return s.enroll(ctx, req, client)
 	case cmp.BodyKUR:
 		return s.renew(ctx, req)
 	case cmp.BodyRR:
@@ -176,7 +200,7 @@ func (s *Service) dispatch(ctx context.Context, req *cmp.Message) answer {
 	case cmp.BodyCertConf:
 		return s.confirm(ctx, req)
 	case cmp.BodyGenM:
-		return s.genm(ctx, req)
+		return s.genm(ctx, req, client)
 	}
 	return s.reject(ctx, req, errs.New(errs.CMPUnsupported, "body %v", req.Body.Type), nil)
 }
@@ -192,6 +216,9 @@ func (s *Service) finish(ctx context.Context, req *cmp.Message, a answer) ([]byt
 	msg, err := cmp.NewReply(req, a.body, opts)
 	if err != nil {
 		return nil, err
+	}
+	if a.nonce != nil {
+		msg.Header.SenderNonce = a.nonce
 	}
 	if a.tx != nil {
 		a.tx.Nonce = msg.Header.SenderNonce

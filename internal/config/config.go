@@ -38,7 +38,15 @@ type Config struct {
 	Revocation Revocation `toml:"revocation"`
 	// Center configures the certificate center's desk (config_center.go).
 	Center Center `toml:"center"`
-	// Demo enables the demo institutions and the development endpoints.
+	// Limits caps what one client may cost the server (limits.go).
+	Limits Limits `toml:"limits"`
+	// Metrics says where /metrics is served (metrics.go).
+	Metrics Metrics `toml:"metrics"`
+	// FinCert configures the financial certificate's iframe (fincert.go).
+	FinCert FinCert `toml:"fincert"`
+	// Demo enables the demo institutions, the development endpoints and the generated
+	// secrets key and CA passphrase. On with no configuration file (Default); in a file,
+	// off unless set.
 	Demo bool `toml:"demo"`
 }
 
@@ -67,10 +75,15 @@ type CA struct {
 // Keys selects where the CA keys are.
 type Keys struct {
 	Source string `toml:"source"` // "file" or "pkcs11"
-	// Passphrase of the encrypted key files: "env:NAME" or "file:/path".
-	// Default (demo): file:DataDir/keys/passphrase, generated on first start.
+	// Passphrase of the encrypted key files: "env:NAME" or "file:/path". Required
+	// outside demo mode; in demo mode, default file:DataDir/ca-passphrase, generated on
+	// first start.
 	Passphrase string `toml:"passphrase"`
 	PKCS11     PKCS11 `toml:"pkcs11"`
+	// Root is "offline" when the root key is kept off the servers: no node opens it,
+	// and the root's CRL is signed offline (certcenter root crl) and imported
+	// (certcenter root import-crl). Default "": the root key is beside the others.
+	Root string `toml:"root"`
 }
 
 // PKCS11 locates the keys in an HSM.
@@ -105,13 +118,18 @@ func Default() Config {
 		CMP:        defaultCMP(),
 		Revocation: defaultRevocation(),
 		Center:     defaultCenter(),
+		Limits:     defaultLimits(),
 		Demo:       true,
 	}
 }
 
 // Load reads a TOML file over the defaults. Unknown keys are errors naming their path.
+// Demo mode is off in a file unless it says demo = true: a node configured for
+// PostgreSQL must not make its own secrets key and demo institutions because the file
+// forgot the line (issue 17).
 func Load(path string) (Config, error) {
 	c := Default()
+	c.Demo = false
 	md, err := toml.DecodeFile(path, &c)
 	if err != nil {
 		var perr toml.ParseError
@@ -127,10 +145,25 @@ func Load(path string) (Config, error) {
 		}
 		return c, fmt.Errorf("config: %s: unknown key %s (check the spelling; see certcenter config check)", path, strings.Join(keys, ", "))
 	}
-	// Relative paths in a file are relative to the file's folder.
+	// Relative paths in a file are relative to the file's folder: the data folder, the
+	// TLS files and the files of secret references ("file:secrets/x" beside the file).
 	base := filepath.Dir(path)
-	if c.DataDir != "" && !filepath.IsAbs(c.DataDir) {
-		c.DataDir = filepath.Join(base, c.DataDir)
+	rel := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(base, p)
+	}
+	c.DataDir = rel(c.DataDir)
+	c.TLS.CertFile, c.TLS.KeyFile = rel(c.TLS.CertFile), rel(c.TLS.KeyFile)
+	for _, ref := range []*string{&c.Secrets.Key, &c.Keys.Passphrase, &c.Keys.PKCS11.PIN, &c.Metrics.Token,
+		&c.Center.SMTP.Password, &c.Center.SMSWebhook.Token} {
+		if f, ok := strings.CutPrefix(*ref, "file:"); ok && f != "" {
+			*ref = "file:" + rel(f)
+		}
+	}
+	for i := range c.Center.TrustedRoots {
+		c.Center.TrustedRoots[i] = rel(c.Center.TrustedRoots[i])
 	}
 	return c, nil
 }
@@ -234,8 +267,14 @@ func (c *Config) Validate() error {
 	default:
 		add("keys.source", "%q: must be \"file\" or \"pkcs11\"", c.Keys.Source)
 	}
+	if c.Keys.Root != "" && c.Keys.Root != "offline" {
+		add("keys.root", "%q: must be \"offline\" or absent", c.Keys.Root)
+	}
 	if c.Secrets.Key != "" && !refRE.MatchString(c.Secrets.Key) {
 		add("secrets.key", "must be a reference env:NAME or file:/path, never the key itself")
+	}
+	if !c.Demo && c.Keys.Source == "file" && c.Keys.Passphrase == "" {
+		add("keys.passphrase", "required outside demo mode for file keys (by env:NAME or file:/path): a generated one would sit beside the keys")
 	}
 	if !c.Demo && c.Secrets.Key == "" {
 		add("secrets.key", "required outside demo mode (32 bytes in hex, by env:NAME or file:/path)")
@@ -243,6 +282,9 @@ func (c *Config) Validate() error {
 	c.CMP.validate(add)
 	c.Revocation.validate(add)
 	c.Center.validate(add)
+	c.Limits.validate(add)
+	c.Metrics.validate(add)
+	c.FinCert.validate(add)
 	if len(ps) > 0 {
 		return ps
 	}

@@ -12,6 +12,7 @@ func TestCenterDefaultsAndLoad(t *testing.T) {
 		t.Errorf("defaults: %+v", c.Center)
 	}
 	c, err := Load(write(t, `
+demo = true
 [center]
 corporate_universal_fee = 99000
 reminder_interval = "30s"

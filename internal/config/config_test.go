@@ -72,6 +72,7 @@ func TestRefusals(t *testing.T) {
 		{"bad arc", "[ca]\npolicy_arc = \"1.2.x\"\n", "ca.policy_arc"},
 		{"bad listen", "listen = \"8080\"\n", "listen"},
 		{"production without secrets key", "demo = false\n", "secrets.key"},
+		{"production without a passphrase for file keys", "demo = false\n[secrets]\nkey = \"env:K\"\n", "keys.passphrase"},
 		{"syntax", "listen = \n", "line 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -86,5 +87,39 @@ func TestRefusals(t *testing.T) {
 				t.Errorf("error leaks the secret: %v", err)
 			}
 		})
+	}
+}
+
+// A configuration file is not in demo mode unless it says so; no file is.
+func TestDemoOnlyWhenAsked(t *testing.T) {
+	if !Default().Demo {
+		t.Errorf("Default().Demo = false, want true (no configuration)")
+	}
+	for body, want := range map[string]bool{"[database]\ndriver = \"sqlite\"\n": false, "demo = true\n": true} {
+		c, err := Load(write(t, body))
+		if err != nil || c.Demo != want {
+			t.Errorf("Load(%q).Demo = %v, %v; want %v", body, c.Demo, err, want)
+		}
+	}
+	c, err := Load(write(t, "[database]\ndriver = \"postgres\"\ndsn = \"postgres://db/x\"\n"))
+	if err == nil {
+		err = c.Validate()
+	}
+	if err == nil || !strings.Contains(err.Error(), "secrets.key") {
+		t.Errorf("a postgres file without secrets.key = %v, want a refusal naming secrets.key", err)
+	}
+}
+
+// Paths in a file, secret references' included, are relative to the file's folder.
+func TestLoadRelativePaths(t *testing.T) {
+	p := write(t, "data_dir = \"data\"\n[secrets]\nkey = \"file:secrets/secrets.key\"\n[keys]\npassphrase = \"file:/etc/abs\"\n[metrics]\ntoken = \"env:X\"\n")
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(p)
+	if c.DataDir != filepath.Join(dir, "data") || c.Secrets.Key != "file:"+filepath.Join(dir, "secrets", "secrets.key") ||
+		c.Keys.Passphrase != "file:/etc/abs" || c.Metrics.Token != "env:X" {
+		t.Errorf("Load = data %q, secrets %q, passphrase %q, token %q", c.DataDir, c.Secrets.Key, c.Keys.Passphrase, c.Metrics.Token)
 	}
 }

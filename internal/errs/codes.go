@@ -38,20 +38,20 @@ var (
 		Text{"참조번호를 찾을 수 없습니다.", "은행에서 받은 참조번호를 확인하세요."},
 		Text{"No enrollment has this reference number.", "Check the reference number your institution gave you."})
 	AuthCodeInvalid = def("AUTH_CODE_INVALID", http.StatusForbidden,
-		Text{"인가코드가 올바르지 않습니다.", "인가코드를 다시 확인하세요. 5회 틀리면 잠깁니다 (남은 횟수: {remaining})."},
-		Text{"The authorization code is wrong.", "Check the authorization code; 5 wrong codes lock the enrollment ({remaining} tries left)."})
+		Text{"참조번호 또는 인가코드가 올바르지 않습니다.", "은행에서 받은 참조번호와 인가코드를 확인하세요. 여러 번 틀리면 잠시 기다려야 다시 시도할 수 있습니다."},
+		Text{"The reference number or the authorization code is wrong.", "Check the reference number and code your institution gave you; after several wrong tries you must wait before trying again."})
 	EnrollmentLocked = def("ENROLLMENT_LOCKED", http.StatusForbidden,
-		Text{"인가코드를 5회 잘못 입력하여 잠겼습니다.", "은행에서 본인확인 후 새 참조번호와 인가코드를 받으세요."},
-		Text{"The enrollment is locked after 5 wrong codes.", "Verify your identity at your institution again to get a new reference number and code."})
+		Text{"인가코드를 너무 많이 잘못 입력하여 잠겼습니다.", "은행에서 본인확인 후 새 참조번호와 인가코드를 받으세요."},
+		Text{"The enrollment is locked after too many wrong codes.", "Verify your identity at your institution again to get a new reference number and code."})
 	EnrollmentExpired = def("ENROLLMENT_EXPIRED", http.StatusGone,
 		Text{"참조번호와 인가코드의 유효기간(14일)이 지났습니다.", "은행에서 새 참조번호와 인가코드를 받으세요."},
 		Text{"The reference number and code have expired (they last 14 days).", "Ask your institution for a new reference number and code."})
 	EnrollmentUsed = def("ENROLLMENT_USED", http.StatusConflict,
 		Text{"이미 사용된 참조번호입니다.", "참조번호와 인가코드는 한 번만 쓸 수 있습니다. 새로 발급받으세요."},
 		Text{"This reference number has already been used.", "A reference number and code work once; ask your institution for new ones."})
-	EnrollmentBusy = def("ENROLLMENT_BUSY", http.StatusConflict,
-		Text{"이 참조번호로 발급이 진행 중입니다.", "잠시 후 다시 시도하세요."},
-		Text{"An issuance with this reference number is in progress.", "Try again in a minute."})
+	EnrollmentBusy = def("ENROLLMENT_BUSY", http.StatusServiceUnavailable,
+		Text{"이 참조번호로 발급이 진행 중입니다.", "{wait}초 후 같은 요청을 다시 보내세요. 같은 키로 다시 요청하면 발급된 인증서를 받습니다."},
+		Text{"An issuance with this reference number is in progress.", "Send the same request again in {wait} seconds; the same key gets the certificate issued."})
 	CSRInvalid = def("CSR_INVALID", http.StatusBadRequest,
 		Text{"인증서 요청(CSR)을 읽을 수 없습니다.", "PEM 형식의 PKCS#10 요청(-----BEGIN CERTIFICATE REQUEST-----)을 보내세요."},
 		Text{"The certificate request (CSR) cannot be parsed.", "Send a PEM PKCS#10 request (-----BEGIN CERTIFICATE REQUEST-----)."})

@@ -5,8 +5,8 @@ import "net/http"
 // Copy relay codes (internal/relay, KOREAN-PKI.md section 8).
 var (
 	RelayCodeInvalid = def("RELAY_CODE_INVALID", http.StatusForbidden,
-		Text{"복사 코드가 올바르지 않습니다.", "받는 기기에 표시된 12자리 코드를 다시 확인하세요. 5회 틀리면 그 코드는 쓸 수 없습니다."},
-		Text{"The copy code is wrong.", "Check the 12-digit code shown on the receiving device; 5 wrong tries end that code."})
+		Text{"복사 코드가 올바르지 않습니다.", "받는 기기에 표시된 12자리 코드를 다시 확인하세요. 여러 번 틀리면 잠시 기다려야 합니다."},
+		Text{"The copy code is wrong.", "Check the 12-digit code shown on the receiving device; after several wrong tries you must wait a while."})
 	RelayCodeExpired = def("RELAY_CODE_EXPIRED", http.StatusGone,
 		Text{"복사 코드의 유효시간(5분)이 지났습니다.", "받는 기기에서 certctl copy receive 를 다시 실행해 새 코드를 받으세요."},
 		Text{"The copy code has expired (codes last 5 minutes).", "Run certctl copy receive again on the receiving device for a new code."})

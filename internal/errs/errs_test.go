@@ -28,9 +28,9 @@ func TestEveryCodeHasStatusAndBothLanguages(t *testing.T) {
 }
 
 func TestIsAndLocalize(t *testing.T) {
-	err := fmt.Errorf("center: %w", New(AuthCodeInvalid, "wrong").With("remaining", "3"))
-	if !errors.Is(err, Sentinel(AuthCodeInvalid)) {
-		t.Error("errors.Is(wrapped AUTH_CODE_INVALID, Sentinel) = false")
+	err := fmt.Errorf("center: %w", New(OTPInvalid, "wrong").With("remaining", "3"))
+	if !errors.Is(err, Sentinel(OTPInvalid)) {
+		t.Error("errors.Is(wrapped OTP_INVALID, Sentinel) = false")
 	}
 	if errors.Is(err, Sentinel(EnrollmentLocked)) {
 		t.Error("errors.Is matched another code")

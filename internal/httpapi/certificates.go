@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/certcenter/certcenter/internal/center"
 	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/store"
@@ -17,7 +18,7 @@ import (
 type certificateRequest struct {
 	Reference string `json:"reference"`
 	AuthCode  string `json:"authCode"`
-	CSR       string `json:"csr"`
+	CSR       string `json:"csr" limit:"16384,pem"`
 	RandomNum string `json:"randomNum,omitempty"`
 }
 
@@ -40,6 +41,9 @@ func ParseCSR(pemText string) (*x509.CertificateRequest, error) {
 	csr, err := x509.ParseCertificateRequest(block.Bytes)
 	if err != nil {
 		return nil, errs.New(errs.CSRInvalid, "%v", err)
+	}
+	if !center.StrongSignature(csr.SignatureAlgorithm) {
+		return nil, errs.New(errs.CSRWeakSignature, "signature algorithm %v", csr.SignatureAlgorithm)
 	}
 	if err := csr.CheckSignature(); err != nil {
 		return nil, errs.New(errs.CSRSignatureInvalid, "%v", err)
@@ -76,7 +80,15 @@ func (s *Server) postCertificate(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, err)
 		return
 	}
+	client := s.client(r)
+	if err := s.limits.Enroll.Check(r.Context(), client, req.Reference); err != nil {
+		s.problem(w, r, err)
+		return
+	}
 	issued, err := s.center.IssueWithCode(r.Context(), req.Reference, req.AuthCode, csr.PublicKey, rnd)
+	if errors.Is(err, errs.Sentinel(errs.AuthCodeInvalid)) {
+		s.limits.Enroll.Fail(r.Context(), client, req.Reference)
+	}
 	if err != nil {
 		s.problem(w, r, err)
 		return
@@ -97,24 +109,34 @@ type certificateInfo struct {
 	Serial      string     `json:"serial"`
 	Status      string     `json:"status"`
 	Expired     bool       `json:"expired"`
-	Subject     string     `json:"subject"`
+	Subject     string     `json:"subject,omitempty"`
 	Issuer      string     `json:"issuer"`
-	Institution string     `json:"institution"`
-	Kind        string     `json:"kind"`
-	Usage       string     `json:"usage"`
+	Institution string     `json:"institution,omitempty"`
+	Kind        string     `json:"kind,omitempty"`
+	Usage       string     `json:"usage,omitempty"`
 	NotBefore   time.Time  `json:"notBefore"`
 	NotAfter    time.Time  `json:"notAfter"`
 	RevokedAt   *time.Time `json:"revokedAt,omitempty"`
 	Reason      string     `json:"revocationReason,omitempty"`
-	Certificate string     `json:"certificate"`
+	Certificate string     `json:"certificate,omitempty"`
 }
 
-// getCertificate gives a certificate's status and details.
+// getCertificate gives a certificate's status to anyone who knows its serial (what an
+// OCSP responder answers too), and its details (the holder's name, the certificate,
+// the institution, kind and usage) only to a caller with an institution API key: a
+// lookup by serial is not a directory of holders (issue 17).
 func (s *Server) getCertificate(w http.ResponseWriter, r *http.Request) {
 	serial, err := model.ParseSerial(r.PathValue("serial"))
 	if err != nil {
 		s.problem(w, r, errs.New(errs.CertificateNotFound, "%v", err))
 		return
+	}
+	details := r.Header.Get("Authorization") != ""
+	if details {
+		if _, err := s.institution(r); err != nil {
+			s.problem(w, r, err)
+			return
+		}
 	}
 	c, err := s.ca.Certificate(r.Context(), serial)
 	if errors.Is(err, store.ErrNotFound) {
@@ -126,16 +148,20 @@ func (s *Server) getCertificate(w http.ResponseWriter, r *http.Request) {
 	}
 	info := certificateInfo{
 		Serial: c.Serial.String(), Status: string(c.Status), Expired: time.Now().After(c.NotAfter),
-		Institution: c.InstitutionCode, Kind: string(c.Kind), Usage: string(c.Usage),
 		NotBefore: c.NotBefore, NotAfter: c.NotAfter, RevokedAt: c.RevokedAt,
-		Certificate: pemCert(c.DER),
 	}
 	if c.Reason != nil {
 		info.Reason = c.Reason.String()
 	}
 	if x, err := x509.ParseCertificate(c.DER); err == nil {
-		info.Subject = model.SubjectString(x)
 		info.Issuer = model.IssuerString(x)
+		if details {
+			info.Subject = model.SubjectString(x)
+		}
+	}
+	if details {
+		info.Institution, info.Kind, info.Usage = c.InstitutionCode, string(c.Kind), string(c.Usage)
+		info.Certificate = pemCert(c.DER)
 	}
 	writeJSON(w, http.StatusOK, info)
 }

@@ -10,7 +10,7 @@ type customerRequest struct {
 	Name     string              `json:"name"`
 	IDN      string              `json:"idn"`
 	Phone    string              `json:"phone,omitempty"`
-	Email    string              `json:"email,omitempty"`
+	Email    string              `json:"email,omitempty" limit:"254"`
 	Accounts []center.NewAccount `json:"accounts,omitempty"`
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -95,4 +96,62 @@ func FuzzDecodeCertificateRequest(f *testing.F) {
 			t.Fatal("an empty CSR parsed")
 		}
 	})
+}
+
+func TestDecodeJSONChecksFields(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		code       errs.Code
+	}{
+		{"ok", `{"name":"홍길동","idn":"8001011234567","tellerId":"T-17"}`, ""},
+		{"korean at the limit", `{"name":"` + strings.Repeat("가", defaultFieldMax) + `","idn":"1"}`, ""},
+		{"million-character tellerId", `{"name":"a","idn":"1","tellerId":"` + strings.Repeat("T", 1_000_000) + `"}`, errs.FieldInvalid},
+		{"tellerId over 32", `{"name":"a","idn":"1","tellerId":"` + strings.Repeat("T", 33) + `"}`, errs.FieldInvalid},
+		{"newline in tellerId", `{"name":"a","idn":"1","tellerId":"T-1\nforged=1"}`, errs.FieldInvalid},
+		{"escape in name", `{"name":"a\u001b[31m","idn":"1"}`, errs.FieldInvalid},
+		{"line separator", `{"name":"a\u2028b","idn":"1"}`, errs.FieldInvalid},
+		{"name over the default", `{"name":"` + strings.Repeat("a", defaultFieldMax+1) + `","idn":"1"}`, errs.FieldInvalid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/", strings.NewReader(tc.body))
+			var v enrollmentRequest
+			err := decodeJSON(r, &v)
+			if errs.CodeOf(err) != tc.code && !(tc.code == "" && err == nil) {
+				t.Errorf("decodeJSON = %v, want %q", err, tc.code)
+			}
+		})
+	}
+	// PEM fields keep their line breaks; an embedded proof's fields are checked too.
+	r := httptest.NewRequest("POST", "/", strings.NewReader(`{"reference":"1","authCode":"2","csr":"-----BEGIN\r\nx\n-----END"}`))
+	if err := decodeJSON(r, &certificateRequest{}); err != nil {
+		t.Errorf("PEM with line breaks: %v", err)
+	}
+	r = httptest.NewRequest("POST", "/", strings.NewReader(`{"name":"a","idn":"1","accounts":[{"number":"1\u0007","pin":"1"}]}`))
+	if err := decodeJSON(r, &customerRequest{}); errs.CodeOf(err) != errs.FieldInvalid {
+		t.Errorf("BEL in an account number: %v, want FIELD_INVALID", err)
+	}
+	r = httptest.NewRequest("POST", "/", strings.NewReader(`{"challengeId":"1","randomNum":"ab\u0000"}`))
+	if err := decodeJSON(r, &registrationRequest{}); errs.CodeOf(err) != errs.FieldInvalid {
+		t.Errorf("NUL in an embedded field: %v, want FIELD_INVALID", err)
+	}
+}
+
+func TestParseCSRRefusesWeakSignature(t *testing.T) {
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	for _, tc := range []struct {
+		alg  x509.SignatureAlgorithm
+		code errs.Code
+	}{
+		{x509.SHA1WithRSA, errs.CSRWeakSignature},
+		{x509.SHA256WithRSA, ""},
+	} {
+		der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "x"}, SignatureAlgorithm: tc.alg}, key)
+		if err != nil {
+			t.Fatalf("CreateCertificateRequest(%v): %v", tc.alg, err)
+		}
+		_, err = ParseCSR(string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der})))
+		if errs.CodeOf(err) != tc.code && !(tc.code == "" && err == nil) {
+			t.Errorf("ParseCSR(%v) = %v, want %q", tc.alg, err, tc.code)
+		}
+	}
 }

@@ -14,7 +14,7 @@ type enrollmentRequest struct {
 	IDN      string `json:"idn"`
 	Kind     string `json:"kind,omitempty"`
 	Usage    string `json:"usage,omitempty"`
-	TellerID string `json:"tellerId,omitempty"`
+	TellerID string `json:"tellerId,omitempty" limit:"32"`
 	// VerificationID and Replaces: an enrollment from an identity verification, and
 	// a reissue (desk.go).
 	VerificationID string `json:"verificationId,omitempty"`

@@ -33,6 +33,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	s := New(nil, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	s.MountDesk(nil, DeskOptions{Outbox: noOutbox{}})
 	s.MountRelay(nil)
+	s.MountFinCert(nil)
 	var doc openapiDoc
 	if err := json.Unmarshal(openapiJSON, &doc); err != nil {
 		t.Fatalf("openapi.json: %v", err)

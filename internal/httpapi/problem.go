@@ -45,6 +45,9 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	} else if errors.As(err, &e) {
 		p.Detail = e.Detail
 	}
+	if e != nil && e.Params["wait"] != "" {
+		w.Header().Set("Retry-After", e.Params["wait"]) // RFC 9110 section 10.2.3
+	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Content-Language", string(lang))
 	w.WriteHeader(status)
@@ -82,5 +85,5 @@ func decodeJSON(r *http.Request, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return errs.New(errs.BadRequest, "trailing data after the JSON object")
 	}
-	return nil
+	return checkFields(v)
 }

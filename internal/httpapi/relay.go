@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -69,6 +70,12 @@ func (h *relayRoutes) open(w http.ResponseWriter, r *http.Request) {
 		h.s.problem(w, r, err)
 		return
 	}
+	if l := h.s.limits.Limiter; l != nil {
+		if err := l.Take(r.Context(), h.s.limits.RelayOpen, h.s.client(r)); err != nil {
+			h.s.problem(w, r, err)
+			return
+		}
+	}
 	out, err := h.r.Open(r.Context(), req.Commitment)
 	if err != nil {
 		h.s.problem(w, r, err)
@@ -85,7 +92,17 @@ func (h *relayRoutes) claim(w http.ResponseWriter, r *http.Request) {
 		h.s.problem(w, r, err)
 		return
 	}
+	// Copy codes do not name a session a stranger could aim at (internal/relay), so
+	// guesses are limited per client and over all clients ("*").
+	client := h.s.client(r)
+	if err := h.s.limits.Relay.Check(r.Context(), client, "*"); err != nil {
+		h.s.problem(w, r, err)
+		return
+	}
 	out, err := h.r.Claim(r.Context(), req.Code, req.PublicKey)
+	if errors.Is(err, errs.Sentinel(errs.RelayCodeInvalid)) {
+		h.s.limits.Relay.Fail(r.Context(), client, "*")
+	}
 	if err != nil {
 		h.s.problem(w, r, err)
 		return
@@ -105,6 +122,16 @@ func (h *relayRoutes) status(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		wait = time.Duration(min(n, int(relay.MaxWait/time.Second))) * time.Second
+	}
+	if wait > 0 && h.s.limits.LongPolls != nil {
+		// Past the node's long-poll cap the request answers at once: the client polls
+		// again, which costs it the round trip and the server no parked connection.
+		release, ok := h.s.limits.LongPolls.Acquire(h.s.client(r))
+		if ok {
+			defer release()
+		} else {
+			wait = 0
+		}
 	}
 	v, err := h.r.Status(r.Context(), r.PathValue("id"), bearer(r), r.URL.Query().Get("after"), wait)
 	if err != nil {

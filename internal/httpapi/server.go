@@ -51,6 +51,7 @@ type Server struct {
 	ready  func(context.Context) error
 	desk   Desk     // the certificate desk, once MountDesk ran (desk.go)
 	routes []string // every pattern mounted with Handle, for the OpenAPI check
+	limits Limits   // per-client limits (limits.go)
 }
 
 // New builds the API. ready reports whether the server can serve (the store answers).

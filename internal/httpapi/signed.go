@@ -56,10 +56,10 @@ func decodeCertificate(s string) ([]byte, error) {
 // certificateProof is a certificate presented by its holder with a signature over a
 // challenge and R.
 type certificateProof struct {
-	Certificate string   `json:"certificate,omitempty"` // PEM or base64 DER
-	Chain       []string `json:"chain,omitempty"`       // intermediates, PEM or base64 DER
-	Signature   string   `json:"signature,omitempty"`   // base64, over the challenge bytes
-	RandomNum   string   `json:"randomNum,omitempty"`   // hex R
+	Certificate string   `json:"certificate,omitempty" limit:"16384,pem"` // PEM or base64 DER
+	Chain       []string `json:"chain,omitempty" limit:"16384,pem"`       // intermediates, PEM or base64 DER
+	Signature   string   `json:"signature,omitempty" limit:"2048,pem"`    // base64, over the challenge bytes
+	RandomNum   string   `json:"randomNum,omitempty"`                     // hex R
 }
 
 type parsedProof struct {
@@ -99,8 +99,8 @@ func (p certificateProof) parse() (parsedProof, error) {
 
 // renewalRequest: the new CSR and a signature over its DER by the current key.
 type renewalRequest struct {
-	CSR       string `json:"csr"`
-	Signature string `json:"signature"`
+	CSR       string `json:"csr" limit:"16384,pem"`
+	Signature string `json:"signature" limit:"2048,pem"`
 	RandomNum string `json:"randomNum,omitempty"`
 }
 
@@ -136,7 +136,7 @@ func (req renewalRequest) parse() (parsedRenewal, error) {
 type revocationRequest struct {
 	Reason         string `json:"reason"`
 	InvalidityDate string `json:"invalidityDate,omitempty"` // RFC 3339
-	Signature      string `json:"signature,omitempty"`
+	Signature      string `json:"signature,omitempty" limit:"2048,pem"`
 }
 
 type parsedRevocation struct {

@@ -10,7 +10,7 @@ import (
 type verificationRequest struct {
 	CustomerID    string `json:"customerId"`
 	Method        string `json:"method"`
-	TellerID      string `json:"tellerId,omitempty"`
+	TellerID      string `json:"tellerId,omitempty" limit:"32"`
 	AccountNumber string `json:"accountNumber,omitempty"`
 	AccountPIN    string `json:"accountPin,omitempty"`
 }

@@ -296,8 +296,8 @@ func (i *Issuer) Draft(req Request) (*Draft, error) {
 	if err := checkKSTAligned(req.NotBefore, req.NotAfter); err != nil {
 		return nil, fmt.Errorf("issuance: validity: %w (use ValidityFrom, IssueDay, RenewalNotAfter)", err)
 	}
-	if d := req.NotAfter.Sub(req.NotBefore); d > i.profile.MaxValidity {
-		return nil, fmt.Errorf("issuance: validity of %v is longer than the profile's %v", d, i.profile.MaxValidity)
+	if d, max := req.NotAfter.Sub(req.NotBefore), i.maxValidity(class); d > max {
+		return nil, fmt.Errorf("issuance: validity of %v is longer than the profile's %v", d, max)
 	}
 	if req.NotAfter.After(i.cert.NotAfter) {
 		return nil, fmt.Errorf("issuance: notAfter %s is after the issuing CA's %s", req.NotAfter.UTC(), i.cert.NotAfter.UTC())

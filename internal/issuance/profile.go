@@ -158,7 +158,7 @@ func (p Profile) PolicyOID(k model.Kind, u model.Usage) (asn1.ObjectIdentifier, 
 
 func policyOID(arc asn1.ObjectIdentifier, c kindClass) asn1.ObjectIdentifier {
 	oid := make(asn1.ObjectIdentifier, 0, len(arc)+1)
-	return append(append(oid, arc...), c.policy)
+	return append(append(oid, arc...), c.policyArcs()...)
 }
 
 // KindOU returns the kind OU written in the subject for a kind and usage.

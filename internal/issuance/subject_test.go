@@ -9,14 +9,12 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/certcenter/certcenter/internal/testenv"
 )
 
-// yessignCert is the real yessign test certificate of ../shared/testdata.
+// yessignCert is the real yessign test certificate (testdata/yessign-test/README.md).
 func yessignCert(t *testing.T) *x509.Certificate {
 	t.Helper()
-	der, err := os.ReadFile(filepath.Join(testenv.SharedTestdata(t), "npki", "yessign-test", "signCert.der"))
+	der, err := os.ReadFile(filepath.Join("testdata", "yessign-test", "signCert.der"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ const (
 )
 
 // Valid reports whether u is a known usage.
-func (u Usage) Valid() bool { return u == Banking || u == Universal }
+func (u Usage) Valid() bool { return u == Banking || u == Universal || u == FinCert }
 
 // Serial is a certificate serial number as its big-endian magnitude bytes.
 type Serial []byte
@@ -262,4 +262,7 @@ type AuditHead struct {
 type Bootstrap struct {
 	Authorities  []Authority
 	Institutions []Institution
+	// NodeChecks are what every later node must match (secrets key check value, base
+	// URL), recorded with the authorities so that no other node records its own first.
+	NodeChecks map[string]string
 }

@@ -16,8 +16,8 @@
 //     SHA-256 of code and token, and answers {"id","token","code","expiresAt"}. The
 //     session lives 5 minutes. R shows the code as 1234-5678-9012.
 //  2. S draws its own X25519 pair and claims with the code:
-//     POST /api/v1/relay/claims {"code","publicKey": pubS}. The first 4 digits of the
-//     code (the locator) find the session, the whole code must match its hash. The
+//     POST /api/v1/relay/claims {"code","publicKey": pubS}. A digest of the whole code
+//     (the locator, Locator) finds the session, and the code must match its hash. The
 //     answer is {"id","token","commitment","expiresAt"}: S gets its own bearer token
 //     and R's commitment, not yet pubR. The code is now used up.
 //  3. R, polling GET /api/v1/relay/sessions/{id} (long-poll: ?wait=SECONDS&after=STATE),
@@ -67,22 +67,22 @@
 // before R reveals pubR, so it cannot search for key pairs whose numbers collide; its
 // chance is 1 in 10^6 per attempt, and each attempt costs the user a visible failure.
 //
-// Someone who only guesses codes: the locator addresses one session; every wrong code
-// against an open session counts, and the fifth wrong code locks it (the receiver sees
-// "stopped after 5 wrong codes" and starts again). With 10^8 values behind each locator,
-// a guesser's chance per session is 5 in 10^8, however the guesses are spread over
-// clients and addresses. The price is that a guesser can lock (deny) other people's
-// copies; they restart, nothing leaks. A guesser who does hit a code acts as a sender:
-// it can push a certificate of its own to the receiver (shown by name before use),
-// never obtain one. Locators are unique among stored sessions, which bounds open
-// sessions at 10^4 per 5 minutes; opening one beyond that answers RELAY_BUSY.
+// Someone who only guesses codes: a session is found by a digest of its whole code,
+// so a guess names no session; it finds one only by being its code, 1 in 10^12 per open
+// session, and a wrong one changes nothing anywhere, so no stranger can lock (deny)
+// other people's copies. Guesses are limited per client address and over all clients,
+// and opening sessions per client, in the database that every node shares (httpapi's
+// Limits, internal/ratelimit; issue 17: 12,000 opens in 34 s filled the 10^4 four-digit
+// locators, and scanning them found and locked every open session). A guesser who does
+// hit a code acts as a sender: it can push a certificate of its own to the receiver
+// (shown by name before use), never obtain one.
 //
 // The code is stored as SHA-256: a copy of the database does not hand out live codes
-// directly, though 10^8 values are no barrier to an offline search; what the code
+// directly, though 10^12 values are little barrier to an offline search; what the code
 // protects is short-lived, and the payload's secrecy never depended on it. Tokens (32
 // random bytes) are stored as SHA-256 too.
 //
-// Not here: rate limiting per client address (a reverse proxy's job), identity of the
+// Not here: the rate limits themselves (httpapi and internal/ratelimit), identity of the
 // devices, and anything about the certificate itself (certctl reads and writes the
 // NPKI folder).
 package relay

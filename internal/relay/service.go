@@ -147,7 +147,7 @@ func (s *Service) Open(ctx context.Context, commitment []byte) (*Opened, error) 
 			return nil, err
 		}
 		sess := model.RelaySession{
-			ID: id, Locator: code[:LocatorDigits], CodeHash: hash([]byte(code)),
+			ID: id, Locator: Locator(code), CodeHash: hash([]byte(code)),
 			ReceiverTokenHash: hash([]byte(token)), Commitment: commitment,
 			CreatedAt: now, ExpiresAt: now.Add(TTL),
 		}
@@ -164,8 +164,9 @@ func (s *Service) Open(ctx context.Context, commitment []byte) (*Opened, error) 
 }
 
 // Claim redeems a code for the sender: it records the sender's key and answers the
-// receiver's commitment and the sender's token. Every wrong code against an open
-// session counts; the fifth locks it.
+// receiver's commitment and the sender's token. A wrong code finds no session (Locator),
+// so it cannot count against, or lock, anyone's session; guessing is limited per client
+// in front of the relay (httpapi's Limits).
 func (s *Service) Claim(ctx context.Context, codeText string, senderKey []byte) (*Claimed, error) {
 	code, err := ParseCode(codeText)
 	if err != nil {
@@ -175,7 +176,7 @@ func (s *Service) Claim(ctx context.Context, codeText string, senderKey []byte) 
 		return nil, errs.New(errs.RelayBadKey, "publicKey must be a 32-byte X25519 key")
 	}
 	now := s.now()
-	sess, err := s.store.RelaySessionByLocator(ctx, code[:LocatorDigits])
+	sess, err := s.store.RelaySessionByLocator(ctx, Locator(code))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errs.New(errs.RelayCodeInvalid, "no open session for this code")
 	}

@@ -127,31 +127,29 @@ func TestCodeUsedOnce(t *testing.T) {
 	wantCode(t, "Claim(again)", err, errs.RelayCodeUsed)
 }
 
-func TestWrongCodesLock(t *testing.T) {
+// Wrong codes name no session: they cannot lock one, however many (issue 17: 80
+// requests locked all 20 open sessions when 4 digits located them).
+func TestWrongCodesDoNotLock(t *testing.T) {
 	e := newEnv(t)
 	_, o := e.open(t)
 	s, _ := relay.NewKeyPair()
-	for i := 1; i < relay.MaxTries; i++ {
+	for i := 1; i <= 9; i++ { // more than MaxTries, every other last digit
+		// Same first 4 digits as the real code: they used to find its session.
 		_, err := e.svc.Claim(e.ctx, wrongCode(o.Code, i), s.Public())
 		wantCode(t, "Claim(wrong code)", err, errs.RelayCodeInvalid)
-		if got := errs.Localize(err, errs.English).Hint; !bytes.Contains([]byte(got), []byte("5 wrong")) {
-			t.Errorf("hint %q", got)
-		}
 	}
-	_, err := e.svc.Claim(e.ctx, wrongCode(o.Code, 5), s.Public())
-	wantCode(t, "Claim(fifth wrong code)", err, errs.RelaySessionLocked)
-	_, err = e.svc.Claim(e.ctx, o.Code, s.Public())
-	wantCode(t, "Claim(right code after 5 wrong)", err, errs.RelaySessionLocked)
 	v, err := e.svc.Status(e.ctx, o.ID, o.Token, "", 0)
-	if err != nil || v.State != relay.StateLocked {
-		t.Errorf("receiver Status() after 5 wrong codes = %+v, %v, want locked", v, err)
+	if err != nil || v.State != relay.StateOpen {
+		t.Errorf("receiver Status() after wrong codes = %+v, %v, want open", v, err)
 	}
-	_, err = e.svc.Claim(e.ctx, "9999-9999-9999", s.Public())
-	if errs.CodeOf(err) != errs.RelayCodeInvalid && errs.CodeOf(err) != errs.RelaySessionLocked {
-		t.Errorf("Claim(unknown code) = %v", err)
+	if _, err := e.svc.Claim(e.ctx, o.Code, s.Public()); err != nil {
+		t.Errorf("Claim(right code after 9 wrong) = %v", err)
 	}
 	_, err = e.svc.Claim(e.ctx, "12345", s.Public())
 	wantCode(t, "Claim(malformed)", err, errs.RelayCodeInvalid)
+	if l := relay.Locator(o.Code); len(l) != 64 || l == relay.Locator(wrongCode(o.Code, 1)) {
+		t.Errorf("Locator(%s) = %q, want a 64-hex digest", o.Code, l)
+	}
 }
 
 func TestExpiry(t *testing.T) {

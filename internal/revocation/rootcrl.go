@@ -43,6 +43,14 @@ func (s *Service) RootCRL(ctx context.Context) (model.CRL, error) {
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return model.CRL{}, err
 	}
+	// With the root key offline no node signs: the imported CRL is served until its
+	// nextUpdate (refreshRootCRL warns from half its validity on).
+	if o, ok := s.auth.(interface{ RootOffline() bool }); ok && o.RootOffline() {
+		if err == nil && now.Before(stored.NextUpdate) {
+			return stored, nil
+		}
+		return model.CRL{}, ca.ErrRootOffline
+	}
 	num, err := s.st.NextCRLNumber(ctx, ca.RootIssuerID, 0)
 	if err != nil {
 		return model.CRL{}, err
@@ -67,7 +75,13 @@ func (s *Service) RootCRL(ctx context.Context) (model.CRL, error) {
 
 // refreshRootCRL keeps the root's CRL fresh on the publishing node.
 func (s *Service) refreshRootCRL(ctx context.Context) {
-	if _, err := s.RootCRL(ctx); err != nil && ctx.Err() == nil {
+	crl, err := s.RootCRL(ctx)
+	if err != nil && ctx.Err() == nil {
 		s.cfg.Log.Warn("revocation: root CRL", "err", err)
+		return
+	}
+	if err == nil && !s.rootFresh(crl, s.now()) {
+		s.cfg.Log.Warn("revocation: the root's CRL (root key offline) is past half its validity: sign the next one offline (certcenter root crl) and import it (certcenter root import-crl)",
+			"next_update", crl.NextUpdate)
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -53,18 +52,6 @@ func RunOpenSSL(t testing.TB, args ...string) []byte {
 		t.Fatalf("openssl %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return out
-}
-
-// SharedTestdata returns the path of ../shared/testdata (beside the clone) or skips.
-func SharedTestdata(t testing.TB) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	// file is <repo>/internal/testenv/testenv.go; shared/ is beside <repo>.
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "testdata")
-	if _, err := os.Stat(dir); err != nil {
-		Missing(t, "shared test data not found at %s", dir)
-	}
-	return dir
 }
 
 // PostgresDSN returns a DSN for a fresh, empty schema on the test PostgreSQL server

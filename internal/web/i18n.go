@@ -59,6 +59,20 @@ func (l *Localizer) F(key string, kv ...any) string {
 	return s
 }
 
+// Prefixed returns the messages whose keys start with one of prefixes (what a page's
+// scripts show).
+func (l *Localizer) Prefixed(prefixes ...string) map[string]string {
+	m := map[string]string{}
+	for k, v := range l.m {
+		for _, p := range prefixes {
+			if strings.HasPrefix(k, p) {
+				m[k] = v
+			}
+		}
+	}
+	return m
+}
+
 // Err returns the localized message and hint of err (its errs code).
 func (l *Localizer) Err(err error) errs.Text { return errs.Localize(err, l.Lang) }
 

@@ -63,15 +63,7 @@ func (p *Page) LangURL() string {
 
 // JSMessages are the messages the page's scripts show: the catalogue's js.*, key.*
 // and pw.* entries.
-func (p *Page) JSMessages() map[string]string {
-	m := map[string]string{}
-	for k, v := range p.L.m {
-		if strings.HasPrefix(k, "js.") || strings.HasPrefix(k, "key.") || strings.HasPrefix(k, "pw.") {
-			m[k] = v
-		}
-	}
-	return m
-}
+func (p *Page) JSMessages() map[string]string { return p.L.Prefixed("js.", "key.", "pw.") }
 
 // ExpiresUnix is the session deadline in Unix milliseconds for the countdown script.
 func (p *Page) ExpiresUnix() int64 {

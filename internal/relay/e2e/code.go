@@ -10,7 +10,8 @@ import (
 const (
 	// CodeDigits is the length of a copy code.
 	CodeDigits = 12
-	// LocatorDigits is how many leading digits of the code address the session.
+	// LocatorDigits was how many leading digits of the code addressed the session;
+	// the relay service now finds sessions by a digest of the whole code (relay.Locator).
 	LocatorDigits = 4
 )
 

@@ -36,6 +36,11 @@ func (db *DB) Bootstrap(ctx context.Context, b model.Bootstrap, ev model.AuditEv
 				return db.conflictOr(err, "bootstrap: institution %q", in.Code)
 			}
 		}
+		for name, value := range b.NodeChecks {
+			if _, err := tx.ExecContext(ctx, db.d.rebind(`INSERT INTO node_checks (name, value) VALUES (?, ?)`), name, value); err != nil {
+				return db.conflictOr(err, "bootstrap: node check %q", name)
+			}
+		}
 		return db.appendAudit(ctx, tx, ev)
 	})
 }

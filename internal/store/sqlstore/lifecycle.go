@@ -129,7 +129,8 @@ WHERE confirm_by IS NOT NULL AND confirm_by < ? AND status <> 'revoked' ORDER BY
 // ExpireUnconfirmed withdraws a certificate whose CMP confirmation never came, or was a
 // rejection (RFC 4210 section 5.3.18: the CA should revoke it): it is revoked with reason
 // unspecified, and when it renewed a certificate, that one, marked replaced when this
-// one was stored, is in service again (the renewal did not happen). Both in one
+// one was stored, is in service again (the renewal did not happen); when a first
+// issuance redeemed an enrollment, the enrollment is unused again. All in one
 // transaction with ev. store.ErrConflict when it was confirmed or revoked meanwhile.
 func (db *DB) ExpireUnconfirmed(ctx context.Context, serial model.Serial, at time.Time, ev model.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
@@ -146,6 +147,14 @@ WHERE serial = ? AND confirm_by IS NOT NULL AND status <> ?`), string(model.Stat
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("sqlstore: expire unconfirmed %s: not awaiting confirmation: %w", serial, store.ErrConflict)
+		}
+		// The client never accepted the certificate (its ip may have been lost): its first
+		// issuance's enrollment is the customer's again. A reissue's is not, since the
+		// certificate it replaced was revoked for good.
+		if _, err := tx.ExecContext(ctx, db.d.rebind(`UPDATE enrollments SET used_at = NULL, issued_serial = NULL, claimed_until = NULL
+WHERE reference = (SELECT enrollment_ref FROM certificates WHERE serial = ?) AND issued_serial = ? AND replaces_serial IS NULL`),
+			serial.String(), serial.String()); err != nil {
+			return wrapf(err, "expire unconfirmed %s: give its enrollment back", serial)
 		}
 		return db.appendAudit(ctx, tx, ev)
 	})

@@ -95,6 +95,8 @@ func Run(t *testing.T, open Opener) {
 		{"PendingCertificate", testPendingCertificate},
 		{"StoreCertificateFinishing", testStoreCertificateFinishing},
 		{"AbandonCertificate", testAbandonCertificate},
+		{"ClaimTakeover", testClaimTakeover},
+		{"ExpireUnconfirmedGivesEnrollmentBack", testExpireUnconfirmedGivesEnrollmentBack},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}

@@ -71,8 +71,11 @@ type Options struct {
 	Sessions  *web.Sessions
 	Fees      center.Fees
 	Demo      bool // the index of institutions and the demo outbox
-	Log       *slog.Logger
-	Now       func() time.Time
+	// DemoRelyingParty is the demo relying party's URL, linked after a financial
+	// certificate enrollment (demo mode).
+	DemoRelyingParty string
+	Log              *slog.Logger
+	Now              func() time.Time
 }
 
 // Handler serves the certificate centers.
@@ -156,6 +159,8 @@ func (h *Handler) routes(m *http.ServeMux) {
 	api("POST /{inst}/api/register", h.apiRegister)
 	page("POST /{inst}/register/delete", h.deregisterPost)
 	page("GET /{inst}/copy", h.copyPage)
+	page("GET /{inst}/fincert", h.fincertStart)
+	page("GET /{inst}/fincert/enroll", h.fincertEnroll)
 	api("GET /{inst}/api/status", h.apiStatus)
 }
 

@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/internal/web"
 	"github.com/certcenter/certcenter/internal/web/webtest"
 )
 
@@ -28,9 +30,19 @@ func pick(t *testing.T, b *webtest.Browser, serial string) {
 // each step seen by the server, the status shown on the management page, and the
 // customer told each time.
 func TestLifecycleJourney(t *testing.T) {
+	for _, tc := range []struct {
+		vp   webtest.Viewport
+		lang string
+	}{{webtest.Desktop, "ko"}, {webtest.Phone, "en"}} {
+		t.Run(tc.vp.Name+"-"+tc.lang, func(t *testing.T) { lifecycleJourney(t, tc.vp, tc.lang) })
+	}
+}
+
+func lifecycleJourney(t *testing.T, vp webtest.Viewport, lang string) {
+	l := web.NewLocalizer(errs.Lang(lang))
 	srv, rc := start(t)
-	b := webtest.New(t, webtest.Desktop)
-	b.Go(srv.URL + "/901/?lang=ko")
+	b := webtest.New(t, vp)
+	b.Go(srv.URL + "/901/?lang=" + lang)
 	serial := issue(t, b, srv, "banking")
 
 	// 비밀번호 변경, in the browser only.
@@ -41,7 +53,7 @@ func TestLifecycleJourney(t *testing.T) {
 	b.Type("#password", newPW)
 	b.Type("#password2", newPW)
 	b.Click("#password-btn")
-	if s := waitStatus(t, b, "password-status"); !strings.Contains(s, "바꿨습니다") {
+	if s := waitStatus(t, b, "password-status"); !strings.Contains(s, l.T("js.changed")) {
 		t.Fatalf("password change: %q", s)
 	}
 	b.Shot("password-changed")
@@ -53,7 +65,7 @@ func TestLifecycleJourney(t *testing.T) {
 	pick(t, b, serial)
 	b.Type("#cert-password", newPW)
 	b.Click("#suspend-btn")
-	if s := waitStatus(t, b, "suspend-status"); !strings.Contains(s, "정지했습니다") {
+	if s := waitStatus(t, b, "suspend-status"); !strings.Contains(s, l.T("js.suspended")) {
 		t.Fatalf("suspend: %q", s)
 	}
 	b.Shot("suspended")
@@ -61,7 +73,7 @@ func TestLifecycleJourney(t *testing.T) {
 		t.Fatalf("after suspend the server says %s", c.Status)
 	}
 	b.Go(srv.URL + "/901/manage")
-	b.WaitText(`#cert-table .badge`, "효력정지", 20*time.Second)
+	b.WaitText(`#cert-table .badge`, l.T("js.status_suspended"), 20*time.Second)
 	b.Shot("manage-suspended")
 
 	// 효력회복 after identity verification by account.
@@ -79,7 +91,7 @@ func TestLifecycleJourney(t *testing.T) {
 	b.WaitPath("/901/resume/choose", 10*time.Second)
 	b.Shot("resume-choose")
 	b.Click("#resume-btn")
-	b.WaitText("main", "다시 쓸 수 있습니다", 10*time.Second)
+	b.WaitText("main", l.T("resume.done"), 10*time.Second)
 	if c := stored(t, srv, serial); c.Status != model.StatusValid {
 		t.Fatalf("after resume the server says %s", c.Status)
 	}
@@ -89,7 +101,7 @@ func TestLifecycleJourney(t *testing.T) {
 	pick(t, b, serial)
 	b.Type("#cert-password", newPW)
 	b.Click("#renew-btn")
-	b.WaitText("#renew-status", "갱신", 60*time.Second)
+	b.WaitText("#renew-status", l.Err(errs.New(errs.RenewalWindowNotOpen, "")).Message, 60*time.Second)
 	b.Shot("renew-refused")
 	if c := stored(t, srv, serial); c.Status != model.StatusValid {
 		t.Fatalf("a refused renewal changed the certificate: %s", c.Status)
@@ -99,7 +111,7 @@ func TestLifecycleJourney(t *testing.T) {
 	pick(t, b, serial)
 	b.Type("#cert-password", newPW)
 	b.Click("#renew-btn")
-	b.WaitText("#renew-status", "새 인증서", 60*time.Second)
+	b.WaitText("#renew-status", l.T("js.renewed"), 60*time.Second)
 	b.Shot("renewed")
 	if c := stored(t, srv, serial); c.Status != model.StatusReplaced {
 		t.Fatalf("after renewal the old certificate is %s", c.Status)
@@ -117,19 +129,19 @@ func TestLifecycleJourney(t *testing.T) {
 	b.Click("#reason-key")
 	b.Type("#cert-password", newPW)
 	b.Click("#revoke-btn")
-	if s := waitStatus(t, b, "revoke-status"); !strings.Contains(s, "확인란") {
+	if s := waitStatus(t, b, "revoke-status"); !strings.Contains(s, l.T("js.confirm_needed")) {
 		t.Fatalf("revocation without the confirmation box: %q", s)
 	}
 	b.Click("#revoke-confirm")
 	b.Click("#revoke-btn")
-	b.WaitText("#revoke-status", "폐기했습니다", 30*time.Second)
+	b.WaitText("#revoke-status", l.T("js.revoked"), 30*time.Second)
 	b.Shot("revoked")
 	c := stored(t, srv, renewed)
 	if c.Status != model.StatusRevoked || c.Reason == nil || *c.Reason != model.ReasonKeyCompromise {
 		t.Fatalf("after revocation the server says %s %v", c.Status, c.Reason)
 	}
 	b.Go(srv.URL + "/901/manage")
-	b.WaitText(`#cert-table .badge`, "폐기", 20*time.Second)
+	b.WaitText(`#cert-table .badge`, l.T("js.status_revoked"), 20*time.Second)
 	b.Shot("manage-revoked")
 
 	ob := outboxText(t, srv)

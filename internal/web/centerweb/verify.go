@@ -43,6 +43,7 @@ func (q *req) startFlow(flow string) {
 }
 
 func (h *Handler) resumeStart(q *req)   { q.startFlow("resume") }
+func (h *Handler) fincertStart(q *req)  { q.startFlow("fincert") }
 func (h *Handler) registerStart(q *req) { q.startFlow("register") }
 
 // needFlow checks the session is in one of flows; it answers the refusal otherwise.
@@ -76,14 +77,14 @@ func (q *req) verified(flows ...string) (string, bool) {
 }
 
 func (h *Handler) verifyForm(q *req) {
-	if !q.needFlow("issue", "resume", "register") {
+	if !q.needFlow("issue", "resume", "register", "fincert") {
 		return
 	}
 	q.render(http.StatusOK, "verify", q.page("verify.title", verifyView{Flow: q.s.Get(kFlow), Kind: q.s.Get(kKind), Method: "sms"}))
 }
 
 func (h *Handler) verifyPost(q *req) {
-	if !q.needFlow("issue", "resume", "register") {
+	if !q.needFlow("issue", "resume", "register", "fincert") {
 		return
 	}
 	name := strings.TrimSpace(q.r.PostFormValue("name"))
@@ -137,7 +138,7 @@ func (h *Handler) verifyPost(q *req) {
 }
 
 func (q *req) confirmView() (verifyView, bool) {
-	if !q.needFlow("issue", "resume", "register") {
+	if !q.needFlow("issue", "resume", "register", "fincert") {
 		return verifyView{}, false
 	}
 	if q.s.Get(kCustomer) == "" {
@@ -212,6 +213,8 @@ func (h *Handler) confirmPost(q *req) {
 		q.redirect(q.base() + "issue/kind")
 	case "resume":
 		q.redirect(q.base() + "resume/choose")
+	case "fincert":
+		q.redirect(q.base() + "fincert/enroll")
 	default:
 		q.redirect(q.base() + "register/list")
 	}

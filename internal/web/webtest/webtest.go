@@ -39,6 +39,7 @@ type Browser struct {
 	t         testing.TB
 	name      string
 	shots     int
+	parent    *Browser // for an iframe's Browser: screenshots are the page's
 }
 
 // ChromiumPath returns the chromium binary, or skips (fails under
@@ -72,7 +73,7 @@ func New(t testing.TB, vp Viewport) *Browser {
 	)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
+	ctx, cancelT := context.WithTimeout(ctx, 10*time.Minute)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	b := &Browser{Ctx: ctx, Downloads: t.TempDir(), t: t, name: safe(t.Name()) + "-" + vp.Name}
 	emulate := chromedp.EmulateViewport(vp.Width, vp.Height)
@@ -105,9 +106,17 @@ func ScreenshotDir() string {
 // Shot writes a full-page screenshot named after the test, the viewport and step.
 func (b *Browser) Shot(step string) {
 	b.t.Helper()
+	if b.parent != nil {
+		b.parent.Shot(step)
+		return
+	}
 	png, err := chromedp.Run(b.Ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		b.t.Errorf("screenshot %s: %v", step, err)
+	if err != nil { // a page in the middle of a navigation: try once more
+		time.Sleep(300 * time.Millisecond)
+		png, err = chromedp.Run(b.Ctx, chromedp.FullScreenshot(100))
+	}
+	if err != nil { // screenshots are for review, not assertions
+		b.t.Logf("screenshot %s: %v", step, err)
 		return
 	}
 	dir := ScreenshotDir()
@@ -269,4 +278,27 @@ func (b *Browser) WaitFilled(sel string, d time.Duration) string {
 	b.Shot("timeout-" + sel)
 	b.t.Fatalf("waited %v for text in %s", d, sel)
 	return ""
+}
+
+// Frame waits for a cross-site iframe whose URL starts with prefix (Chrome runs it as a
+// separate target) and returns a Browser that acts inside it.
+func (b *Browser) Frame(prefix string, d time.Duration) *Browser {
+	b.t.Helper()
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		infos, err := chromedp.Targets(b.Ctx)
+		if err == nil {
+			for _, info := range infos {
+				if info.Type == "iframe" && strings.HasPrefix(info.URL, prefix) {
+					ctx, cancel := chromedp.NewContext(b.Ctx, chromedp.WithTargetID(info.TargetID))
+					b.t.Cleanup(cancel)
+					return &Browser{Ctx: ctx, Downloads: b.Downloads, t: b.t, name: b.name + "-frame", parent: b}
+				}
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.Shot("no-frame")
+	b.t.Fatalf("no iframe at %s after %v", prefix, d)
+	return nil
 }

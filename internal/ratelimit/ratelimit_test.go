@@ -1,0 +1,210 @@
+package ratelimit_test
+
+import (
+	"context"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/certcenter/certcenter/internal/errs"
+	"github.com/certcenter/certcenter/internal/ratelimit"
+	"github.com/certcenter/certcenter/internal/store/sqlstore"
+	"github.com/certcenter/certcenter/internal/testenv"
+)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// newLimiters returns two limiters (two nodes) on one SQLite database.
+func newLimiters(t *testing.T) (*ratelimit.Limiter, *ratelimit.Limiter, *clock) {
+	t.Helper()
+	db, err := sqlstore.Open(context.Background(), "sqlite", filepath.Join(t.TempDir(), "rl.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	clk := &clock{t: time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)}
+	return ratelimit.New(db, clk.Now, nil), ratelimit.New(db, clk.Now, nil), clk
+}
+
+func TestTakeAcrossNodes(t *testing.T) {
+	a, b, clk := newLimiters(t)
+	ctx := context.Background()
+	r := ratelimit.Rule{Name: "open", Limit: 4, Period: time.Minute}
+	for i := 0; i < 4; i++ {
+		l := a
+		if i%2 == 1 {
+			l = b
+		}
+		if err := l.Take(ctx, r, "client"); err != nil {
+			t.Fatalf("Take #%d = %v", i+1, err)
+		}
+	}
+	err := b.Take(ctx, r, "client")
+	if errs.CodeOf(err) != errs.RateLimited {
+		t.Fatalf("5th Take on the other node = %v, want RATE_LIMITED", err)
+	}
+	if s := ratelimit.RetryAfter(err); s < 1 || s > 120 {
+		t.Errorf("RetryAfter = %d s, want 1 to 120", s)
+	}
+	if err := a.Take(ctx, r, "another client"); err != nil {
+		t.Errorf("another client = %v", err)
+	}
+	// The window slides: two periods later everything is forgotten.
+	clk.Add(2 * time.Minute)
+	if err := a.Take(ctx, r, "client"); err != nil {
+		t.Errorf("two periods later = %v", err)
+	}
+	if off := (ratelimit.Rule{Name: "off", Period: time.Minute}); a.Take(ctx, off, "x") != nil {
+		t.Error("a rule with Limit 0 refused")
+	}
+}
+
+func TestGuessesBackOffWithoutLocking(t *testing.T) {
+	l, _, clk := newLimiters(t)
+	ctx := context.Background()
+	g := &ratelimit.Guesses{Limiter: l,
+		Client:       ratelimit.Rule{Name: "c", Limit: 20, Period: 10 * time.Minute},
+		TargetClient: ratelimit.Rule{Name: "tc", Limit: 5, Period: 15 * time.Minute},
+		Target:       ratelimit.Rule{Name: "t", Limit: 8, Period: time.Hour}}
+	for i := 0; i < 5; i++ {
+		if err := g.Check(ctx, "mallory", "ref1"); err != nil {
+			t.Fatalf("guess %d = %v", i+1, err)
+		}
+		g.Fail(ctx, "mallory", "ref1")
+	}
+	if err := g.Check(ctx, "mallory", "ref1"); errs.CodeOf(err) != errs.RateLimited {
+		t.Fatalf("6th guess by one client = %v, want RATE_LIMITED", err)
+	}
+	// The owner, elsewhere, is not stopped by one stranger's 5 wrong codes.
+	if err := g.Check(ctx, "owner", "ref1"); err != nil {
+		t.Errorf("the owner after a stranger's 5 guesses = %v", err)
+	}
+	// Many strangers reach the per-reference limit: everyone waits, for a while only.
+	for i := 0; i < 3; i++ {
+		g.Fail(ctx, "eve", "ref1")
+	}
+	if err := g.Check(ctx, "owner", "ref1"); errs.CodeOf(err) != errs.RateLimited {
+		t.Fatalf("after 8 guesses at one reference = %v, want RATE_LIMITED", err)
+	}
+	clk.Add(2 * time.Hour)
+	if err := g.Check(ctx, "owner", "ref1"); err != nil {
+		t.Errorf("two hours later = %v", err)
+	}
+	// Scanning many references from one client.
+	for i := 0; i < 20; i++ {
+		g.Fail(ctx, "scanner", "")
+	}
+	if err := g.Check(ctx, "scanner", "ref-new"); errs.CodeOf(err) != errs.RateLimited {
+		t.Errorf("after 20 misses = %v, want RATE_LIMITED", err)
+	}
+}
+
+func TestConnsCaps(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lim := ratelimit.LimitConns(ln, 10, 2)
+	defer lim.Close()
+	accepted := make(chan net.Conn, 10)
+	go func() {
+		for {
+			c, err := lim.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- c
+		}
+	}()
+	var clients []net.Conn
+	for i := 0; i < 3; i++ {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, c)
+	}
+	// Two are accepted; the third (same address) is closed by the server.
+	for i := 0; i < 2; i++ {
+		select {
+		case <-accepted:
+		case <-time.After(2 * time.Second):
+			t.Fatal("a connection within the cap was not accepted")
+		}
+	}
+	clients[2].SetReadDeadline(time.Now().Add(2 * time.Second))
+	if _, err := clients[2].Read(make([]byte, 1)); err == nil || isTimeout(err) {
+		t.Errorf("the connection over the per-client cap: read = %v, want closed", err)
+	}
+	if n := lim.Open(); n != 2 {
+		t.Errorf("Open() = %d, want 2", n)
+	}
+	for _, c := range clients {
+		c.Close()
+	}
+}
+
+func isTimeout(err error) bool {
+	ne, ok := err.(net.Error)
+	return ok && ne.Timeout()
+}
+
+func TestSlots(t *testing.T) {
+	s := ratelimit.NewSlots(3, 2)
+	r1, ok1 := s.Acquire("a")
+	_, ok2 := s.Acquire("a")
+	if _, ok := s.Acquire("a"); !ok1 || !ok2 || ok {
+		t.Fatal("per-client cap of 2 not applied")
+	}
+	if _, ok := s.Acquire("b"); !ok {
+		t.Fatal("another client refused")
+	}
+	if _, ok := s.Acquire("c"); ok {
+		t.Fatal("cap of 3 not applied")
+	}
+	r1()
+	r1() // twice is harmless
+	if _, ok := s.Acquire("c"); !ok {
+		t.Error("a released slot is not free again")
+	}
+}
+
+// Hostile keys (a CMP senderKID is any bytes) are counted like any other, also on
+// PostgreSQL, whose text type refuses bytes that are not UTF-8.
+func TestHostileKeys(t *testing.T) {
+	for _, driver := range []string{"sqlite", "postgres"} {
+		t.Run(driver, func(t *testing.T) { testHostileKeys(t, driver) })
+	}
+}
+
+func testHostileKeys(t *testing.T, driver string) {
+	dsn := filepath.Join(t.TempDir(), "rl.db")
+	if driver == "postgres" {
+		dsn = testenv.PostgresDSN(t)
+	}
+	db, err := sqlstore.Open(context.Background(), driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	l := ratelimit.New(db, nil, nil)
+	ctx := context.Background()
+	r := ratelimit.Rule{Name: "k", Limit: 1, Period: time.Minute}
+	for _, key := range []string{"\xff\xfe\x00binary", strings.Repeat("x", 100_000)} {
+		if err := l.Take(ctx, r, key); err != nil {
+			t.Fatalf("first Take(%.10q) = %v", key, err)
+		}
+		if err := l.Take(ctx, r, key); errs.CodeOf(err) != errs.RateLimited {
+			t.Errorf("second Take(%.10q) = %v, want RATE_LIMITED", key, err)
+		}
+	}
+}
