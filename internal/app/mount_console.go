@@ -16,7 +16,7 @@ func (a *App) mountConsole(ctx context.Context) error {
 	h, err := console.New(console.Options{
 		Store: a.Store, Desk: a.Desk, Service: a.Center, Directory: a.Store,
 		Sessions: web.NewSessions(a.Store, a.Seal, a.Now, "console", secure), Seal: a.Seal,
-		Demo: a.Cfg.Demo, Log: a.Log, Now: a.Now,
+		Demo: a.Cfg.Demo, BaseURL: strings.TrimSuffix(a.Cfg.BaseURL, "/"), Log: a.Log, Now: a.Now,
 	})
 	if err != nil {
 		return err

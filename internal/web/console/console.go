@@ -72,6 +72,7 @@ type Options struct {
 	Sessions  *web.Sessions // of kind "console"
 	Seal      *sealer.Sealer
 	Demo      bool
+	BaseURL   string // the server's public URL, for the slip
 	Log       *slog.Logger
 	Now       func() time.Time
 }

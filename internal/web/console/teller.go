@@ -346,7 +346,7 @@ func (h *Handler) slip(q *req) {
 	}
 	exp, _ := time.Parse(time.RFC3339, q.s.Get("slip_expires"))
 	v := slipView{Reference: q.s.Get("slip_ref"), AuthCode: q.s.Get("slip_code"), Kind: q.s.Get("slip_kind"),
-		Usage: q.s.Get("slip_usage"), CustomerID: q.s.Get("slip_customer"), ExpiresAt: exp, CenterURL: "/" + q.inst.Code + "/"}
+		Usage: q.s.Get("slip_usage"), CustomerID: q.s.Get("slip_customer"), ExpiresAt: exp, CenterURL: baseURL(q)}
 	if c, err := h.o.Desk.Customer(q.r.Context(), q.inst, v.CustomerID); err == nil {
 		v.Name = c.Profile.Name
 	}
@@ -451,4 +451,17 @@ func itoa(n int) string {
 		b = append([]byte{byte('0' + n%10)}, b...)
 	}
 	return string(b)
+}
+
+// baseURL is the server's public URL (the slip names it), else as the teller's
+// browser reached it.
+func baseURL(q *req) string {
+	if q.h.o.BaseURL != "" {
+		return q.h.o.BaseURL
+	}
+	scheme := "http"
+	if q.r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + q.r.Host
 }
