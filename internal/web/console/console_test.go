@@ -313,8 +313,13 @@ func mustSerial(t testing.TB, s string) model.Serial {
 // redeems it through the JSON API.
 func enrollAndIssue(t testing.TB, srv *apptest.Server, c *client, customerID string) string {
 	t.Helper()
+	inst, _ := srv.App.Store.Institution(t.Context(), "901")
+	rec, err := srv.App.Desk.Customer(t.Context(), inst, customerID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	c.get("/console/customers/" + customerID)
-	if st, body, _ := c.post("/console/customers/"+customerID+"/verify", url.Values{"idtype": {"resident"}, "idnumber": {"800101-1234567"}}); st != http.StatusSeeOther {
+	if st, body, _ := c.post("/console/customers/"+customerID+"/verify", url.Values{"idtype": {"resident"}, "idnumber": {rec.IDN[:6] + "-" + rec.IDN[6:]}}); st != http.StatusSeeOther {
 		t.Fatalf("in-person check: %d %s", st, problem(body))
 	}
 	c.get("/console/customers/" + customerID)

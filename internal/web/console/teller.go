@@ -212,6 +212,7 @@ type customerView struct {
 	Certs    []certRow
 	Verified bool
 	IDType   string
+	Live     []certRow // what a reissue may replace
 }
 
 // customer is the customer's page: who they are (masked), their certificates, and the
@@ -234,7 +235,11 @@ func (q *req) renderCustomer(c *center.CustomerRecord, status int, fe []web.Fiel
 	v := customerView{Customer: c.View(), Name: c.Profile.Name, Verified: q.s.Get("ver_customer") == c.ID,
 		IDType: q.s.Get("ver_idtype")}
 	for _, cert := range certs {
-		v.Certs = append(v.Certs, q.row(cert))
+		r := q.row(cert)
+		v.Certs = append(v.Certs, r)
+		if r.CanRevoke && cert.InstitutionCode == q.inst.Code {
+			v.Live = append(v.Live, r)
+		}
 	}
 	q.event("console.customer_viewed", c.ID, nil)
 	p := q.page("console.customer_title", q.view(v))
@@ -309,12 +314,31 @@ func (h *Handler) enrollPost(q *req) {
 		q.fail(errs.New(errs.ConsoleBadInput, "kind %q usage %q", kind, usage))
 		return
 	}
-	out, err := h.o.Desk.EnrollVerified(ctx, q.inst, center.VerifiedEnrollment{VerificationID: q.s.Get("ver_id"), Kind: kind, Usage: usage})
+	req := center.VerifiedEnrollment{VerificationID: q.s.Get("ver_id"), Kind: kind, Usage: usage}
+	if r := q.r.PostFormValue("replaces"); r != "" {
+		// A reissue (재발급) on the customer's behalf: the desk checks that the
+		// certificate is this institution's and the same person's.
+		s, err := model.ParseSerial(strings.ToLower(r))
+		if err != nil {
+			q.fail(errs.New(errs.ConsoleBadInput, "replaces"))
+			return
+		}
+		if _, err := h.o.Desk.CertificateOf(ctx, q.inst, id, s); err != nil {
+			q.fail(errs.New(errs.ConsoleNotFound, ""))
+			return
+		}
+		req.Replaces = s
+	}
+	out, err := h.o.Desk.EnrollVerified(ctx, q.inst, req)
 	if err != nil {
 		q.fail(err)
 		return
 	}
-	q.event("console.enrolled", out.Reference, map[string]string{"customer": id, "kind": string(kind), "usage": string(usage)})
+	details := map[string]string{"customer": id, "kind": string(kind), "usage": string(usage)}
+	if req.Replaces != nil {
+		details["replaces"] = req.Replaces.String()
+	}
+	q.event("console.enrolled", out.Reference, details)
 	q.s.Set("ver_customer", "")
 	q.s.Set("ver_id", "")
 	q.s.Set("ver_idtype", "")
