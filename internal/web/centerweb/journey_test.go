@@ -71,6 +71,30 @@ outer:
 	}
 }
 
+// sentTo reports whether a request to path carried secret (hex): the positive control.
+func (rc *recorder) sentTo(path string, secret []byte) bool {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	for _, s := range rc.bodies {
+		if s.Path == path && bytes.Contains(s.Body, []byte(hex.EncodeToString(secret))) {
+			return true
+		}
+	}
+	return false
+}
+
+func (rc *recorder) count(path string) int {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	n := 0
+	for _, s := range rc.bodies {
+		if s.Path == path && s.Method == "POST" {
+			n++
+		}
+	}
+	return n
+}
+
 var otpRe = regexp.MustCompile(`인증번호 \[([0-9]{6})\]`)
 
 // latestOTP reads the newest one-time code from the demo outbox page, as a person
@@ -179,6 +203,16 @@ func issueAt(t *testing.T, b *webtest.Browser, srv *apptest.Server, inst, usage 
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	// A weak password is refused in the page, rule named, before anything is sent.
+	b.Type("#password", "short1!")
+	b.Type("#password2", "short1!")
+	b.Click("#issue-btn")
+	b.WaitFilled("#issue-status", 10*time.Second)
+	b.Shot("weak-password")
+	if p := b.Path(); p != "/"+inst+"/issue/key" {
+		t.Fatalf("a weak password left the key page for %s", p)
+	}
+	webtest.Eval[bool](b, `(() => { for (const id of ['password', 'password2']) document.getElementById(id).value = ''; return true; })()`)
 	b.Type("#password", goodPW)
 	b.Type("#password2", goodPW)
 	b.Shot("password")
@@ -218,6 +252,12 @@ func TestIssueJourney(t *testing.T) {
 			rc.none(t, "private key", key)
 			rc.none(t, "key-file password", []byte(goodPW))
 			rc.none(t, "identity random R", r, "/901/api/issue")
+			if !rc.sentTo("/901/api/issue", r) {
+				t.Fatal("the recorder did not see R in the issuance request: the body checks prove nothing")
+			}
+			if n := rc.count("/901/api/issue"); n != 1 {
+				t.Errorf("%d issuance requests, want 1 (the weak password must not have sent one)", n)
+			}
 			// The notice reached the customer's phone (the demo outbox).
 			if ob := outboxText(t, srv); !strings.Contains(ob, "인증서 발급 완료") {
 				t.Errorf("no issuance notice in the outbox")
