@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/certcenter/certcenter/internal/apptest"
 	"github.com/certcenter/certcenter/internal/testenv"
 	"github.com/certcenter/certcenter/internal/web/webtest"
@@ -143,6 +145,52 @@ func TestFinCertSDKJourney(t *testing.T) {
 	f2.Click("#fc-sign-go")
 	b2.WaitText("#rp-result", "Signed in", 30*time.Second)
 	b2.Shot("second-device-signed-in")
+
+	// The first browser lists the devices and disconnects the second, which is then
+	// refused (asked to register again) when it tries to sign.
+	b.Click("#rp-manage-btn")
+	f = b.Frame(srv.URL+"/fincert/v1/frame", 20*time.Second)
+	f.WaitText("#fc-devices", "이 기기", 20*time.Second)
+	b.Shot("devices")
+	f.Click(".fc-disconnect")
+	f.WaitText("#fc-status", "해제했습니다", 20*time.Second)
+	if n := webtest.Eval[int](f, `document.querySelectorAll('#fc-devices li').length`); n != 1 {
+		t.Fatalf("%d devices after the disconnection, want 1", n)
+	}
+	f.Click("#fc-info-ok")
+	b2.Click("#rp-login-btn")
+	f2 = b2.Frame(srv.URL+"/fincert/v1/frame", 20*time.Second)
+	f2.WaitText("#fc-text", "로그인", 20*time.Second)
+	f2.Type("#fc-pin", pin)
+	f2.Click("#fc-sign-go")
+	for i := 0; i < 100 && webtest.Eval[bool](f2, `document.getElementById('fc-register').classList.contains('hidden')`); i++ {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if webtest.Eval[bool](f2, `document.getElementById('fc-register').classList.contains('hidden')`) {
+		b2.Shot("disconnected-not-refused")
+		t.Fatal("a disconnected device was not refused")
+	}
+	b2.Shot("disconnected-refused")
+
+	// Five wrong PINs lock the certificate: the relying page gets 800300.
+	b.Click("#rp-login-btn")
+	f = b.Frame(srv.URL+"/fincert/v1/frame", 20*time.Second)
+	f.WaitText("#fc-text", "로그인", 20*time.Second)
+	frameOpen := func() bool { return webtest.Eval[bool](b, `!!document.getElementById('fincert-frame')`) }
+	for i := 0; i < 6 && frameOpen(); i++ {
+		f.Type("#fc-pin", "246801")
+		f.Click("#fc-sign-go")
+		for j := 0; j < 50 && frameOpen(); j++ {
+			v, err := chromedp.Run(f.Ctx, chromedp.Evaluate[string](`document.getElementById('fc-pin').value`))
+			if err != nil || v == "" { // the frame clears the field when the answer comes, or it closed
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	b.WaitText("#rp-result", "800300", 30*time.Second)
+	b.Shot("pin-locked")
 }
 
 type rawRP struct {

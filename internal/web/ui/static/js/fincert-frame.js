@@ -197,7 +197,40 @@ async function sign(args) {
   };
 }
 
-async function certInfo() {
+// devices lists the person's connected browsers, each but this one with a button that
+// disconnects it (a fresh proof for each action).
+async function devices(dev) {
+  const out = await api('devices/list', await proof(dev, 'manage', ''));
+  const ul = $('fc-devices');
+  ul.textContent = '';
+  for (const d of out.devices) {
+    const li = document.createElement('li');
+    li.className = 'cert';
+    li.dataset.device = d.id;
+    const span = document.createElement('span');
+    span.textContent = `${d.label} · ${msg('fcjs.since', { date: d.createdAt.slice(0, 10) })}` + (d.id === dev.deviceId ? ` (${msg('fcjs.this_device')})` : '');
+    li.append(span);
+    if (d.id !== dev.deviceId) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'btn secondary fc-disconnect';
+      b.textContent = msg('fcjs.disconnect');
+      b.setAttribute('aria-label', `${msg('fcjs.disconnect')}: ${d.label}`);
+      b.onclick = async () => {
+        try {
+          await api(`devices/${encodeURIComponent(d.id)}/disconnect`, await proof(dev, 'manage', d.id));
+          status(msg('fcjs.disconnected'));
+          await devices(dev);
+        } catch (e) { status(e.message, true); }
+      };
+      li.append(b);
+    }
+    ul.append(li);
+  }
+  $('fc-devices-box').classList.remove('hidden');
+}
+
+async function certInfo(withDevices = false) {
   const dev = await loadDevice();
   if (!dev) throw Object.assign(new Error(msg('fcjs.no_device')), { code: 'FINCERT_NOT_FOUND' });
   const out = await api('cert-info', await proof(dev, 'manage', ''));
@@ -213,6 +246,7 @@ async function certInfo() {
     dl.append(dt, dd);
   }
   status('');
+  if (withDevices) await devices(dev);
   $('fc-info-ok').focus();
   $('fc-info-ok').onclick = () => finish(true, out);
 }
@@ -247,7 +281,8 @@ window.addEventListener('message', async (e) => {
     switch (e.data.op) {
       case 'issue': return issue(e.data.args);
       case 'sign': return await sign(e.data.args);
-      case 'getCertInfo': case 'manage': return await certInfo();
+      case 'getCertInfo': return await certInfo();
+      case 'manage': return await certInfo(true);
       case 'renew': return await renew();
       default: throw Object.assign(new Error('unknown operation'), { code: 'UNKNOWN' });
     }

@@ -47,3 +47,9 @@ $('rp-info-btn').onclick = async () => {
     out(t('rpjs.info', { subject: r.subject, until: r.notAfter, status: r.status }));
   } catch (e) { sdkError(e); }
 };
+$('rp-manage-btn').onclick = async () => {
+  try {
+    const r = await FinCert.manage();
+    out(t('rpjs.info', { subject: r.subject, until: r.notAfter, status: r.status }));
+  } catch (e) { sdkError(e); }
+};
