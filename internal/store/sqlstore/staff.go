@@ -189,3 +189,19 @@ func (db *DB) CertificatesByCommonName(ctx context.Context, institution, cn stri
 	return db.certificates(ctx, "certificates by CN", `SELECT `+certificateColumns+` FROM certificates
 WHERE common_name = ? AND institution_code = ? ORDER BY not_before DESC, serial LIMIT ?`, cn, institution, limit)
 }
+
+// UseTOTPStep records that the account signed in with the TOTP code of step. It reports
+// false when that step or a later one was already used (RFC 6238 section 5.2: a code
+// is accepted once).
+func (db *DB) UseTOTPStep(ctx context.Context, id string, step int64) (bool, error) {
+	res, err := db.w.ExecContext(ctx, db.d.rebind(`UPDATE staff_accounts SET totp_step = ?
+WHERE id = ? AND (totp_step IS NULL OR totp_step < ?)`), step, id, step)
+	if err != nil {
+		return false, wrapf(err, "use TOTP step %s", id)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, wrapf(err, "use TOTP step %s", id)
+	}
+	return n == 1, nil
+}

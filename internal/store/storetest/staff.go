@@ -19,6 +19,7 @@ type StaffStore interface {
 	StaffList(ctx context.Context, scope string) ([]model.Staff, error)
 	RecordStaffLogin(ctx context.Context, id string, ok bool, max int, now time.Time, ev model.AuditEvent) (int, bool, error)
 	UnlockStaff(ctx context.Context, id string, ev model.AuditEvent) error
+	UseTOTPStep(ctx context.Context, id string, step int64) (bool, error)
 	WalkAudit(ctx context.Context, fn func(model.AuditEntry) error) error
 }
 
@@ -123,6 +124,20 @@ func RunStaff(t *testing.T, open func(t *testing.T) StaffStore) {
 		}
 		if _, _, err := s.RecordStaffLogin(ctx, "nope", false, 5, t0, ev("x")); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("RecordStaffLogin(unknown) = %v", err)
+		}
+	})
+	t.Run("TOTPStepOnce", func(t *testing.T) {
+		s := open(t)
+		if err := s.CreateStaff(ctx, acct, ev("staff.created")); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			step int64
+			ok   bool
+		}{{100, true}, {100, false}, {99, false}, {101, true}, {101, false}} {
+			if ok, err := s.UseTOTPStep(ctx, "st_1", tc.step); err != nil || ok != tc.ok {
+				t.Fatalf("UseTOTPStep(%d) = %v, %v; want %v", tc.step, ok, err, tc.ok)
+			}
 		}
 	})
 }

@@ -101,19 +101,30 @@ func TOTP(secret []byte, t time.Time) string {
 
 // CheckTOTP reports whether code is secret's code at t, one step before or after.
 func CheckTOTP(secret []byte, code string, t time.Time) bool {
+	_, ok := MatchTOTP(secret, code, t)
+	return ok
+}
+
+// MatchTOTP returns the time step whose code code is (t's, or one before or after).
+func MatchTOTP(secret []byte, code string, t time.Time) (int64, bool) {
 	code = strings.TrimSpace(code)
 	if len(code) != totpDigits {
-		return false
+		return 0, false
 	}
 	if _, err := strconv.Atoi(code); err != nil {
-		return false
+		return 0, false
 	}
 	step := t.Unix() / totpStep
+	var found int64
 	ok := 0
 	for d := int64(-1); d <= 1; d++ {
-		ok |= subtle.ConstantTimeCompare([]byte(totpAt(secret, uint64(step+d), totpDigits)), []byte(code))
+		m := subtle.ConstantTimeCompare([]byte(totpAt(secret, uint64(step+d), totpDigits)), []byte(code))
+		if m == 1 {
+			found = step + d
+		}
+		ok |= m
 	}
-	return ok == 1
+	return found, ok == 1
 }
 
 // NeedsTOTP reports whether role must sign in with a second factor.

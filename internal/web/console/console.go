@@ -33,6 +33,7 @@ type Store interface {
 	StaffList(ctx context.Context, scope string) ([]model.Staff, error)
 	RecordStaffLogin(ctx context.Context, id string, ok bool, max int, now time.Time, ev model.AuditEvent) (int, bool, error)
 	UnlockStaff(ctx context.Context, id string, ev model.AuditEvent) error
+	UseTOTPStep(ctx context.Context, id string, step int64) (bool, error)
 	CustomersOf(ctx context.Context, institution, after string, limit int) ([]model.Customer, error)
 	CertificatesByCommonName(ctx context.Context, institution, cn string, limit int) ([]model.Certificate, error)
 	Certificate(ctx context.Context, serial model.Serial) (model.Certificate, error)

@@ -137,6 +137,19 @@ func TestLoginSecondFactorAndLockout(t *testing.T) {
 	}
 	login(t, srv, sup)
 
+	// The same code is good once (RFC 6238 section 5.2), the next step's is good.
+	c3 := newClient(t, srv)
+	c3.get("/console/login")
+	c3.post("/console/login", url.Values{"scope": {"901"}, "name": {"sup"}, "password": {sup.Password}})
+	c3.get("/console/login/totp")
+	if st, body, _ := c3.post("/console/login/totp", url.Values{"code": {console.TOTP(sup.Secret, srv.Clock.Now())}}); st != http.StatusUnauthorized || !strings.Contains(body, "6자리") {
+		t.Fatalf("a replayed code: %d", st)
+	}
+	srv.Clock.Advance(30 * time.Second)
+	if st, _, h := c3.post("/console/login/totp", url.Values{"code": {console.TOTP(sup.Secret, srv.Clock.Now())}}); st != http.StatusSeeOther || h.Get("Location") != "/console/" {
+		t.Fatalf("the next step's code: %d", st)
+	}
+
 	// Wrong passwords lock too.
 	for i := 1; i <= 5; i++ {
 		c2.post("/console/login", url.Values{"scope": {"901"}, "name": {"sup"}, "password": {"wrong"}})
@@ -152,7 +165,7 @@ func TestLoginSecondFactorAndLockout(t *testing.T) {
 		}
 		return nil
 	})
-	if n["console.login_failed"] != 10 || n["console.login"] != 1 {
+	if n["console.login_failed"] != 11 || n["console.login"] != 2 {
 		t.Fatalf("audit of the supervisor's sign-ins: %v", n)
 	}
 }

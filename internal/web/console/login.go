@@ -180,7 +180,18 @@ func (h *Handler) totpPost(q *req) {
 		q.fail(errs.Wrap(errs.Internal, errors.New("staff TOTP secret does not open"), "staff %s", st.ID))
 		return
 	}
-	if !CheckTOTP(secret, q.r.PostFormValue("code"), h.o.Now()) {
+	step, ok := MatchTOTP(secret, q.r.PostFormValue("code"), h.o.Now())
+	if ok {
+		// A code is good once (RFC 6238 section 5.2): a code seen over a shoulder or
+		// replayed from a proxy log is a wrong code.
+		fresh, err := h.o.Store.UseTOTPStep(q.r.Context(), st.ID, step)
+		if err != nil {
+			q.fail(err)
+			return
+		}
+		ok = fresh
+	}
+	if !ok {
 		_, locked, err := h.o.Store.RecordStaffLogin(q.r.Context(), st.ID, false, MaxFailures, h.o.Now(),
 			model.AuditEvent{Type: "console.login_failed", Actor: "staff:" + st.ID, Institution: instOf(st), Subject: st.ID,
 				Details: map[string]string{"factor": "totp"}})

@@ -12,6 +12,7 @@ CREATE TABLE staff_accounts (
     role          TEXT    NOT NULL,          -- teller, supervisor, operator, auditor
     password_hash TEXT    NOT NULL,          -- $argon2id$v=19$m=...,t=...,p=...$salt$hash
     totp_cipher   BYTEA,                     -- sealed TOTP secret; NULL when the role needs none
+    totp_step     BIGINT,                    -- the last TOTP time step accepted (RFC 6238 5.2: no replay)
     failures      BIGINT  NOT NULL DEFAULT 0,
     locked_at     BIGINT,
     last_login_at BIGINT,
