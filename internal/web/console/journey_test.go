@@ -175,6 +175,11 @@ func TestOperatorAndAuditorPages(t *testing.T) {
 			b.WaitPath("/console/audit/verify", 10*time.Second)
 			b.WaitText("#chain-ok", map[string]string{"ko": "맞습니다", "en": "check out"}[tc.lang], 10*time.Second)
 			b.Shot("chain-verified")
+			if tc.a.Role == model.RoleOperator {
+				b.Click("#menu-console\\.menu_staff")
+				b.WaitText("#staff-table", "teller", 10*time.Second)
+				b.Shot("staff")
+			}
 		})
 	}
 }
