@@ -205,3 +205,63 @@ WHERE id = ? AND (totp_step IS NULL OR totp_step < ?)`), step, id, step)
 	}
 	return n == 1, nil
 }
+
+// RotateAPIKey makes newHash the institution's API key; the old one keeps working for
+// overlap (not at all when it is zero) by the store's clock, which also decides when
+// it stops. ev is appended in the same transaction.
+func (db *DB) RotateAPIKey(ctx context.Context, code string, newHash []byte, overlap time.Duration, ev model.AuditEvent) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var old []byte
+		err := tx.QueryRowContext(ctx, db.d.rebind(`SELECT api_key_hash FROM institutions WHERE code = ?`), code).Scan(&old)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("sqlstore: rotate API key of %s: %w", code, store.ErrNotFound)
+		}
+		if err != nil {
+			return wrapf(err, "rotate API key of %s", code)
+		}
+		now := db.clock()
+		overlapUntil := now.Add(overlap)
+		if overlap > 0 {
+			if _, err := tx.ExecContext(ctx, db.d.rebind(`INSERT INTO institution_api_keys (key_hash, institution_code, expires_at, created_at)
+VALUES (?, ?, ?, ?)`), old, code, micros(overlapUntil), micros(now)); err != nil {
+				return db.conflictOr(err, "rotate API key of %s", code)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, db.d.rebind(`UPDATE institutions SET api_key_hash = ? WHERE code = ?`), newHash, code); err != nil {
+			return db.conflictOr(err, "rotate API key of %s", code)
+		}
+		return db.appendAudit(ctx, tx, ev)
+	})
+}
+
+// EndAPIKeyOverlap stops every old API key of the institution now and appends ev.
+func (db *DB) EndAPIKeyOverlap(ctx context.Context, code string, ev model.AuditEvent) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.d.rebind(`DELETE FROM institution_api_keys WHERE institution_code = ?`), code); err != nil {
+			return wrapf(err, "end API key overlap of %s", code)
+		}
+		return db.appendAudit(ctx, tx, ev)
+	})
+}
+
+// APIKeyOverlap returns when the institution's last old API key stops (zero: none
+// works).
+func (db *DB) APIKeyOverlap(ctx context.Context, code string) (time.Time, error) {
+	var until sql.NullInt64
+	err := db.r.QueryRowContext(ctx, db.d.rebind(`SELECT MAX(expires_at) FROM institution_api_keys
+WHERE institution_code = ? AND expires_at > ?`), code, micros(db.clock())).Scan(&until)
+	if err != nil {
+		return time.Time{}, wrapf(err, "API key overlap of %s", code)
+	}
+	if !until.Valid {
+		return time.Time{}, nil
+	}
+	return fromMicros(until.Int64), nil
+}
+
+// institutionByOldAPIKey finds the institution of an old API key still in its overlap.
+func (db *DB) institutionByOldAPIKey(ctx context.Context, hash []byte) (model.Institution, error) {
+	return scanInstitution(db.r.QueryRowContext(ctx, db.d.rebind(`SELECT `+prefixed("i.", institutionColumns)+`
+FROM institution_api_keys k JOIN institutions i ON i.code = k.institution_code
+WHERE k.key_hash = ? AND k.expires_at > ?`), hash, micros(db.clock())))
+}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,11 +21,17 @@ type StaffStore interface {
 	RecordStaffLogin(ctx context.Context, id string, ok bool, max int, now time.Time, ev model.AuditEvent) (int, bool, error)
 	UnlockStaff(ctx context.Context, id string, ev model.AuditEvent) error
 	UseTOTPStep(ctx context.Context, id string, step int64) (bool, error)
+	RotateAPIKey(ctx context.Context, code string, newHash []byte, overlap time.Duration, ev model.AuditEvent) error
+	EndAPIKeyOverlap(ctx context.Context, code string, ev model.AuditEvent) error
+	APIKeyOverlap(ctx context.Context, code string) (time.Time, error)
+	InstitutionByAPIKeyHash(ctx context.Context, hash []byte) (model.Institution, error)
+	Bootstrap(ctx context.Context, b model.Bootstrap, ev model.AuditEvent) error
 	WalkAudit(ctx context.Context, fn func(model.AuditEntry) error) error
 }
 
 // RunStaff runs the staff account suite, each subtest on a fresh store.
-func RunStaff(t *testing.T, open func(t *testing.T) StaffStore) {
+func RunStaff(t *testing.T, openAt func(t *testing.T, now func() time.Time) StaffStore) {
+	open := func(t *testing.T) StaffStore { return openAt(t, time.Now) }
 	ctx := context.Background()
 	t0 := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
 	ev := func(typ string) model.AuditEvent {
@@ -138,6 +145,61 @@ func RunStaff(t *testing.T, open func(t *testing.T) StaffStore) {
 			if ok, err := s.UseTOTPStep(ctx, "st_1", tc.step); err != nil || ok != tc.ok {
 				t.Fatalf("UseTOTPStep(%d) = %v, %v; want %v", tc.step, ok, err, tc.ok)
 			}
+		}
+	})
+	t.Run("APIKeyRotation", func(t *testing.T) {
+		var mu sync.Mutex
+		clock := time.Now()
+		now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+		advance := func(d time.Duration) { mu.Lock(); clock = clock.Add(d); mu.Unlock() }
+		s := openAt(t, now)
+		if err := s.Bootstrap(ctx, demoBootstrap(), ev("system.bootstrap")); err != nil {
+			t.Fatal(err)
+		}
+		works := func(key string) bool {
+			in, err := s.InstitutionByAPIKeyHash(ctx, keyHash(key))
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				t.Fatal(err)
+			}
+			return err == nil && in.Code == "901"
+		}
+		if !works("key-901") {
+			t.Fatal("bootstrap key")
+		}
+		if err := s.RotateAPIKey(ctx, "901", keyHash("key-2"), time.Hour, ev("console.api_key_rotated")); err != nil {
+			t.Fatal(err)
+		}
+		if !works("key-901") || !works("key-2") {
+			t.Fatal("both keys must work during the overlap")
+		}
+		if until, err := s.APIKeyOverlap(ctx, "901"); err != nil || !until.Equal(now().Add(time.Hour).UTC().Truncate(time.Microsecond)) {
+			t.Fatalf("APIKeyOverlap = %v, %v", until, err)
+		}
+		advance(61 * time.Minute)
+		if works("key-901") || !works("key-2") {
+			t.Fatal("the old key must stop when the overlap ends")
+		}
+		if until, _ := s.APIKeyOverlap(ctx, "901"); !until.IsZero() {
+			t.Fatalf("overlap after its end: %v", until)
+		}
+		if err := s.RotateAPIKey(ctx, "901", keyHash("key-3"), 24*time.Hour, ev("console.api_key_rotated")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.EndAPIKeyOverlap(ctx, "901", ev("console.api_key_overlap_ended")); err != nil {
+			t.Fatal(err)
+		}
+		if works("key-2") || !works("key-3") {
+			t.Fatal("ending the overlap must stop the old key at once")
+		}
+		if err := s.RotateAPIKey(ctx, "999", keyHash("key-4"), 0, ev("x")); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("RotateAPIKey(unknown) = %v", err)
+		}
+		// A new key equal to another institution's is a conflict, and nothing changes.
+		if err := s.RotateAPIKey(ctx, "901", keyHash("key-902"), time.Hour, ev("x")); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("RotateAPIKey(another's key) = %v", err)
+		}
+		if !works("key-3") {
+			t.Fatal("a refused rotation changed the key")
 		}
 	})
 }

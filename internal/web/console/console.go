@@ -34,6 +34,9 @@ type Store interface {
 	RecordStaffLogin(ctx context.Context, id string, ok bool, max int, now time.Time, ev model.AuditEvent) (int, bool, error)
 	UnlockStaff(ctx context.Context, id string, ev model.AuditEvent) error
 	UseTOTPStep(ctx context.Context, id string, step int64) (bool, error)
+	RotateAPIKey(ctx context.Context, code string, newHash []byte, overlap time.Duration, ev model.AuditEvent) error
+	EndAPIKeyOverlap(ctx context.Context, code string, ev model.AuditEvent) error
+	APIKeyOverlap(ctx context.Context, code string) (time.Time, error)
 	CustomersOf(ctx context.Context, institution, after string, limit int) ([]model.Customer, error)
 	CertificatesByCommonName(ctx context.Context, institution, cn string, limit int) ([]model.Certificate, error)
 	Certificate(ctx context.Context, serial model.Serial) (model.Certificate, error)
@@ -62,6 +65,7 @@ type Service interface {
 // Directory finds institutions.
 type Directory interface {
 	Institution(ctx context.Context, code string) (model.Institution, error)
+	Institutions(ctx context.Context) ([]model.Institution, error)
 }
 
 // Options configure the console.
@@ -142,6 +146,9 @@ func (h *Handler) Routes() []Route {
 
 		{"GET /console/audit", auditors, "console.menu_audit", h.auditPage},
 		{"GET /console/audit/verify", auditors, "", h.auditVerify},
+		{"GET /console/institutions", ops, "console.menu_institutions", h.institutionsPage},
+		{"POST /console/institutions/{code}/rotate", ops, "", h.rotatePost},
+		{"POST /console/institutions/{code}/end-overlap", ops, "", h.endOverlapPost},
 		{"GET /console/staff", ops, "console.menu_staff", h.staffPage},
 		{"POST /console/staff/{id}/unlock", ops, "", h.unlockPost},
 	}

@@ -223,6 +223,7 @@ func TestRoleRouteTable(t *testing.T) {
 		p = strings.ReplaceAll(p, "{$}", "")
 		p = strings.ReplaceAll(p, "{id}", cust.ID)
 		p = strings.ReplaceAll(p, "{serial}", serial)
+		p = strings.ReplaceAll(p, "{code}", "901")
 		if strings.Contains(pattern, "/staff/") {
 			p = strings.ReplaceAll(p, cust.ID, accounts[model.RoleTeller].ID)
 		}

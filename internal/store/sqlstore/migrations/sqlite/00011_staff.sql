@@ -23,6 +23,18 @@ CREATE TABLE staff_accounts (
 -- The teller's search by certificate CN.
 CREATE INDEX certificates_common_name ON certificates (common_name);
 
+-- Institutions' API keys replaced by a rotation keep working until expires_at (the
+-- overlap in which the institution deploys the new key); the current key stays in
+-- institutions.api_key_hash.
+CREATE TABLE institution_api_keys (
+    key_hash         BLOB    PRIMARY KEY,       -- SHA-256 of the old key
+    institution_code TEXT    NOT NULL REFERENCES institutions (code),
+    expires_at       INTEGER NOT NULL,
+    created_at       INTEGER NOT NULL
+) STRICT;
+CREATE INDEX institution_api_keys_code ON institution_api_keys (institution_code);
+
 -- +goose Down
 DROP INDEX certificates_common_name;
+DROP TABLE institution_api_keys;
 DROP TABLE staff_accounts;
