@@ -179,6 +179,12 @@ func TestOperatorAndAuditorPages(t *testing.T) {
 				b.Click("#menu-console\\.menu_staff")
 				b.WaitText("#staff-table", "teller", 10*time.Second)
 				b.Shot("staff")
+				b.Click("#menu-console\\.menu_institutions")
+				b.WaitPath("/console/institutions", 10*time.Second)
+				b.Click("#rotate-901")
+				b.WaitText("#new-key-box", "901", 10*time.Second)
+				b.WaitText("#overlap-901", "until", 10*time.Second)
+				b.Shot("api-key-rotated")
 			}
 		})
 	}
