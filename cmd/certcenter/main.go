@@ -24,6 +24,7 @@ usage:
   certcenter serve  [--data DIR] [--listen ADDR] [--base-url URL] [--config FILE]
   certcenter enroll --institution CODE --name NAME --idn NUMBER [--kind personal|corporate]
                     [--usage banking|universal] [--teller ID] [--json] [--data DIR | --config FILE]
+  certcenter staff add (--institution CODE | --ca) --role ROLE --name NAME [--data DIR | --config FILE]
   certcenter config check FILE
   certcenter audit verify [--data DIR | --config FILE]
   certcenter root crl --key FILE|pkcs11:LABEL --out FILE [--cert ROOT] [--days N] [--data DIR | --config FILE]
@@ -63,6 +64,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdServe(ctx, args[1:], stdout, stderr)
 	case "enroll":
 		err = cmdEnroll(ctx, args[1:], stdout)
+	case "staff":
+		err = cmdStaff(ctx, args[1:], stdout)
 	case "config":
 		err = cmdConfig(args[1:], stdout)
 	case "audit":

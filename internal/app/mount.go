@@ -19,7 +19,7 @@ type Job struct {
 // mount adds the parts that hang off the core (each in its own mount_*.go file): their
 // HTTP routes on a.API and their background jobs on a.jobs.
 func (a *App) mount(ctx context.Context) error {
-	for _, m := range []func(context.Context) error{a.mountLimits, a.mountCenterAPI, a.mountCMP, a.mountRevocation, a.mountRelay, a.mountCPS, a.mountFinCert, a.mountWeb, a.mountFinCertWeb} {
+	for _, m := range []func(context.Context) error{a.mountLimits, a.mountCenterAPI, a.mountCMP, a.mountRevocation, a.mountRelay, a.mountCPS, a.mountFinCert, a.mountWeb, a.mountConsole, a.mountFinCertWeb} {
 		if err := m(ctx); err != nil {
 			return err
 		}

@@ -41,6 +41,10 @@ func (db *DB) Institution(ctx context.Context, code string) (model.Institution, 
 func (db *DB) InstitutionByAPIKeyHash(ctx context.Context, hash []byte) (model.Institution, error) {
 	in, err := scanInstitution(db.r.QueryRowContext(ctx, db.d.rebind(`SELECT `+institutionColumns+` FROM institutions WHERE api_key_hash = ?`), hash))
 	if errors.Is(err, sql.ErrNoRows) {
+		// A key replaced by a rotation works until its overlap ends (staff.go).
+		in, err = db.institutionByOldAPIKey(ctx, hash)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
 		// The message names no part of the hash: it is a credential.
 		return model.Institution{}, fmt.Errorf("sqlstore: institution by API key: %w", store.ErrNotFound)
 	}

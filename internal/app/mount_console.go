@@ -1,0 +1,26 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"github.com/certcenter/certcenter/internal/web"
+	"github.com/certcenter/certcenter/internal/web/console"
+)
+
+// mountConsole mounts the staff console (/console/) on the desk mountCenterAPI made.
+// Its sessions are of kind "console" (the web center's sweeper deletes idle ones of
+// every kind).
+func (a *App) mountConsole(ctx context.Context) error {
+	secure := a.Cfg.TLS.CertFile != "" || strings.HasPrefix(a.Cfg.BaseURL, "https://")
+	h, err := console.New(console.Options{
+		Store: a.Store, Desk: a.Desk, Service: a.Center, Directory: a.Store,
+		Sessions: web.NewSessions(a.Store, a.Seal, a.Now, "console", secure), Seal: a.Seal,
+		Demo: a.Cfg.Demo, BaseURL: strings.TrimSuffix(a.Cfg.BaseURL, "/"), Log: a.Log, Now: a.Now,
+	})
+	if err != nil {
+		return err
+	}
+	h.Mount(a.API.Pages())
+	return nil
+}
