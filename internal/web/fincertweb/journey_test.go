@@ -244,7 +244,7 @@ func rawResult(t *testing.T, b *webtest.Browser) rawRP {
 	return r
 }
 
-func latestSMS(t *testing.T, srv *apptest.Server) string {
+func latestSMS(t testing.TB, srv *apptest.Server) string {
 	t.Helper()
 	list, err := srv.App.Store.Outbox(t.Context(), "901", 5)
 	if err != nil {
