@@ -105,6 +105,7 @@ func (h *Handler) serveSDK(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	w.Header().Set("Cross-Origin-Resource-Policy", "cross-origin")
+	w.Header().Set("Timing-Allow-Origin", "*") // relying sites may measure what it costs them
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Write(h.sdk)
