@@ -62,5 +62,9 @@ func (a *App) DemoBanner(w io.Writer) {
 		}
 		fmt.Fprintf(w, "    %s  %s-%s  phone %s  account %s PIN %s  %s\n", c.Name, c.IDN[:6], c.IDN[6:], c.Phone, c.Account, c.PIN, ob)
 	}
+	if rp := a.DemoRelyingParty(); rp != "" {
+		fmt.Fprintf(w, "  Financial certificate (금융인증서): a demo relying site on another origin: %s\n", rp)
+	}
+	fmt.Fprintf(w, "  Staff console: %s/console/ (accounts: certcenter staff add --institution 901 --role teller --name NAME)\n", a.Cfg.BaseURL)
 	fmt.Fprintln(w)
 }
