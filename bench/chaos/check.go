@@ -170,6 +170,14 @@ func (h *harness) check(ctx context.Context) int {
 	report(lost == rec && len(gaveUp) == 0, "every lost answer recovered by retry",
 		fmt.Sprintf("%d lost, %d recovered, %d enrollments given up %s", lost, rec, len(gaveUp), first(gaveUp)))
 
+	if h.o.maxUnusable > 0 {
+		h.st.mu.Lock()
+		u := h.st.longestUnusable
+		h.st.mu.Unlock()
+		report(u[0] <= h.o.maxUnusable && u[1] <= h.o.maxUnusable, "no enrollment unusable longer than "+h.o.maxUnusable.String(),
+			fmt.Sprintf("longest %s, after an injected lost answer %s", u[0].Round(time.Millisecond), u[1].Round(time.Millisecond)))
+	}
+
 	// Reminders go out once: one claim per certificate and threshold, none left claimed.
 	var remDup, remTotal int
 	conn.QueryRow(ctx, `SELECT count(*) FROM reminders`).Scan(&remTotal)
