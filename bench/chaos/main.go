@@ -59,7 +59,8 @@ func main() {
 	var o options
 	flag.DurationVar(&o.duration, "duration", 60*time.Second, "how long the clients run")
 	flag.DurationVar(&o.killEvery, "kill-every", 10*time.Second, "kill -9 a random node this often (0: never)")
-	pg := flag.String("pg-restart", "auto", "restart PostgreSQL once mid-run: true, false, or auto (on unless -short)")
+	pg := &triBool{v: "auto"}
+	flag.Var(pg, "pg-restart", "restart PostgreSQL once mid-run (-pg-restart, -pg-restart=false; default: on unless -short)")
 	flag.StringVar(&o.pgCluster, "pg-cluster", "15 main", "the cluster pg_ctlcluster restarts (version and name)")
 	flag.BoolVar(&o.short, "short", false, "a short run: 20 s unless -duration is given, no PostgreSQL restart unless asked")
 	flag.IntVar(&o.clients, "clients", 6, "concurrent issuing clients")
@@ -80,19 +81,33 @@ func main() {
 	if o.short && !durSet {
 		o.duration = 20 * time.Second
 	}
-	switch *pg {
+	switch pg.v {
 	case "auto":
 		o.pgRestart = !o.short
-	case "true", "1", "":
-		o.pgRestart = true
-	case "false", "0":
 	default:
-		fatalf("-pg-restart: true, false or auto")
+		o.pgRestart = pg.v == "true"
 	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "chaos:", err)
 		os.Exit(1)
 	}
+}
+
+// triBool is a boolean flag that also knows it was not given ("auto").
+type triBool struct{ v string }
+
+func (t *triBool) String() string   { return t.v }
+func (t *triBool) IsBoolFlag() bool { return true }
+func (t *triBool) Set(s string) error {
+	switch s {
+	case "true", "1", "t", "TRUE", "True":
+		t.v = "true"
+	case "false", "0", "f", "FALSE", "False":
+		t.v = "false"
+	default:
+		return fmt.Errorf("true or false")
+	}
+	return nil
 }
 
 func fatalf(format string, a ...any) {
