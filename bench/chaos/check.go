@@ -8,6 +8,7 @@ import (
 	"io"
 	mrand "math/rand/v2"
 	"net/http"
+	"os"
 	"os/exec"
 	"sort"
 	"strings"
@@ -178,6 +179,19 @@ func (h *harness) check(ctx context.Context) int {
 			fmt.Sprintf("longest %s, after an injected lost answer %s", u[0].Round(time.Millisecond), u[1].Round(time.Millisecond)))
 	}
 
+	// What became of the enrollments a client gave up: issued anyway (a certificate the
+	// customer never got), or not.
+	if len(gaveUp) > 0 {
+		issuedAnyway := 0
+		for _, g := range gaveUp {
+			ref, _, _ := strings.Cut(g, " ")
+			var n int
+			conn.QueryRow(ctx, `SELECT count(*) FROM certificates WHERE enrollment_ref = $1`, ref).Scan(&n)
+			issuedAnyway += n
+		}
+		fmt.Printf("       of the %d enrollments given up, %d have a certificate in the database the client never received\n", len(gaveUp), issuedAnyway)
+	}
+
 	// Reminders go out once: one claim per certificate and threshold, none left claimed.
 	var remDup, remTotal int
 	conn.QueryRow(ctx, `SELECT count(*) FROM reminders`).Scan(&remTotal)
@@ -191,6 +205,45 @@ func (h *harness) check(ctx context.Context) int {
 	out, err := exec.Command(h.bin, "audit", "verify", "--config", h.nodes[0].config).CombinedOutput()
 	report(err == nil, "the audit chain verifies", strings.TrimSpace(string(out)))
 	return failed
+}
+
+// logErrors prints the distinct error lines of the nodes' logs (at most 8).
+func (h *harness) logErrors() {
+	seen := map[string]int{}
+	var order []string
+	for _, n := range h.nodes {
+		b, err := os.ReadFile(n.log)
+		if err != nil {
+			continue
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if !strings.Contains(l, "ERROR") {
+				continue
+			}
+			// Drop the time so that equal messages count together.
+			key := l
+			if i := strings.Index(l, "level="); i >= 0 {
+				key = l[i:]
+			}
+			if len(key) > 300 {
+				key = key[:300]
+			}
+			if seen[key] == 0 {
+				order = append(order, key)
+			}
+			seen[key]++
+		}
+	}
+	if len(order) == 0 {
+		return
+	}
+	fmt.Println("node log errors (distinct, first 8):")
+	for i, k := range order {
+		if i == 8 {
+			break
+		}
+		fmt.Printf("  %4dx %s\n", seen[k], k)
+	}
 }
 
 func first(s []string) string {

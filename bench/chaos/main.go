@@ -372,6 +372,7 @@ func run(o options) error {
 	}
 	failed := h.check(ctx)
 	h.figures(start, loadEnd)
+	h.logErrors()
 	if failed > 0 {
 		return fmt.Errorf("%d check(s) failed", failed)
 	}
