@@ -201,6 +201,10 @@ func (h *harness) check(ctx context.Context) int {
 	// CRL and OCSP agree with the database on every node.
 	h.checkRevocation(ctx, all, report)
 
+	if h.o.pgRestart {
+		report(h.pgFailed == "", "PostgreSQL restarted once under load", h.pgFailed)
+	}
+
 	// The audit chain verifies.
 	out, err := exec.Command(h.bin, "audit", "verify", "--config", h.nodes[0].config).CombinedOutput()
 	report(err == nil, "the audit chain verifies", strings.TrimSpace(string(out)))

@@ -272,6 +272,7 @@ type harness struct {
 	phasesMu sync.Mutex
 	phases   []phase
 	keys     chan *rsa.PrivateKey
+	pgFailed string // why the PostgreSQL restart failed, if it did
 }
 
 type phase struct {
@@ -550,7 +551,7 @@ func (h *harness) restartPG() {
 	out, err := exec.Command("pg_ctlcluster", args...).CombinedOutput()
 	if err != nil {
 		logf("PostgreSQL restart failed: %v: %s", err, bytes.TrimSpace(out))
-		h.st.fail("harness: PostgreSQL restart failed")
+		h.pgFailed = fmt.Sprintf("%v: %s", err, bytes.TrimSpace(out))
 		return
 	}
 	logf("PostgreSQL restarted in %s", time.Since(t0).Round(time.Millisecond))
