@@ -21,7 +21,7 @@ func (a *App) mountFinCert(ctx context.Context) error {
 	}
 	a.FinCert = cloudcert.New(cloudcert.Config{
 		Store: a.Store, Center: a.Center, Authority: a.CA, Keys: keys, Seal: a.Seal,
-		Notifier: a.notifier, Identity: a.verifiedIDN, Now: a.Now,
+		Notifier: a.notifier, Identity: a.verifiedIDN, Now: a.Now, Log: a.Log,
 	})
 	a.API.MountFinCert(a.FinCert)
 	return nil

@@ -26,6 +26,9 @@ type IssueRequest struct {
 	DevicePublicKey  []byte `json:"devicePublicKey"`
 	DeviceLabel      string `json:"deviceLabel"`
 	ConfirmSupersede bool   `json:"confirmSupersede"`
+	// AutoRenew opts in to automatic renewal: on the first signature inside the renewal
+	// window, the certificate is renewed (new key, same PIN) and the customer told.
+	AutoRenew bool `json:"autoRenew,omitempty"`
 }
 
 // CertInfo is the certificate as the SDK's getCertInfo and the issue/renew answers
@@ -134,7 +137,7 @@ func (s *Service) Issue(ctx context.Context, r IssueRequest) (*CertInfo, error) 
 	}
 	l := model.FinCertLine{ID: lineID, Person: person, Lookup: s.lookup(e.Name, birth, r.Phone), Serial: issued.Record.Serial,
 		InstitutionCode: e.InstitutionCode, WrappedKey: wrapped, WrappedR: wrappedR, PhoneCipher: phoneC, PINHash: pinHash,
-		Active: true, CreatedAt: now, UpdatedAt: now}
+		Active: true, AutoRenew: r.AutoRenew, CreatedAt: now, UpdatedAt: now}
 	deactivate := ""
 	if hasOld {
 		deactivate = old.ID
@@ -232,6 +235,12 @@ func (s *Service) Renew(ctx context.Context, p DeviceProof, pin string) (*CertIn
 		d := opens.In(kst).Format("2006-01-02")
 		return nil, errs.New(errs.FinCertRenewalWindow, "renewal of %s opens %s", c.Serial, d).With("opens", d)
 	}
+	return s.renewLine(ctx, l, c, "fincert.renewed", "[금융인증서] 금융인증서가 갱신되었습니다.")
+}
+
+// renewLine gives line l a new key and certificate after c (the renewal proper; the
+// caller checked the window and the person).
+func (s *Service) renewLine(ctx context.Context, l model.FinCertLine, c model.Certificate, event, notice string) (*CertInfo, error) {
 	key, err := newKey()
 	if err != nil {
 		return nil, err
@@ -249,14 +258,29 @@ func (s *Service) Renew(ctx context.Context, p DeviceProof, pin string) (*CertIn
 		return nil, err
 	}
 	if err := s.st.RenewFinCertLine(ctx, l.ID, issued.Record.Serial, wrapped, wrappedR, s.now(), model.AuditEvent{
-		Type: "fincert.renewed", Actor: "subscriber", Institution: l.InstitutionCode, Subject: l.ID,
+		Type: event, Actor: "subscriber", Institution: l.InstitutionCode, Subject: l.ID,
 		Details: map[string]string{"serial": issued.Record.Serial.String(), "replaces": c.Serial.String()}}); err != nil {
 		return nil, err
 	}
 	l.Serial = issued.Record.Serial
 	s.cache.drop(l.ID)
-	s.send(ctx, l, "[금융인증서] 금융인증서가 갱신되었습니다.")
+	s.send(ctx, l, notice)
 	return info(issued.Record, l), nil
+}
+
+// autoRenew renews a line that opted in, on a signature inside the renewal window
+// (KOREAN-PKI.md section 9: the financial certificate renews itself). The signature the
+// user asked for was made with the current certificate; a failure here leaves the line
+// as it was and is tried again at the next signature.
+func (s *Service) autoRenew(ctx context.Context, l model.FinCertLine, c model.Certificate) {
+	now := s.now()
+	if !l.AutoRenew || now.Before(ca.RenewalOpens(c.NotAfter)) || !now.Before(c.NotAfter) {
+		return
+	}
+	if _, err := s.renewLine(context.WithoutCancel(ctx), l, c, "fincert.auto_renewed",
+		"[금융인증서] 금융인증서가 자동으로 갱신되었습니다 (새 키, 비밀번호는 그대로). 본인이 쓰지 않았다면 고객센터로 신고하세요."); err != nil {
+		s.log("automatic renewal", l.ID, err)
+	}
 }
 
 // PINReset is what an institution hands its customer after verifying identity again:

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/certcenter/certcenter/internal/ca"
@@ -126,6 +127,7 @@ type Config struct {
 	Notifier  notify.Notifier // SMS codes and notices; nil sends nothing
 	Identity  IdentityChecker // PIN reset; nil refuses resets
 	Now       func() time.Time
+	Log       *slog.Logger // failures nobody waits for (automatic renewal); nil discards
 }
 
 // Service is the financial certificate service. It is safe for concurrent use.
@@ -139,6 +141,14 @@ type Service struct {
 	identity IdentityChecker
 	now      func() time.Time
 	cache    keyCache
+	logger   *slog.Logger
+}
+
+// log reports a failure that no request answers for; never personal data.
+func (s *Service) log(what, line string, err error) {
+	if s.logger != nil {
+		s.logger.Warn("fincert: "+what, "line", line, "err", err)
+	}
 }
 
 // New returns the service.
@@ -150,7 +160,7 @@ func New(c Config) *Service {
 		c.Notifier = notify.Router{}
 	}
 	return &Service{st: c.Store, center: c.Center, ca: c.Authority, keys: c.Keys, seal: c.Seal,
-		notifier: c.Notifier, identity: c.Identity, now: c.Now}
+		notifier: c.Notifier, identity: c.Identity, now: c.Now, logger: c.Log}
 }
 
 func newID(prefix string) string {

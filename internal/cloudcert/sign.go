@@ -357,6 +357,7 @@ func (s *Service) Complete(ctx context.Context, id string, p DeviceProof, pin st
 		}
 		res.SignedVals = append(res.SignedVals, sig)
 	}
+	s.autoRenew(ctx, l, c)
 	return res, nil
 }
 

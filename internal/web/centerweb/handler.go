@@ -311,3 +311,20 @@ func newRef() string {
 
 // isCode reports whether err carries code.
 func isCode(err error, code errs.Code) bool { return errors.Is(err, &errs.Error{Code: code}) }
+
+// readJSON decodes a script's body into v, answering the refusal itself.
+func (q *req) readJSON(v any) bool {
+	if err := web.ReadJSON(q.r, v); err != nil {
+		q.fail(err)
+		return false
+	}
+	return true
+}
+
+// notify tells the customer what was done (center.Desk.NotifyResult); a failed send is
+// logged, the change itself stands.
+func (q *req) notify(customerID, event string, serial model.Serial) {
+	if err := q.h.o.Desk.NotifyResult(q.r.Context(), q.inst, customerID, event, serial); err != nil {
+		q.h.o.Log.Warn("web center: result notice", "event", event, "err", err)
+	}
+}

@@ -251,8 +251,7 @@ func (h *Handler) apiIssue(q *req) {
 		return
 	}
 	var in issueRequest
-	if err := web.ReadJSON(q.r, &in); err != nil {
-		q.fail(err)
+	if !q.readJSON(&in) {
 		return
 	}
 	csr, err := parseCSR(in.CSR)
@@ -284,9 +283,7 @@ func (h *Handler) apiIssue(q *req) {
 	if err := q.save(); err != nil {
 		h.o.Log.Warn("web center: session after issuance", "err", err)
 	}
-	if err := h.o.Desk.NotifyResult(q.r.Context(), q.inst, q.s.Get(kCustomer), event, issued.Record.Serial); err != nil {
-		h.o.Log.Warn("web center: result notice", "err", err)
-	}
+	q.notify(q.s.Get(kCustomer), event, issued.Record.Serial)
 	web.WriteJSON(q.w, http.StatusCreated, issuedJSONOf(issued))
 }
 

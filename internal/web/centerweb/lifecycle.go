@@ -41,8 +41,7 @@ type renewRequest struct {
 
 func (h *Handler) apiRenew(q *req) {
 	var in renewRequest
-	if err := web.ReadJSON(q.r, &in); err != nil {
-		q.fail(err)
+	if !q.readJSON(&in) {
 		return
 	}
 	serial, err := model.ParseSerial(in.Serial)
@@ -65,9 +64,7 @@ func (h *Handler) apiRenew(q *req) {
 		q.fail(err)
 		return
 	}
-	if err := h.o.Desk.NotifyResult(q.r.Context(), q.inst, "", center.NoticeRenewed, issued.Record.Serial); err != nil {
-		h.o.Log.Warn("web center: result notice", "err", err)
-	}
+	q.notify("", center.NoticeRenewed, issued.Record.Serial)
 	web.WriteJSON(q.w, http.StatusCreated, issuedJSONOf(issued))
 }
 
@@ -94,8 +91,7 @@ type statusJSON struct {
 
 func (h *Handler) apiRevoke(q *req) {
 	var in signedRequest
-	if err := web.ReadJSON(q.r, &in); err != nil {
-		q.fail(err)
+	if !q.readJSON(&in) {
 		return
 	}
 	serial, err := model.ParseSerial(in.Serial)
@@ -109,16 +105,13 @@ func (h *Handler) apiRevoke(q *req) {
 		q.fail(err)
 		return
 	}
-	if err := h.o.Desk.NotifyResult(q.r.Context(), q.inst, "", center.NoticeRevoked, serial); err != nil {
-		h.o.Log.Warn("web center: result notice", "err", err)
-	}
+	q.notify("", center.NoticeRevoked, serial)
 	web.WriteJSON(q.w, http.StatusOK, statusJSON{Serial: c.Serial.String(), Status: string(c.Status), Reason: in.Reason})
 }
 
 func (h *Handler) apiSuspend(q *req) {
 	var in signedRequest
-	if err := web.ReadJSON(q.r, &in); err != nil {
-		q.fail(err)
+	if !q.readJSON(&in) {
 		return
 	}
 	serial, err := model.ParseSerial(in.Serial)
@@ -131,9 +124,7 @@ func (h *Handler) apiSuspend(q *req) {
 		q.fail(err)
 		return
 	}
-	if err := h.o.Desk.NotifyResult(q.r.Context(), q.inst, "", center.NoticeSuspended, serial); err != nil {
-		h.o.Log.Warn("web center: result notice", "err", err)
-	}
+	q.notify("", center.NoticeSuspended, serial)
 	web.WriteJSON(q.w, http.StatusOK, statusJSON{Serial: c.Serial.String(), Status: string(c.Status)})
 }
 
@@ -206,9 +197,7 @@ func (h *Handler) resumePost(q *req) {
 		q.fail(err)
 		return
 	}
-	if err := h.o.Desk.NotifyResult(q.r.Context(), q.inst, cust, center.NoticeResumed, serial); err != nil {
-		h.o.Log.Warn("web center: result notice", "err", err)
-	}
+	q.notify(cust, center.NoticeResumed, serial)
 	q.s.Clear()
 	q.save()
 	p := q.page("resume.done_title", doneView{Row: q.row(c)})

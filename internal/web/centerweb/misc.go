@@ -5,11 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"time"
 
-	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/model"
-	"github.com/certcenter/certcenter/internal/notify"
 	"github.com/certcenter/certcenter/internal/web"
 )
 
@@ -114,7 +111,3 @@ func (h *Handler) logout(q *req) {
 	q.s = nil
 	q.redirect(q.base())
 }
-
-var _ = time.Second
-var _ = errs.Internal
-var _ = notify.SMS

@@ -66,8 +66,7 @@ func (h *Handler) apiRegister(q *req) {
 		return
 	}
 	var in registerRequest
-	if err := web.ReadJSON(q.r, &in); err != nil {
-		q.fail(err)
+	if !q.readJSON(&in) {
 		return
 	}
 	r, err := parseR(in.RandomNum)
@@ -86,9 +85,7 @@ func (h *Handler) apiRegister(q *req) {
 		return
 	}
 	serial, _ := model.ParseSerial(reg.Serial)
-	if err := h.o.Desk.NotifyResult(q.r.Context(), q.inst, cust, center.NoticeRegistered, serial); err != nil {
-		h.o.Log.Warn("web center: result notice", "err", err)
-	}
+	q.notify(cust, center.NoticeRegistered, serial)
 	web.WriteJSON(q.w, http.StatusCreated, reg)
 }
 
@@ -118,8 +115,6 @@ func (h *Handler) deregisterPost(q *req) {
 		return
 	}
 	serial, _ := model.ParseSerial(found.Serial)
-	if err := h.o.Desk.NotifyResult(q.r.Context(), q.inst, cust, center.NoticeDeregistered, serial); err != nil {
-		h.o.Log.Warn("web center: result notice", "err", err)
-	}
+	q.notify(cust, center.NoticeDeregistered, serial)
 	q.redirect(q.base() + "register/list?done=0")
 }

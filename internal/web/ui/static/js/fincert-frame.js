@@ -111,7 +111,8 @@ function issue(args) {
     try {
       const { pair, spki } = await newDeviceKey();
       const out = await api('issue', { refNum: args.refNum, authCode: args.authCode, pin, phone: $('fc-phone').value.replace(/\D/g, ''),
-        devicePublicKey: b64(spki), deviceLabel: label(), confirmSupersede: $('fc-supersede-ok').checked });
+        devicePublicKey: b64(spki), deviceLabel: label(), confirmSupersede: $('fc-supersede-ok').checked,
+        autoRenew: $('fc-autorenew').checked });
       await saveDevice({ deviceId: out.deviceId, key: pair.privateKey, label: label() });
       $('fc-pin1').value = $('fc-pin2').value = '';
       finish(true, out);
