@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -211,6 +212,11 @@ func (h *harness) check(ctx context.Context) int {
 	return failed
 }
 
+var (
+	requestID = regexp.MustCompile(`request_id=\S+ `)
+	digits    = regexp.MustCompile(`[0-9a-f]{8,}|[0-9]+`)
+)
+
 // logErrors prints the distinct error lines of the nodes' logs (at most 8).
 func (h *harness) logErrors() {
 	seen := map[string]int{}
@@ -229,6 +235,8 @@ func (h *harness) logErrors() {
 			if i := strings.Index(l, "level="); i >= 0 {
 				key = l[i:]
 			}
+			key = requestID.ReplaceAllString(key, "")
+			key = digits.ReplaceAllString(key, "N")
 			if len(key) > 300 {
 				key = key[:300]
 			}
