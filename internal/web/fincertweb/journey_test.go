@@ -154,7 +154,14 @@ func TestFinCertSDKJourney(t *testing.T) {
 	b.Shot("devices")
 	f.Click(".fc-disconnect")
 	f.WaitText("#fc-status", "해제했습니다", 20*time.Second)
-	if n := webtest.Eval[int](f, `document.querySelectorAll('#fc-devices li').length`); n != 1 {
+	n := 0
+	for i := 0; i < 100; i++ { // the list is drawn again after the status line
+		if n = webtest.Eval[int](f, `document.querySelectorAll('#fc-devices li').length`); n == 1 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n != 1 {
 		t.Fatalf("%d devices after the disconnection, want 1", n)
 	}
 	f.Click("#fc-info-ok")

@@ -220,8 +220,8 @@ async function devices(dev) {
       b.onclick = async () => {
         try {
           await api(`devices/${encodeURIComponent(d.id)}/disconnect`, await proof(dev, 'manage', d.id));
-          status(msg('fcjs.disconnected'));
           await devices(dev);
+          status(msg('fcjs.disconnected'));
         } catch (e) { status(e.message, true); }
       };
       li.append(b);
