@@ -202,6 +202,13 @@ func (h *harness) check(ctx context.Context) int {
 	// CRL and OCSP agree with the database on every node.
 	h.checkRevocation(ctx, all, report)
 
+	if h.o.copiers > 0 {
+		h.st.mu.Lock()
+		report(len(h.st.copyCorrupt) == 0 && h.st.copies > 0, "relay copies deliver exactly what was sent",
+			fmt.Sprintf("%d copies done, %d abandoned (by cause below), %d altered %s", h.st.copies, h.st.copiesFailed, len(h.st.copyCorrupt), first(h.st.copyCorrupt)))
+		h.st.mu.Unlock()
+	}
+
 	if h.o.pgRestart {
 		report(h.pgFailed == "", "PostgreSQL restarted once under load", h.pgFailed)
 	}

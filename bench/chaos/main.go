@@ -53,6 +53,7 @@ type options struct {
 	lostPct     int
 	maxRetries  time.Duration
 	maxUnusable time.Duration
+	copiers     int
 }
 
 func main() {
@@ -71,6 +72,7 @@ func main() {
 	flag.IntVar(&o.lostPct, "lost", 10, "percent of first issuance attempts sent with a client timeout of a few ms (a lost answer)")
 	flag.DurationVar(&o.maxRetries, "give-up", 60*time.Second, "a client gives up an enrollment after retrying this long")
 	flag.DurationVar(&o.maxUnusable, "max-unusable", 0, "fail if an enrollment is unusable longer than this (0: only print it; issue 17 asks 10s)")
+	flag.IntVar(&o.copiers, "copiers", 1, "concurrent device-to-device copy sessions through the relay")
 	flag.Parse()
 	durSet := false
 	flag.Visit(func(f *flag.Flag) {
@@ -213,6 +215,9 @@ type stats struct {
 	// for those whose first attempt's answer the harness dropped on purpose.
 	longestUnusable [2]time.Duration
 	enrollments     int
+	copies          int      // relay copy sessions completed
+	copiesFailed    int      // ... and abandoned (counted by cause in failures)
+	copyCorrupt     []string // a party saw other bytes than the other sent
 	revocations     int
 }
 
@@ -358,6 +363,10 @@ func run(o options) error {
 	for i := 0; i < o.clients; i++ {
 		wg.Add(1)
 		go func(i int) { defer wg.Done(); h.client(i, end) }(i)
+	}
+	for i := 0; i < o.copiers; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); h.copier(end) }()
 	}
 	var fwg sync.WaitGroup
 	fwg.Add(1)
