@@ -221,7 +221,7 @@ func (h *harness) check(ctx context.Context) int {
 
 var (
 	requestID = regexp.MustCompile(`request_id=\S+ `)
-	digits    = regexp.MustCompile(`[0-9a-f]{8,}|[0-9]+`)
+	digits    = regexp.MustCompile(`[0-9a-f]{8,}|[0-9]{4,}`)
 )
 
 // logErrors prints the distinct error lines of the nodes' logs (at most 8).
