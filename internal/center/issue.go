@@ -134,7 +134,15 @@ func (s *Service) IssueRedeemed(ctx context.Context, red *Redeemed, pub crypto.P
 	return s.issueRedeemed(ctx, red, pub, r, IssueOptions{})
 }
 
+// issueDetached bounds an issuance that goes on after its caller left.
+const issueDetached = 30 * time.Second
+
 func (s *Service) issueRedeemed(ctx context.Context, red *Redeemed, pub crypto.PublicKey, r []byte, o IssueOptions) (*ca.Issued, error) {
+	// The claim is this request's: finish the issuance even if the client goes away (a
+	// dropped connection, a client timeout), so that its retry finds the certificate
+	// (safe retry) instead of a claim held until the lease ends and a logged failure.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), issueDetached)
+	defer cancel()
 	e := red.Enrollment
 	if (e.Usage == model.FinCert) != red.Cloud {
 		s.release(e.Reference)

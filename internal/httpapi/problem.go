@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/certcenter/certcenter/internal/errs"
+	"github.com/certcenter/certcenter/internal/store"
 )
 
 // Problem is an RFC 9457 problem document with certcenter's extensions.
@@ -30,6 +31,13 @@ func errNotFoundRoute(r *http.Request) error {
 // problem writes err as a problem document. Internal errors are logged with the request
 // ID and shown without detail.
 func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
+	if errs.CodeOf(err) == errs.Internal && errors.Is(err, store.ErrUnavailable) {
+		// A database outage (a restart, a failover) decided nothing: say so, and when
+		// to retry, rather than an internal error.
+		s.log.Warn("database unavailable", "route", r.URL.Path, "err", err)
+		err = errs.Wrap(errs.ServiceUnavailable, err, "database unavailable")
+		w.Header().Set("Retry-After", "2")
+	}
 	lang := errs.ParseLang(r.Header.Get("Accept-Language"))
 	code := errs.CodeOf(err)
 	status := errs.Status(err)

@@ -12,4 +12,8 @@ var (
 	// ErrConflict: a uniqueness rule or a state precondition failed (duplicate serial,
 	// enrollment already claimed or used, already bootstrapped).
 	ErrConflict = errors.New("store: conflict")
+	// ErrUnavailable: the database could not be reached or is shutting down or
+	// restarting (a connection error, PostgreSQL SQLSTATE class 08 or 57). Nothing was
+	// decided; the same request may be retried (HTTP 503 with Retry-After).
+	ErrUnavailable = errors.New("store: database unavailable")
 )

@@ -3,8 +3,18 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/certcenter/certcenter/internal/store"
 )
 
 // DB is a certcenter database. It is safe for concurrent use.
@@ -111,5 +121,24 @@ func fromNullMicros(v sql.NullInt64) *time.Time {
 }
 
 func wrapf(err error, format string, args ...any) error {
+	if unavailable(err) {
+		return fmt.Errorf("sqlstore: "+format+": %w (%w)", append(args, err, store.ErrUnavailable)...)
+	}
 	return fmt.Errorf("sqlstore: "+format+": %w", append(args, err)...)
+}
+
+// unavailable reports whether err says the database could not be reached, or is
+// shutting down or restarting, rather than refusing the statement: connection errors
+// (PostgreSQL SQLSTATE class 08), operator intervention (class 57: admin shutdown,
+// crash shutdown, cannot connect now), a refused or reset connection, a bad or closed
+// connection.
+func unavailable(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return strings.HasPrefix(pg.Code, "08") || strings.HasPrefix(pg.Code, "57")
+	}
+	var ce *pgconn.ConnectError
+	var op *net.OpError
+	return errors.As(err, &ce) || errors.As(err, &op) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF)
 }
