@@ -49,6 +49,10 @@ func (s *Service) IssueWithCodeOptions(ctx context.Context, ref, code string, pu
 	if err := s.state(e); err != nil {
 		return nil, err
 	}
+	// From the claim on, the work is finished even if the caller leaves: a claim taken
+	// for a request that went away would otherwise hold the enrollment for the lease.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), issueDetached)
+	defer cancel()
 	red, err := s.claim(ctx, e)
 	if errors.Is(err, errs.Sentinel(errs.EnrollmentUsed)) {
 		// Used while we looked: perhaps by this very request's first attempt.
