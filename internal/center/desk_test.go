@@ -44,6 +44,15 @@ func (videoCall) Confirm(context.Context, *center.CustomerRecord, model.Verifica
 
 func newDesk(t *testing.T, n notify.Notifier) (*center.Desk, *sqlstore.DB, model.Institution) {
 	t.Helper()
+	db, seal, inst, now := newStore(t)
+	d := center.NewDesk(center.New(db, seal, nil, now), db, center.DeskOptions{Notifier: n, Verifiers: []center.Verifier{videoCall{}}})
+	return d, db, inst
+}
+
+// newStore opens a bootstrapped SQLite store with institution 901, a sealer and a
+// fixed clock.
+func newStore(t *testing.T) (*sqlstore.DB, *sealer.Sealer, model.Institution, func() time.Time) {
+	t.Helper()
 	ctx := context.Background()
 	now := func() time.Time { return time.Date(2026, 3, 25, 9, 0, 0, 0, time.UTC) }
 	db, err := sqlstore.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "c.db"), sqlstore.WithClock(now))
@@ -56,8 +65,7 @@ func newDesk(t *testing.T, n notify.Notifier) (*center.Desk, *sqlstore.DB, model
 		t.Fatal(err)
 	}
 	seal, _ := sealer.New(make([]byte, 32))
-	d := center.NewDesk(center.New(db, seal, nil, now), db, center.DeskOptions{Notifier: n, Verifiers: []center.Verifier{videoCall{}}})
-	return d, db, inst
+	return db, seal, inst, now
 }
 
 func TestDeskVerifiers(t *testing.T) {

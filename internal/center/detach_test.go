@@ -4,15 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/certcenter/certcenter/internal/ca"
 	"github.com/certcenter/certcenter/internal/center"
 	"github.com/certcenter/certcenter/internal/model"
-	"github.com/certcenter/certcenter/internal/sealer"
-	"github.com/certcenter/certcenter/internal/store/sqlstore"
 )
 
 // leavingCA stands for the authority; its Issue runs as the client goes away (the
@@ -36,17 +32,7 @@ func (a *leavingCA) Issue(ctx context.Context, req ca.IssueRequest) (*ca.Issued,
 // find the certificate, not a claim held until the lease ends (issue 17, 2).
 func TestIssuanceOutlivesItsClient(t *testing.T) {
 	ctx := context.Background()
-	now := func() time.Time { return time.Date(2026, 3, 25, 9, 0, 0, 0, time.UTC) }
-	db, err := sqlstore.Open(ctx, "sqlite", filepath.Join(t.TempDir(), "c.db"), sqlstore.WithClock(now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	inst := model.Institution{Code: "901", Name: "데모은행", ShortName: "DEMOBANK", APIKeyHash: []byte("h"), CreatedAt: now()}
-	if err := db.Bootstrap(ctx, model.Bootstrap{Institutions: []model.Institution{inst}}, model.AuditEvent{Type: "t", Subject: "b"}); err != nil {
-		t.Fatal(err)
-	}
-	seal, _ := sealer.New(make([]byte, 32))
+	db, seal, _, now := newStore(t)
 	reqCtx, cancel := context.WithCancel(ctx)
 	auth := &leavingCA{leave: cancel}
 	svc := center.New(db, seal, auth, now)
