@@ -73,7 +73,7 @@ func (db *DB) fincertLine(ctx context.Context, where string, arg any) (model.Fin
 		locked, auto, active int
 		created, updated     int64
 	)
-	err := db.w.QueryRowContext(ctx, db.d.rebind(`SELECT `+fincertLineColumns+` FROM fincert_lines WHERE `+where+` LIMIT 1`), arg).Scan(
+	err := db.r.QueryRowContext(ctx, db.d.rebind(`SELECT `+fincertLineColumns+` FROM fincert_lines WHERE `+where+` LIMIT 1`), arg).Scan(
 		&l.ID, &l.Person, &l.Lookup, &serial, &l.InstitutionCode, &l.WrappedKey, &l.WrappedR, &l.PhoneCipher,
 		&l.PINHash, &l.PINFails, &locked, &auto, &active, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -216,7 +216,7 @@ func scanDevice(sc interface{ Scan(...any) error }) (model.FinCertDevice, error)
 
 // FinCertDevice returns a device, or store.ErrNotFound.
 func (db *DB) FinCertDevice(ctx context.Context, id string) (model.FinCertDevice, error) {
-	d, err := scanDevice(db.w.QueryRowContext(ctx, db.d.rebind(`SELECT `+fincertDeviceColumns+` FROM fincert_devices WHERE id = ?`), id))
+	d, err := scanDevice(db.r.QueryRowContext(ctx, db.d.rebind(`SELECT `+fincertDeviceColumns+` FROM fincert_devices WHERE id = ?`), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("sqlstore: fincert device: %w", store.ErrNotFound)
 	}
@@ -225,7 +225,7 @@ func (db *DB) FinCertDevice(ctx context.Context, id string) (model.FinCertDevice
 
 // FinCertDevices lists a person's devices, connected or not, oldest first.
 func (db *DB) FinCertDevices(ctx context.Context, person []byte) ([]model.FinCertDevice, error) {
-	rows, err := db.w.QueryContext(ctx, db.d.rebind(`SELECT `+fincertDeviceColumns+` FROM fincert_devices WHERE person = ? ORDER BY created_at, id`), person)
+	rows, err := db.r.QueryContext(ctx, db.d.rebind(`SELECT `+fincertDeviceColumns+` FROM fincert_devices WHERE person = ? ORDER BY created_at, id`), person)
 	if err != nil {
 		return nil, wrapf(err, "fincert devices")
 	}
@@ -303,7 +303,7 @@ func (db *DB) FinCertPending(ctx context.Context, id string) (model.FinCertPendi
 		created, expires int64
 		used             sql.NullInt64
 	)
-	err := db.w.QueryRowContext(ctx, db.d.rebind(`SELECT `+fincertPendingColumns+` FROM fincert_pending WHERE id = ?`), id).Scan(
+	err := db.r.QueryRowContext(ctx, db.d.rebind(`SELECT `+fincertPendingColumns+` FROM fincert_pending WHERE id = ?`), id).Scan(
 		&p.ID, &p.Kind, &p.LineID, &p.Secret, &p.SPKI, &p.Label, &p.Tries, &created, &expires, &used)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("sqlstore: fincert pending: %w", store.ErrNotFound)
@@ -318,7 +318,7 @@ func (db *DB) FinCertPending(ctx context.Context, id string) (model.FinCertPendi
 // CountFinCertPending counts the steps of a kind started for a line since a time.
 func (db *DB) CountFinCertPending(ctx context.Context, lineID, kind string, since time.Time) (int, error) {
 	var n int
-	err := db.w.QueryRowContext(ctx, db.d.rebind(`SELECT COUNT(*) FROM fincert_pending WHERE line_id = ? AND kind = ? AND created_at >= ?`),
+	err := db.r.QueryRowContext(ctx, db.d.rebind(`SELECT COUNT(*) FROM fincert_pending WHERE line_id = ? AND kind = ? AND created_at >= ?`),
 		lineID, kind, micros(since)).Scan(&n)
 	return n, wrapIf(err, "count fincert pending")
 }
@@ -341,12 +341,24 @@ func (db *DB) UseFinCertPending(ctx context.Context, id string, at time.Time) er
 	})
 }
 
-// CreateFinCertSignRequest stores a sign request (expired ones are deleted on the way).
+// signRequestSweep is how often CreateFinCertSignRequest deletes the sign requests
+// that expired a day before: once a minute per node, not on every request.
+const signRequestSweep = time.Minute
+
+// CreateFinCertSignRequest stores a sign request (requests expired for a day are
+// deleted on the way, at most once a minute). On SQLite it joins the group commit
+// (batch.go): concurrent sign requests share one commit.
 func (db *DB) CreateFinCertSignRequest(ctx context.Context, r model.FinCertSignRequest, ev model.AuditEvent) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, db.d.rebind(`DELETE FROM fincert_sign_requests WHERE expires_at < ?`),
-			micros(r.CreatedAt.Add(-24*time.Hour))); err != nil {
-			return wrapf(err, "sweep fincert sign requests")
+	sweep := false
+	if last := db.signSweep.Load(); r.CreatedAt.UnixMicro()-last >= signRequestSweep.Microseconds() {
+		sweep = db.signSweep.CompareAndSwap(last, r.CreatedAt.UnixMicro())
+	}
+	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if sweep {
+			if _, err := tx.ExecContext(ctx, db.d.rebind(`DELETE FROM fincert_sign_requests WHERE expires_at < ?`),
+				micros(r.CreatedAt.Add(-24*time.Hour))); err != nil {
+				return wrapf(err, "sweep fincert sign requests")
+			}
 		}
 		if _, err := tx.ExecContext(ctx, db.d.rebind(`INSERT INTO fincert_sign_requests (id, institution_code, request, created_at, expires_at)
 VALUES (?, ?, ?, ?, ?)`), r.ID, r.InstitutionCode, r.Request, micros(r.CreatedAt), micros(r.ExpiresAt)); err != nil {
@@ -364,7 +376,7 @@ func (db *DB) FinCertSignRequest(ctx context.Context, id string) (model.FinCertS
 		used             sql.NullInt64
 		serial           sql.NullString
 	)
-	err := db.w.QueryRowContext(ctx, db.d.rebind(`SELECT id, institution_code, request, created_at, expires_at, used_at, serial
+	err := db.r.QueryRowContext(ctx, db.d.rebind(`SELECT id, institution_code, request, created_at, expires_at, used_at, serial
 FROM fincert_sign_requests WHERE id = ?`), id).Scan(&r.ID, &r.InstitutionCode, &r.Request, &created, &expires, &used, &serial)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("sqlstore: fincert sign request: %w", store.ErrNotFound)
@@ -381,10 +393,11 @@ FROM fincert_sign_requests WHERE id = ?`), id).Scan(&r.ID, &r.InstitutionCode, &
 
 // UseFinCertSignRequest marks a sign request used by the certificate serial, once, in
 // one transaction with the use of the attempt's challenge c (when not nil) and the reset
-// of the PIN failures of line lineID (when not ""): one commit per signature.
+// of the PIN failures of line lineID (when not ""): one commit per signature, shared on
+// SQLite by concurrent signatures (the group commit, batch.go).
 // store.ErrConflict when the request or the challenge was used before.
 func (db *DB) UseFinCertSignRequest(ctx context.Context, id string, serial model.Serial, c *model.FinCertChallenge, lineID string, at time.Time, ev model.AuditEvent) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if c != nil {
 			if err := db.useChallenge(ctx, tx, *c, at); err != nil {
 				return err

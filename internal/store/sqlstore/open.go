@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -27,6 +28,8 @@ type DB struct {
 
 	batch batcher       // group commit of the hot write paths (batch.go)
 	ckpt  *checkpointer // SQLite only
+
+	signSweep atomic.Int64 // when expired fincert sign requests were last deleted (Unix µs)
 }
 
 // Option configures Open.
