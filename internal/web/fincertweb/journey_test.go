@@ -47,18 +47,7 @@ func TestFinCertSDKJourney(t *testing.T) {
 	}
 	// At 901's web center: identity by SMS, then the reference number and code.
 	b := webtest.New(t, webtest.Desktop)
-	b.Go(srv.URL + "/901/?lang=ko")
-	b.Click("#menu-fincert")
-	b.WaitPath("/901/verify", 10*time.Second)
-	b.Type("#name", name)
-	b.Type("#idn", idn)
-	b.Click("#next")
-	b.WaitPath("/901/verify/confirm", 10*time.Second)
-	b.Type("#code", latestSMS(t, srv))
-	b.Click("#next")
-	b.WaitPath("/901/fincert/enroll", 10*time.Second)
-	ref, code := b.Text("#fc-reference"), b.Text("#fc-authcode")
-	b.Shot("center-enrolled")
+	ref, code := enrollAt(t, b, srv, "901", "ko")
 	b.Click("#fc-rp-link")
 	b.WaitPath("/demo/rp/", 10*time.Second)
 	b.Shot("rp")
@@ -239,7 +228,27 @@ type rawRP struct {
 	} `json:"request"`
 	Result struct {
 		SignedVals []string `json:"signedVals"`
+		CertSeqNum string   `json:"certSeqNum"`
 	} `json:"result"`
+}
+
+// enrollAt verifies 홍길동 by SMS at inst's web center (in lang) and returns the
+// financial certificate's reference number and authorization code from the page.
+func enrollAt(t *testing.T, b *webtest.Browser, srv *apptest.Server, inst, lang string) (ref, code string) {
+	t.Helper()
+	b.Go(srv.URL + "/" + inst + "/?lang=" + lang)
+	b.Click("#menu-fincert")
+	b.WaitPath("/"+inst+"/verify", 10*time.Second)
+	b.Type("#name", name)
+	b.Type("#idn", idn)
+	b.Click("#next")
+	b.WaitPath("/"+inst+"/verify/confirm", 10*time.Second)
+	b.Type("#code", smsAt(t, srv, inst))
+	b.Click("#next")
+	b.WaitPath("/"+inst+"/fincert/enroll", 10*time.Second)
+	ref, code = b.Text("#fc-reference"), b.Text("#fc-authcode")
+	b.Shot("center-enrolled-" + inst)
+	return ref, code
 }
 
 func rawResult(t *testing.T, b *webtest.Browser) rawRP {
@@ -253,7 +262,13 @@ func rawResult(t *testing.T, b *webtest.Browser) rawRP {
 
 func latestSMS(t testing.TB, srv *apptest.Server) string {
 	t.Helper()
-	list, err := srv.App.Store.Outbox(t.Context(), "901", 5)
+	return smsAt(t, srv, "901")
+}
+
+// smsAt returns the newest one-time code in inst's outbox.
+func smsAt(t testing.TB, srv *apptest.Server, inst string) string {
+	t.Helper()
+	list, err := srv.App.Store.Outbox(t.Context(), inst, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
