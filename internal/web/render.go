@@ -32,6 +32,9 @@ type Page struct {
 	Errors    []FieldError // the error summary at the top of a form
 	Notice    string       // a one-line success notice (already localized)
 	Data      any
+	// FrameSelf lets the page embed frames from this origin (the financial
+	// certificate's iframe); every other page may embed none.
+	FrameSelf bool
 }
 
 // FieldError is one entry of a form's error summary; Field is the input's id.
@@ -159,6 +162,9 @@ func (t *Templates) Render(w http.ResponseWriter, status int, name string, p *Pa
 		return
 	}
 	SecurityHeaders(w)
+	if p.FrameSelf {
+		w.Header().Set("Content-Security-Policy", ContentSecurityPolicy+"; frame-src 'self'")
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", string(p.L.Lang))
 	w.Header().Set("Cache-Control", "no-store")

@@ -49,9 +49,12 @@ type Desk interface {
 	Deregister(ctx context.Context, inst model.Institution, id string) error
 }
 
-// FinCertResets is what the PIN reset page needs from the financial certificate.
+// FinCertResets is what the pages need from the financial certificate: the PIN reset,
+// and the sign request through which a financial certificate signs a registration
+// challenge (타기관 인증서 등록).
 type FinCertResets interface {
 	StartPINReset(ctx context.Context, inst model.Institution, verificationID string) (*cloudcert.PINReset, error)
+	CreateSignRequest(ctx context.Context, inst model.Institution, r cloudcert.SignRequest) (*cloudcert.Created, error)
 }
 
 // Service is what the pages need from the certificate center's core (center.Service).
@@ -166,6 +169,7 @@ func (h *Handler) routes(m *http.ServeMux) {
 	page("GET /{inst}/register/list", h.registerPage)
 	api("POST /{inst}/api/register/challenge", h.apiRegisterChallenge)
 	api("POST /{inst}/api/register", h.apiRegister)
+	api("POST /{inst}/api/register/fincert", h.apiRegisterFinCert)
 	page("POST /{inst}/register/delete", h.deregisterPost)
 	page("GET /{inst}/copy", h.copyPage)
 	page("GET /{inst}/fincert", h.fincertStart)

@@ -109,6 +109,21 @@ func toVerified(t *testing.T, c *client) string {
 	return tok
 }
 
+// toVerifiedFor starts flow (a menu entry such as "register") and verifies the demo
+// customer by SMS; it returns the session's CSRF token.
+func toVerifiedFor(t *testing.T, c *client, flow string) string {
+	t.Helper()
+	c.get("/901/" + flow)
+	tok := csrfOf(t, c.get("/901/verify"))
+	if p := c.post("/901/verify", tok, url.Values{"name": {demoName}, "idn": {demoIDN}, "method": {"sms"}}); p.Location != "/901/verify/confirm" {
+		t.Fatalf("identity: %d %s %.300s", p.Status, p.Location, p.Body)
+	}
+	if p := c.post("/901/verify/confirm", tok, url.Values{"code": {latestOTP(t, c.srv)}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d %.300s", p.Status, p.Body)
+	}
+	return tok
+}
+
 func TestRefusals(t *testing.T) {
 	srv, _ := start(t)
 
@@ -127,6 +142,29 @@ func TestRefusals(t *testing.T) {
 		cookie := p.Header.Get("Set-Cookie")
 		if !strings.Contains(cookie, "HttpOnly") || !strings.Contains(cookie, "SameSite=Strict") {
 			t.Errorf("session cookie %q is not HttpOnly and SameSite=Strict", cookie)
+		}
+	})
+	t.Run("FrameOnlyWhereTheFinancialCertificateSigns", func(t *testing.T) {
+		c := newClient(t, srv)
+		if csp := c.get("/901/issue").Header.Get("Content-Security-Policy"); strings.Contains(csp, "frame-src") {
+			t.Errorf("the issue page may embed frames: %q", csp)
+		}
+		tok := toVerifiedFor(t, c, "register")
+		p := c.get("/901/register/list")
+		if csp := p.Header.Get("Content-Security-Policy"); p.Status != 200 || !strings.Contains(csp, "frame-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+			t.Errorf("the registration page: %d, CSP %q; want frame-src 'self' and still no framing of itself", p.Status, csp)
+		}
+		wantCode(t, c.json("/901/api/register/fincert", "", map[string]any{}), http.StatusForbidden, "CSRF_INVALID")
+		ok := c.json("/901/api/register/fincert", tok, map[string]any{})
+		var started struct{ ChallengeID, SignRequestID, OrgCode string }
+		if json.Unmarshal([]byte(ok.Body), &started); ok.Status != http.StatusCreated || started.ChallengeID == "" || started.SignRequestID == "" || started.OrgCode != "901" {
+			t.Errorf("start a financial certificate registration: %d %.300s", ok.Status, ok.Body)
+		}
+		// Without identity verification there is nothing to start.
+		c2 := newClient(t, srv)
+		tok2 := csrfOf(t, c2.get("/901/issue"))
+		if p := c2.json("/901/api/register/fincert", tok2, map[string]any{}); p.Status < 400 {
+			t.Errorf("an unverified session started a registration: %d %.300s", p.Status, p.Body)
 		}
 	})
 	t.Run("NoSession", func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/certcenter/certcenter/internal/center"
+	"github.com/certcenter/certcenter/internal/cloudcert"
 	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/web"
@@ -17,6 +18,7 @@ import (
 
 type registerView struct {
 	Registrations []center.RegistrationView
+	FinCert       bool // a financial certificate can be registered here (through its iframe)
 }
 
 func (h *Handler) registerPage(q *req) {
@@ -29,7 +31,10 @@ func (h *Handler) registerPage(q *req) {
 		q.fail(err)
 		return
 	}
-	p := q.page("register.title", registerView{Registrations: list}, "js/register.js")
+	p := q.page("register.title", registerView{Registrations: list, FinCert: h.o.FinCert != nil}, "js/register.js")
+	// The financial certificate signs in certcenter's own iframe (/fincert/v1/frame),
+	// which this page embeds through the SDK: the one page whose policy allows a frame.
+	p.FrameSelf = h.o.FinCert != nil
 	if q.r.URL.Query().Get("done") == "1" {
 		p.Notice = q.l.T("register.done")
 	} else if q.r.URL.Query().Get("done") == "0" {
@@ -50,6 +55,40 @@ func (h *Handler) apiRegisterChallenge(q *req) {
 	}
 	ch, _ := base64.StdEncoding.DecodeString(v.Challenge)
 	web.WriteJSON(q.w, http.StatusCreated, map[string]any{"id": v.ID, "challenge": ch, "expiresAt": v.ExpiresAt})
+}
+
+// apiRegisterFinCert starts the registration of the person's financial certificate:
+// the desk's challenge, and a sign request for it (PKCS#1 with R, the form a
+// registration needs) that the page hands to the financial certificate's iframe. The
+// iframe's result comes back through apiRegister like any other certificate's.
+func (h *Handler) apiRegisterFinCert(q *req) {
+	cust, ok := q.verified("register")
+	if !ok {
+		return
+	}
+	if h.o.FinCert == nil {
+		q.fail(errs.New(errs.NotFound, "no financial certificate service here"))
+		return
+	}
+	v, err := h.o.Desk.RegistrationChallenge(q.r.Context(), q.inst, cust)
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	ch, err := base64.StdEncoding.DecodeString(v.Challenge)
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	sr, err := h.o.FinCert.CreateSignRequest(q.r.Context(), q.inst, cloudcert.SignRequest{OrgCode: q.inst.Code,
+		SignFormat: cloudcert.SignFormat{Type: "PKCS1", PKCS1Info: &cloudcert.PKCS1Info{IncludeR: true}},
+		Content:    cloudcert.Content{Binary: &cloudcert.Binary{Binaries: [][]byte{ch}}},
+		Algorithms: cloudcert.AlgPKCS1, Info: cloudcert.SignInfo{SignType: "99"}})
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	web.WriteJSON(q.w, http.StatusCreated, map[string]any{"challengeId": v.ID, "signRequestId": sr.ID, "orgCode": q.inst.Code})
 }
 
 type registerRequest struct {

@@ -23,19 +23,7 @@ func TestFinCertSecondIssuanceJourney(t *testing.T) {
 	}
 	rp := srv.App.DemoRelyingParty()
 	b := webtest.New(t, webtest.Phone)
-	issue := func(inst, lang, pin string) {
-		t.Helper()
-		ref, code := enrollAt(t, b, srv, inst, lang)
-		b.Go(rp + "?lang=" + lang)
-		b.Type("#rp-ref", ref)
-		b.Type("#rp-code", code)
-		b.Click("#rp-issue-btn")
-		f := b.Frame(srv.URL+"/fincert/v1/frame", 20*time.Second)
-		f.Type("#fc-phone", "01012345678")
-		f.Type("#fc-pin1", pin)
-		f.Type("#fc-pin2", pin)
-		f.Click("#fc-issue-go")
-	}
+	issue := func(inst, lang, pin string) { t.Helper(); issueThroughRP(t, b, srv, rp, inst, lang, pin) }
 	signIn := func(pin, want string) string {
 		t.Helper()
 		b.Click("#rp-login-btn")

@@ -40,6 +40,31 @@ type Browser struct {
 	name      string
 	shots     int
 	parent    *Browser // for an iframe's Browser: screenshots are the page's
+	// frameSel selects a same-origin iframe in the parent's page: Chrome runs it in the
+	// page's process, so its Browser queries from the iframe element's document and
+	// evaluates scripts against it (see Frame).
+	frameSel string
+}
+
+// q returns the query options of b's queries: none for a page or a cross-site
+// iframe's target; from the iframe's current document for a same-origin iframe.
+func (b *Browser) q() []chromedp.QueryOption {
+	if b.frameSel == "" {
+		return nil
+	}
+	nodes, err := chromedp.Run(b.Ctx, chromedp.Nodes(chromedp.CSS(b.frameSel)))
+	if err != nil || len(nodes) == 0 {
+		return nil
+	}
+	return []chromedp.QueryOption{chromedp.FromNode(nodes[0])}
+}
+
+// js makes expr, written against document, run against b's document.
+func (b *Browser) js(expr string) string {
+	if b.frameSel == "" {
+		return expr
+	}
+	return `((document) => (` + expr + `))(document.querySelector(` + jsString(b.frameSel) + `).contentDocument)`
 }
 
 // ChromiumPath returns the chromium binary, or skips (fails under
@@ -147,7 +172,7 @@ func (b *Browser) Do(what string, actions ...chromedp.Action[chromedp.Void]) {
 // Eval evaluates a JavaScript expression (awaiting a promise) and decodes its value.
 func Eval[T any](b *Browser, expr string) T {
 	b.t.Helper()
-	v, err := chromedp.Run(b.Ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	v, err := chromedp.Run(b.Ctx, chromedp.Evaluate[T](b.js(expr), chromedp.EvalAwaitPromise))
 	if err != nil {
 		b.t.Fatalf("evaluate %s: %v", expr, err)
 	}
@@ -157,10 +182,10 @@ func Eval[T any](b *Browser, expr string) T {
 // Text returns the text content of the first element matching the CSS selector.
 func (b *Browser) Text(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.Ctx, chromedp.TextContent(chromedp.CSS(sel)))
+	s, err := chromedp.Run(b.Ctx, chromedp.TextContent(chromedp.CSS(sel), b.q()...))
 	for i := 0; err != nil && i < 5; i++ { // a page replaced under the query: look again
 		time.Sleep(200 * time.Millisecond)
-		s, err = chromedp.Run(b.Ctx, chromedp.TextContent(chromedp.CSS(sel)))
+		s, err = chromedp.Run(b.Ctx, chromedp.TextContent(chromedp.CSS(sel), b.q()...))
 	}
 	if err != nil {
 		b.Shot("failed-read")
@@ -182,7 +207,8 @@ func (b *Browser) Click(sel string) {
 	b.t.Helper()
 	var err error
 	for i := 0; i < 5; i++ {
-		if err = chromedp.Do(b.Ctx, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel))); err == nil {
+		q := b.q()
+		if err = chromedp.Do(b.Ctx, chromedp.WaitVisible(chromedp.CSS(sel), q...), chromedp.Click(chromedp.CSS(sel), q...)); err == nil {
 			return
 		}
 		time.Sleep(200 * time.Millisecond)
@@ -196,7 +222,8 @@ func (b *Browser) Type(sel, text string) {
 	b.t.Helper()
 	var err error
 	for i := 0; i < 5; i++ {
-		if err = chromedp.Do(b.Ctx, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), text)); err == nil {
+		q := b.q()
+		if err = chromedp.Do(b.Ctx, chromedp.WaitVisible(chromedp.CSS(sel), q...), chromedp.SendKeys(chromedp.CSS(sel), text, q...)); err == nil {
 			return
 		}
 		time.Sleep(200 * time.Millisecond)
@@ -230,7 +257,7 @@ func (b *Browser) WaitText(sel, want string, d time.Duration) string {
 	deadline := time.Now().Add(d)
 	var s string
 	for time.Now().Before(deadline) {
-		got, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`(document.querySelector(`+jsString(sel)+`) || {}).textContent || ""`))
+		got, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](b.js(`(document.querySelector(`+jsString(sel)+`) || {}).textContent || ""`)))
 		if err == nil {
 			s = got
 			if strings.Contains(s, want) {
@@ -273,7 +300,7 @@ func (b *Browser) WaitFilled(sel string, d time.Duration) string {
 	b.t.Helper()
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
-		got, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`(document.querySelector(`+jsString(sel)+`) || {}).textContent || ""`))
+		got, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](b.js(`(document.querySelector(`+jsString(sel)+`) || {}).textContent || ""`)))
 		if err == nil && strings.TrimSpace(got) != "" {
 			return strings.TrimSpace(got)
 		}
@@ -284,11 +311,13 @@ func (b *Browser) WaitFilled(sel string, d time.Duration) string {
 	return ""
 }
 
-// Frame waits for a cross-site iframe whose URL starts with prefix (Chrome runs it as a
-// separate target) and returns a Browser that acts inside it.
+// Frame waits for an iframe whose URL starts with prefix and returns a Browser that
+// acts inside it: a cross-site iframe is a separate target in Chrome, attached to; a
+// same-origin one lives in the page's process and is reached through its element.
 func (b *Browser) Frame(prefix string, d time.Duration) *Browser {
 	b.t.Helper()
 	deadline := time.Now().Add(d)
+	sel := `iframe[src^=` + jsString(prefix) + `]`
 	for time.Now().Before(deadline) {
 		infos, err := chromedp.Targets(b.Ctx)
 		if err == nil {
@@ -299,6 +328,11 @@ func (b *Browser) Frame(prefix string, d time.Duration) *Browser {
 					return &Browser{Ctx: ctx, Downloads: b.Downloads, t: b.t, name: b.name + "-frame", parent: b}
 				}
 			}
+		}
+		loaded, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`(() => { const f = document.querySelector(`+jsString(sel)+`);
+  try { return !!f && !!f.contentDocument && f.contentDocument.readyState === 'complete' && f.contentDocument.URL.startsWith(`+jsString(prefix)+`); } catch (e) { return false; } })()`))
+		if err == nil && loaded {
+			return &Browser{Ctx: b.Ctx, Downloads: b.Downloads, t: b.t, name: b.name + "-frame", parent: b, frameSel: sel}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
