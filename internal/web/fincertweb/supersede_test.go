@@ -43,9 +43,10 @@ func TestFinCertSecondIssuanceJourney(t *testing.T) {
 	const pin2 = "720485"
 	issue("902", "en", pin2)
 	f := b.Frame(srv.URL+"/fincert/v1/frame", 20*time.Second)
-	warn := f.WaitText("#fc-supersede", "any institution", 20*time.Second)
-	if !strings.Contains(f.Text("#fc-status"), "revoke") {
-		t.Errorf("status line without the agreement = %q", f.Text("#fc-status"))
+	f.WaitText("#fc-status", "Agree to revoke", 20*time.Second)
+	warn := f.Text("#fc-supersede")
+	if !strings.Contains(warn, "any institution") || webtest.Eval[bool](f, `document.getElementById('fc-supersede').classList.contains('hidden')`) {
+		t.Errorf("the warning %q is not shown", warn)
 	}
 	b.Shot("supersede-asked")
 	if c := certificate(t, srv, first); c.Status != model.StatusValid {
@@ -70,6 +71,40 @@ func TestFinCertSecondIssuanceJourney(t *testing.T) {
 		t.Fatalf("the new certificate: %s at %s, want valid at 902", c.Status, c.InstitutionCode)
 	}
 	b.Shot("supersede-signed-in")
+
+	// Renewal from the relying page: refused before the window (800700), then, 10 days
+	// before expiry, a new certificate running three years from the old expiry, which
+	// the same PIN signs with.
+	renew := func(want string) {
+		t.Helper()
+		b.Click("#rp-renew-btn")
+		f := b.Frame(srv.URL+"/fincert/v1/frame", 20*time.Second)
+		f.WaitText("#fc-text", "three more years", 20*time.Second)
+		f.Type("#fc-pin", pin2)
+		f.Click("#fc-sign-go")
+		b.WaitText("#rp-result", want, 30*time.Second)
+	}
+	renew("800700")
+	b.Shot("renew-too-early")
+	cur := certificate(t, srv, second)
+	srv.Clock.Set(cur.NotAfter.Add(-10 * 24 * time.Hour))
+	renew("Renewed")
+	b.Shot("renewed")
+	// A transfer signed with PKCS#1: the CMS library stamps signingTime from the
+	// machine's clock, which this test has moved three years back from the server's.
+	b.Do("choose format", setSelect("#rp-format", "PKCS1"))
+	b.Click("#rp-transfer-btn")
+	f = b.Frame(srv.URL+"/fincert/v1/frame", 20*time.Second)
+	f.WaitText("#fc-text", "이체 확인", 20*time.Second)
+	f.Type("#fc-pin", pin2)
+	f.Click("#fc-sign-go")
+	b.WaitText("#rp-result", "Transfer confirmed", 30*time.Second)
+	third := rawResult(t, b).Result.CertSeqNum
+	next := certificate(t, srv, third)
+	if third == second || !next.NotAfter.Equal(cur.NotAfter.AddDate(3, 0, 0)) || next.Status != model.StatusValid {
+		t.Fatalf("after renewal signed with %s (was %s), valid until %v (%s); want a new certificate until %v",
+			third, second, next.NotAfter, next.Status, cur.NotAfter.AddDate(3, 0, 0))
+	}
 }
 
 func certificate(t *testing.T, srv *apptest.Server, serial string) model.Certificate {

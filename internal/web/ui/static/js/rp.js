@@ -53,6 +53,12 @@ $('rp-manage-btn').onclick = async () => {
     out(t('rpjs.info', { subject: r.subject, until: r.notAfter, status: r.status }));
   } catch (e) { sdkError(e); }
 };
+$('rp-renew-btn').onclick = async () => {
+  try {
+    const r = await FinCert.renew();
+    out(t('rpjs.renewed', { serial: r.certSeqNum, until: String(r.notAfter).slice(0, 10) }));
+  } catch (e) { sdkError(e); }
+};
 $('rp-reset-btn').onclick = async () => {
   try {
     await FinCert.resetPIN({ resetId: $('rp-reset-id').value.trim(), resetCode: $('rp-reset-code').value.trim() });
