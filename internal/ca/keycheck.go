@@ -41,6 +41,10 @@ next:
 			out = append(out, KeyMismatch{Role: a.Role, KeyRef: a.KeyRef, Err: fmt.Errorf("stored certificate: %w", err)})
 			continue
 		}
+		if a.KeyRef == OfflineKeyRef {
+			out = append(out, KeyMismatch{Role: a.Role, KeyRef: a.KeyRef, Err: errRootKeyOffline})
+			continue
+		}
 		s, closer, err := ks.Open(a.KeyRef)
 		if err != nil {
 			out = append(out, KeyMismatch{Role: a.Role, KeyRef: a.KeyRef, Err: err})
