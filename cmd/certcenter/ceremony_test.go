@@ -196,3 +196,28 @@ func TestCeremonyCommandsUsage(t *testing.T) {
 		t.Errorf("certcenter --help does not list the ceremony's commands:\n%s", out)
 	}
 }
+
+// The offline machine's example configuration works as its comments say, with no
+// secrets key, and its names and base_url are the server example's.
+func TestExampleRootConfig(t *testing.T) {
+	ex, err := os.ReadFile(filepath.Join("..", "..", "examples", "root.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, err := os.ReadFile(filepath.Join("..", "..", "examples", "certcenter.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	setting := regexp.MustCompile(`(?m)^(base_url|organization|root_name|issuing_name|policy_arc) = "[^"]*"`)
+	if got, want := setting.FindAllString(string(ex), -1), setting.FindAllString(string(server), -1); strings.Join(got, "\n") != strings.Join(want, "\n") || len(got) != 5 {
+		t.Errorf("examples/root.toml says %q, examples/certcenter.toml %q: they must agree", got, want)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "root.toml"), ex, 0o600)
+	os.Mkdir(filepath.Join(dir, "offline"), 0o700)
+	os.WriteFile(filepath.Join(dir, "offline", "root-passphrase"), []byte(strings.Repeat("cd", 32)+"\n"), 0o600)
+	t.Chdir(dir)
+	if code, out, errs := runCmd(t, "root", "init", "--config", "root.toml", "--key", "offline/root.key", "--cert", "offline/root.pem"); code != 0 || !strings.Contains(out, "certcenter Example RootCA") {
+		t.Fatalf("root init with examples/root.toml = %d %q %q", code, out, errs)
+	}
+}

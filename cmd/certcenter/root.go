@@ -10,11 +10,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/certcenter/certcenter/internal/app"
-	"github.com/certcenter/certcenter/internal/sealer"
 )
 
 // cmdRoot: the root CA's offline work (keys.root = "offline"): certcenter root crl signs
@@ -74,7 +74,7 @@ func cmdRootCRL(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := sealer.WriteFileAtomic(*out, der, 0o644); err != nil {
+	if err := writePublic(*out, der); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "root CRL written to %s: valid until %s (number %d); import it with certcenter root import-crl %s\n",
@@ -179,7 +179,7 @@ func cmdRootSignCA(args []string, stdout io.Writer) error {
 		return err
 	}
 	chain := append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: roots[0]})...)
-	if err := os.WriteFile(*out, chain, 0o644); err != nil {
+	if err := writePublic(*out, chain); err != nil {
 		return err
 	}
 	cert, _ := x509.ParseCertificate(der)
@@ -249,4 +249,27 @@ func fingerprint(der []byte) string {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+// writePublic writes a public file (a CRL, a certificate, a request) for carrying to
+// the other machine, replacing an older one atomically: the next CRL goes where the
+// last one went.
+func writePublic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".certcenter-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
