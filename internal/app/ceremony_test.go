@@ -3,7 +3,9 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"io"
@@ -19,6 +21,8 @@ import (
 	"github.com/certcenter/certcenter/internal/app"
 	"github.com/certcenter/certcenter/internal/config"
 	"github.com/certcenter/certcenter/internal/errs"
+	"github.com/certcenter/certcenter/internal/signer"
+	"github.com/certcenter/certcenter/internal/store/sqlstore"
 	"github.com/certcenter/certcenter/internal/testenv"
 )
 
@@ -345,12 +349,43 @@ func TestCeremonyRefusals(t *testing.T) {
 			t.Errorf("ImportCA(another root's CRL) = %v, want a refusal", err)
 		}
 	})
+	var leftOCSP crypto.PublicKey
+	t.Run("an import that failed after the responder's key", func(t *testing.T) {
+		// The responder's key of this request's group already there, as a failed
+		// import leaves it: the next import uses it instead of failing on it.
+		b, err := os.ReadFile(filepath.Join(c.server.DataDir, "ca-request.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p struct{ Group string }
+		json.Unmarshal(b, &p)
+		pass, _ := app.ResolveSecret(c.server.Keys.Passphrase)
+		left, err := signer.GenerateFile(filepath.Join(c.server.DataDir, "keys-"+p.Group, "ocsp.key"), 2048, pass)
+		if err != nil {
+			t.Fatal(err)
+		}
+		leftOCSP = left.Public()
+	})
 	t.Run("a second import", func(t *testing.T) {
 		if err := c.importCA(good, root, nil); err != nil {
 			t.Fatalf("ImportCA: %v", err)
 		}
+		st, err := sqlstore.Open(ctx, c.server.Database.Driver, c.server.Database.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		auths, err := st.Authorities(ctx)
+		st.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range auths {
+			if cert, _ := x509.ParseCertificate(a.CertDER); a.Role == "ocsp" && (cert == nil || !leftOCSP.(interface{ Equal(crypto.PublicKey) bool }).Equal(cert.PublicKey)) {
+				t.Errorf("the responder's certificate is not for the key the failed import left")
+			}
+		}
 		wantRefusal(t, "ImportCA again", c.importCA(good, root, nil), errs.CAAlreadyInstalled)
-		_, _, err := app.RequestCA(ctx, c.server, now)
+		_, _, err = app.RequestCA(ctx, c.server, now)
 		wantRefusal(t, "RequestCA after the import", err, errs.CAAlreadyInstalled)
 		if _, err := os.Stat(filepath.Join(c.server.DataDir, "ca-request.json")); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("the request file outlived the import: %v", err)

@@ -227,8 +227,14 @@ func InstallIssuing(cfg Config, ks KeySource, req IssuingRequest, certDER, rootD
 		return nil, errs.New(errs.CACertWrongKey, "the key %s is not the certificate's", req.KeyRef)
 	}
 	ocspRef, ocspKey, ocspCloser, err := ks.Generate(req.Group, "ocsp", issuance.CAKeyBits)
+	if issuance.IsKeyExists(err) {
+		// An import that failed after this step (its transaction did not commit) left
+		// the responder's key of this request's group: it is used, not replaced.
+		ocspRef = ks.Ref(req.Group, "ocsp")
+		ocspKey, ocspCloser, err = ks.Open(ocspRef)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("ca: generate the OCSP responder key: %w", err)
+		return nil, fmt.Errorf("ca: the OCSP responder key: %w", err)
 	}
 	defer ocspCloser.Close()
 	ocspDER, err := signOCSPResponder(cfg, prof, linter, certDER, issuingKey, ocspKey.Public(), now)

@@ -69,6 +69,14 @@ func (ks KeySource) Generate(group, name string, bits int) (string, crypto.Signe
 	return "", nil, nil, fmt.Errorf("issuance: key source %q is not file or pkcs11", ks.Kind)
 }
 
+// Ref is the reference Generate gives the key name of group.
+func (ks KeySource) Ref(group, name string) string {
+	if ks.Kind == "pkcs11" {
+		return "pkcs11:certcenter-" + group + "-" + name
+	}
+	return "file:" + filepath.ToSlash(filepath.Join("keys-"+group, name+".key"))
+}
+
 // Create makes a new RSA key at the place a reference names: "file:/path" (absolute,
 // or relative to Dir), encrypted under the passphrase, or "pkcs11:LABEL" in the token.
 // It never replaces a key (signer.ErrKeyExists). The root key of `certcenter root
