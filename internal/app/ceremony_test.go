@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/rand"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -291,6 +292,17 @@ func TestCeremonyRefusals(t *testing.T) {
 		block, _ := pem.Decode([]byte(csrPEM(t, subscriberKey(t)))) // CN=x: a subscriber's request
 		_, err = app.SignCA(c.offline, c.rootKey, root, block.Bytes, now)
 		wantRefusal(t, "SignCA(CN=x)", err, errs.CACSRInvalid)
+		// The right name, signed with SHA-1: not a request certcenter ca request wrote.
+		parsed, _ := x509.ParseCertificateRequest(csr)
+		sha1CSR, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{RawSubject: parsed.RawSubject, SignatureAlgorithm: x509.SHA1WithRSA}, subscriberKey(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = app.SignCA(c.offline, c.rootKey, root, sha1CSR, now)
+		wantRefusal(t, "SignCA(SHA-1 CSR)", err, errs.CACSRInvalid)
+		if err == nil || !strings.Contains(err.Error(), "SHA1") {
+			t.Errorf("the SHA-1 refusal does not name the algorithm: %v", err)
+		}
 	})
 	other := newCeremony(t, "sqlite", nil)
 	otherRoot := other.rootInit(now)

@@ -126,7 +126,7 @@ func checkIssuingCSR(der []byte) (*x509.CertificateRequest, issuance.DN, error) 
 	switch csr.SignatureAlgorithm {
 	case x509.SHA256WithRSA, x509.SHA384WithRSA, x509.SHA512WithRSA, x509.ECDSAWithSHA256, x509.ECDSAWithSHA384, x509.ECDSAWithSHA512:
 	default:
-		return nil, nil, errs.New(errs.CACSRSignatureInvalid, "signed with %s; a CA request is signed with SHA-256 or better", csr.SignatureAlgorithm)
+		return nil, nil, errs.New(errs.CACSRInvalid, "signed with %s; certcenter ca request signs with SHA-256 or better", csr.SignatureAlgorithm)
 	}
 	if err := csr.CheckSignature(); err != nil {
 		return nil, nil, errs.Wrap(errs.CACSRSignatureInvalid, err, "the request's signature does not verify")
