@@ -214,6 +214,12 @@ func TestExampleRootConfig(t *testing.T) {
 	}
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "root.toml"), ex, 0o600)
+	if code, out, errs := runCmd(t, "config", "check", "--offline", filepath.Join(dir, "root.toml")); code != 0 || !strings.HasPrefix(out, "ok: ") {
+		t.Errorf("config check --offline examples/root.toml = %d %q %q", code, out, errs)
+	}
+	if code, _, errs := runCmd(t, "config", "check", filepath.Join(dir, "root.toml")); code != 1 || !strings.Contains(errs, "secrets.key") {
+		t.Errorf("config check examples/root.toml (a server's check) = %d %q, want a refusal naming secrets.key", code, errs)
+	}
 	os.Mkdir(filepath.Join(dir, "offline"), 0o700)
 	os.WriteFile(filepath.Join(dir, "offline", "root-passphrase"), []byte(strings.Repeat("cd", 32)+"\n"), 0o600)
 	t.Chdir(dir)

@@ -25,7 +25,7 @@ usage:
   certcenter enroll --institution CODE --name NAME --idn NUMBER [--kind personal|corporate]
                     [--usage banking|universal] [--teller ID] [--json] [--data DIR | --config FILE]
   certcenter staff add (--institution CODE | --ca) --role ROLE --name NAME [--data DIR | --config FILE]
-  certcenter config check FILE
+  certcenter config check [--offline] FILE
   certcenter audit verify [--data DIR | --config FILE]
   certcenter root init --key FILE|pkcs11:LABEL --cert FILE [--config FILE]
   certcenter root sign-ca --key FILE|pkcs11:LABEL --cert ROOT --csr FILE --out FILE [--config FILE]
@@ -43,7 +43,7 @@ certcenter COMMAND --help describes one command.
 var synopses = map[string]string{
 	"serve":           "certcenter serve [--data DIR] [--listen ADDR] [--base-url URL] [--config FILE]",
 	"enroll":          "certcenter enroll --institution CODE --name NAME --idn NUMBER [flags]",
-	"config check":    "certcenter config check FILE\n\nValidates a configuration file: unknown keys, missing values, secret references.",
+	"config check":    "certcenter config check [--offline] FILE\n\nValidates a configuration file: unknown keys, missing values, secret references. --offline: the key ceremony's offline machine (root init, sign-ca, crl), which has no secrets key.",
 	"root crl":        "certcenter root crl --key FILE|pkcs11:LABEL --out FILE [--cert ROOT] [--days N] [--data DIR | --config FILE]\n\nSigns the root's CRL with the root key, on the machine that keeps it (keys.root = \"offline\").",
 	"root import-crl": "certcenter root import-crl FILE [--data DIR | --config FILE]\n\nStores a root CRL signed offline, after checking its signature and dates.",
 	"root init":       "certcenter root init --key FILE|pkcs11:LABEL --cert FILE [--config FILE]\n\nMakes the root key and the self-signed root certificate on the offline machine (the key ceremony's first step; README: the root key offline).",
