@@ -22,6 +22,7 @@ import (
 	"github.com/certcenter/certcenter/internal/app"
 	"github.com/certcenter/certcenter/internal/config"
 	"github.com/certcenter/certcenter/internal/errs"
+	"github.com/certcenter/certcenter/internal/issuance"
 	"github.com/certcenter/certcenter/internal/signer"
 	"github.com/certcenter/certcenter/internal/store/sqlstore"
 	"github.com/certcenter/certcenter/internal/testenv"
@@ -359,6 +360,27 @@ func TestCeremonyRefusals(t *testing.T) {
 	t.Run("a CRL not the root's", func(t *testing.T) {
 		if err := c.importCA(good, root, other.crl(otherRoot)); err == nil || !strings.Contains(err.Error(), "not signed by this root") {
 			t.Errorf("ImportCA(another root's CRL) = %v, want a refusal", err)
+		}
+	})
+	t.Run("a certificate for another name", func(t *testing.T) {
+		// The pending key itself, under another CN than the one requested.
+		pass, _ := app.ResolveSecret(c.server.Keys.Passphrase)
+		keys, _ := filepath.Glob(filepath.Join(c.server.DataDir, "keys-*", "issuing.key"))
+		if len(keys) != 1 {
+			t.Fatalf("issuing keys %v", keys)
+		}
+		key, err := signer.LoadFile(keys[0], pass)
+		if err != nil {
+			t.Fatal(err)
+		}
+		renamed, err := issuance.CreateCSR(key, issuance.CAName("kr", "certcenter", "AccreditedCA", "Another CA"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = c.importCA(c.sign(root, renamed, now), root, nil)
+		wantRefusal(t, "ImportCA(another name)", err, errs.CACertProfile)
+		if err == nil || !strings.Contains(err.Error(), "was requested") {
+			t.Errorf("the refusal does not name the requested subject: %v", err)
 		}
 	})
 	var leftOCSP crypto.PublicKey
