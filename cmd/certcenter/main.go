@@ -25,10 +25,14 @@ usage:
   certcenter enroll --institution CODE --name NAME --idn NUMBER [--kind personal|corporate]
                     [--usage banking|universal] [--teller ID] [--json] [--data DIR | --config FILE]
   certcenter staff add (--institution CODE | --ca) --role ROLE --name NAME [--data DIR | --config FILE]
-  certcenter config check FILE
+  certcenter config check [--offline] FILE
   certcenter audit verify [--data DIR | --config FILE]
+  certcenter root init --key FILE|pkcs11:LABEL --cert FILE [--config FILE]
+  certcenter root sign-ca --key FILE|pkcs11:LABEL --cert ROOT --csr FILE --out FILE [--config FILE]
   certcenter root crl --key FILE|pkcs11:LABEL --out FILE [--cert ROOT] [--days N] [--data DIR | --config FILE]
   certcenter root import-crl FILE [--data DIR | --config FILE]
+  certcenter ca request --out FILE [--data DIR | --config FILE]
+  certcenter ca import --cert FILE [--root-cert FILE] [--crl FILE] [--data DIR | --config FILE]
 
 With no --config, certcenter runs on an embedded SQLite database in DIR
 (default ./certcenter-data) and creates a demo CA and institutions on first start.
@@ -39,9 +43,13 @@ certcenter COMMAND --help describes one command.
 var synopses = map[string]string{
 	"serve":           "certcenter serve [--data DIR] [--listen ADDR] [--base-url URL] [--config FILE]",
 	"enroll":          "certcenter enroll --institution CODE --name NAME --idn NUMBER [flags]",
-	"config check":    "certcenter config check FILE\n\nValidates a configuration file: unknown keys, missing values, secret references.",
+	"config check":    "certcenter config check [--offline] FILE\n\nValidates a configuration file: unknown keys, missing values, secret references. --offline: the key ceremony's offline machine (root init, sign-ca, crl), which has no secrets key.",
 	"root crl":        "certcenter root crl --key FILE|pkcs11:LABEL --out FILE [--cert ROOT] [--days N] [--data DIR | --config FILE]\n\nSigns the root's CRL with the root key, on the machine that keeps it (keys.root = \"offline\").",
 	"root import-crl": "certcenter root import-crl FILE [--data DIR | --config FILE]\n\nStores a root CRL signed offline, after checking its signature and dates.",
+	"root init":       "certcenter root init --key FILE|pkcs11:LABEL --cert FILE [--config FILE]\n\nMakes the root key and the self-signed root certificate on the offline machine (the key ceremony's first step; README: the root key offline).",
+	"root sign-ca":    "certcenter root sign-ca --key FILE|pkcs11:LABEL --cert ROOT --csr FILE --out FILE [--config FILE]\n\nSigns the issuing CA request of certcenter ca request with the root, on the offline machine; writes the issuing CA certificate and the root (PEM).",
+	"ca request":      "certcenter ca request --out FILE [--data DIR | --config FILE]\n\nMakes the issuing CA key in the configured key source and writes its PKCS#10 request (keys.root = \"offline\"). Run again, it writes the same request again.",
+	"ca import":       "certcenter ca import --cert FILE [--root-cert FILE] [--crl FILE] [--data DIR | --config FILE]\n\nChecks the issuing CA certificate signed offline (its key, its root, its profile, its dates) and installs it, with the root's CRL when given.",
 	"audit verify":    "certcenter audit verify [--data DIR | --config FILE]\n\nChecks the audit log's hash chain and prints \"ok: N entries\" or the first broken entry.",
 }
 
@@ -72,6 +80,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdAudit(ctx, args[1:], stdout)
 	case "root":
 		err = cmdRoot(ctx, args[1:], stdout)
+	case "ca":
+		err = cmdCA(ctx, args[1:], stdout)
 	default:
 		err = usageError(fmt.Sprintf("unknown command %q", args[0]))
 	}
@@ -165,7 +175,15 @@ func (c *commonFlags) register(fs *flag.FlagSet, withListen bool) {
 }
 
 // load builds the validated configuration from --config and the overriding flags.
-func (c *commonFlags) load() (config.Config, error) {
+func (c *commonFlags) load() (config.Config, error) { return c.loadWith((*config.Config).Validate) }
+
+// loadOffline is load for the offline machine, which has no secrets key
+// (config.ValidateOffline).
+func (c *commonFlags) loadOffline() (config.Config, error) {
+	return c.loadWith((*config.Config).ValidateOffline)
+}
+
+func (c *commonFlags) loadWith(validate func(*config.Config) error) (config.Config, error) {
 	cfg := config.Default()
 	if c.config != "" {
 		var err error
@@ -185,7 +203,7 @@ func (c *commonFlags) load() (config.Config, error) {
 	if c.baseURL != "" {
 		cfg.BaseURL = c.baseURL
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := validate(&cfg); err != nil {
 		return cfg, err
 	}
 	return cfg, nil

@@ -175,7 +175,9 @@ func keySource(cfg config.Config) (ca.KeySource, error) {
 	return ks, nil
 }
 
-// Open starts everything but the listener: bootstrapping on first start.
+// Open starts everything but the listener: bootstrapping on first start, except with
+// the root key offline (keys.root = "offline"), where the authority comes from the key
+// ceremony (ceremony.go) and a first start without it is CA_NOT_INSTALLED.
 func Open(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
 	opts.defaults()
 	st, seal, err := openBase(ctx, cfg)

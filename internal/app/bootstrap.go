@@ -17,6 +17,7 @@ import (
 	"github.com/certcenter/certcenter/internal/ca"
 	"github.com/certcenter/certcenter/internal/center"
 	"github.com/certcenter/certcenter/internal/config"
+	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/sealer"
 	"github.com/certcenter/certcenter/internal/store"
@@ -72,6 +73,11 @@ func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.
 		cleanOrphans(cfg.DataDir, auths, opts.Now())
 		return auths, nil
 	}
+	if ccfg.RootOffline || pendingRequest(cfg) {
+		// The root key is not here, so no CA is made here: it comes from the ceremony.
+		return nil, errs.New(errs.CANotInstalled, "no certificate authority in the database (%s) and keys.root = %q%s",
+			cfg.Database.Driver, cfg.Keys.Root, pendingNote(cfg))
+	}
 	var idb [6]byte
 	rand.Read(idb[:])
 	id := hex.EncodeToString(idb[:])
@@ -80,6 +86,53 @@ func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.
 		ca.DiscardBootstrap(ks, id)
 		return nil, fmt.Errorf("bootstrap: %w", err)
 	}
+	demo, err := storeBootstrap(ctx, cfg, st, auths, checks, id, model.AuditEvent{
+		Type: "authority.bootstrapped", Actor: "system", Subject: "bootstrap-" + id,
+		Details: map[string]string{"keys": ks.Kind},
+	}, opts)
+	if errors.Is(err, store.ErrConflict) {
+		// Another process bootstrapped first: use its authorities, drop ours.
+		ca.DiscardBootstrap(ks, id)
+		return st.Authorities(ctx)
+	}
+	if err != nil {
+		ca.DiscardBootstrap(ks, id)
+		return nil, err
+	}
+	// Said loudly, with the full path: started from the wrong folder, serve makes a new
+	// CA where the operator did not expect one (issue 18).
+	dir := AbsPath(cfg.DataDir)
+	fmt.Fprintf(opts.Out, "certcenter: NEW CERTIFICATE AUTHORITY: no certificate authority was found, so a new root and issuing CA were created in %s (database %s)\n", dir, cfg.Database.Driver)
+	fmt.Fprintf(opts.Out, "certcenter: 새 인증기관: 기존 인증기관이 없어 %s 에 새 최상위·발급 인증기관을 만들었습니다\n", dir)
+	fmt.Fprintf(opts.Out, "  if you meant an existing one, stop now and start with --data DIR or --config FILE (기존 인증기관을 쓰려던 것이면 지금 멈추고 --data 나 --config 로 다시 시작하세요)\n")
+	opts.Log.Warn("created a new certificate authority", "data", dir, "database", cfg.Database.Driver)
+	for _, a := range auths {
+		fmt.Fprintf(opts.Out, "  %-8s %s\n", a.Role, describeAuthority(a))
+	}
+	announceInstitutions(opts, dir, demo)
+	fmt.Fprintf(opts.Out, "  database: %s\n", cfg.Database.Driver)
+	return auths, nil
+}
+
+// announceInstitutions says which demo institutions a bootstrap made, and where their
+// API keys are.
+func announceInstitutions(opts Options, dir string, demo []DemoInstitution) {
+	if len(demo) > 0 {
+		var names []string
+		for _, d := range demo {
+			names = append(names, d.Code+" "+d.Name)
+		}
+		fmt.Fprintf(opts.Out, "  institutions: %s\n  their API keys: %s (mode 0600)\n",
+			strings.Join(names, ", "), filepath.Join(dir, demoFile))
+	}
+}
+
+// storeBootstrap stores a first start's authorities (made here, or installed by the
+// key ceremony) with the demo institutions of a demo deployment and the node checks,
+// in one transaction: the API keys file is written beside as pending and renamed once
+// the transaction committed. It returns store.ErrConflict when the database was
+// bootstrapped already; the caller owns the keys of id and discards them on failure.
+func storeBootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, auths []model.Authority, checks map[string]string, id string, ev model.AuditEvent, opts Options) ([]DemoInstitution, error) {
 	var insts []model.Institution
 	var demo []DemoInstitution
 	if cfg.Demo {
@@ -97,19 +150,16 @@ func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.
 			return nil, fmt.Errorf("bootstrap: %w", err)
 		}
 	}
-	err = st.Bootstrap(ctx, model.Bootstrap{Authorities: auths, Institutions: insts, NodeChecks: checks}, model.AuditEvent{
-		Type: "authority.bootstrapped", Actor: "system", Subject: "bootstrap-" + id,
-		Details: map[string]string{"keys": ks.Kind, "institutions": fmt.Sprint(len(insts))},
-	})
-	if errors.Is(err, store.ErrConflict) {
-		// Another process bootstrapped first: use its authorities, drop ours.
-		os.Remove(pending)
-		ca.DiscardBootstrap(ks, id)
-		return st.Authorities(ctx)
+	if ev.Details == nil {
+		ev.Details = map[string]string{}
 	}
+	ev.Details["institutions"] = fmt.Sprint(len(insts))
+	err := st.Bootstrap(ctx, model.Bootstrap{Authorities: auths, Institutions: insts, NodeChecks: checks}, ev)
 	if err != nil {
 		os.Remove(pending)
-		ca.DiscardBootstrap(ks, id)
+		if errors.Is(err, store.ErrConflict) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("bootstrap: %w", err)
 	}
 	if len(demo) > 0 {
@@ -117,33 +167,7 @@ func bootstrap(ctx context.Context, cfg config.Config, st *sqlstore.DB, ccfg ca.
 			return nil, fmt.Errorf("bootstrap: %w", err)
 		}
 	}
-	// Said loudly, with the full path: started from the wrong folder, serve makes a new
-	// CA where the operator did not expect one (issue 18).
-	dir := AbsPath(cfg.DataDir)
-	fmt.Fprintf(opts.Out, "certcenter: NEW CERTIFICATE AUTHORITY: no certificate authority was found, so a new root and issuing CA were created in %s (database %s)\n", dir, cfg.Database.Driver)
-	fmt.Fprintf(opts.Out, "certcenter: 새 인증기관: 기존 인증기관이 없어 %s 에 새 최상위·발급 인증기관을 만들었습니다\n", dir)
-	fmt.Fprintf(opts.Out, "  if you meant an existing one, stop now and start with --data DIR or --config FILE (기존 인증기관을 쓰려던 것이면 지금 멈추고 --data 나 --config 로 다시 시작하세요)\n")
-	opts.Log.Warn("created a new certificate authority", "data", dir, "database", cfg.Database.Driver)
-	for _, a := range auths {
-		fmt.Fprintf(opts.Out, "  %-8s %s\n", a.Role, describeAuthority(a))
-	}
-	if len(demo) > 0 {
-		var names []string
-		for _, d := range demo {
-			names = append(names, d.Code+" "+d.Name)
-		}
-		fmt.Fprintf(opts.Out, "  institutions: %s\n  their API keys: %s (mode 0600)\n",
-			strings.Join(names, ", "), filepath.Join(dir, demoFile))
-	}
-	fmt.Fprintf(opts.Out, "  database: %s\n", cfg.Database.Driver)
-	if ccfg.RootOffline {
-		where := strings.TrimPrefix(auths[0].KeyRef, "file:")
-		if strings.HasPrefix(auths[0].KeyRef, "file:") {
-			where = filepath.Join(dir, where)
-		}
-		fmt.Fprintf(opts.Out, "  keys.root = \"offline\": the root key is %s. Sign the root's CRL now (certcenter root crl), import it (certcenter root import-crl), then move the key off this machine.\n", where)
-	}
-	return auths, nil
+	return demo, nil
 }
 
 // AbsPath is path made absolute for messages (path itself if that fails).

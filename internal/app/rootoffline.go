@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/certcenter/certcenter/internal/ca"
@@ -27,23 +24,9 @@ func SignRootCRLOffline(ctx context.Context, cfg config.Config, key string, root
 		}
 		rootDER = root.CertDER
 	}
-	ks := ca.KeySource{Kind: cfg.Keys.Source, Dir: cfg.DataDir, Passphrase: cfg.Keys.Passphrase,
-		PKCS11Module: cfg.Keys.PKCS11.Module, PKCS11Token: cfg.Keys.PKCS11.TokenLabel, PKCS11PIN: cfg.Keys.PKCS11.PIN}
-	ref := key
-	if !strings.HasPrefix(key, "pkcs11:") {
-		abs, err := filepath.Abs(key)
-		if err != nil {
-			return nil, err
-		}
-		ref = "file:" + abs
-		if ks.Passphrase == "" {
-			// Demo layout: the generated passphrase beside the keys; never created here.
-			p := filepath.Join(cfg.DataDir, "ca-passphrase")
-			if _, err := os.Stat(p); err != nil {
-				return nil, fmt.Errorf("root CRL: no keys.passphrase in the configuration and no %s: %w", p, err)
-			}
-			ks.Passphrase = "file:" + p
-		}
+	ks, ref, err := offlineKeySource(cfg, key)
+	if err != nil {
+		return nil, err
 	}
 	return ca.SignRootCRLOffline(caConfig(cfg, func() time.Time { return now }, nil, nil), ks, ref, rootDER, now, now.Add(validity))
 }

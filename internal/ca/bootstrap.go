@@ -3,6 +3,7 @@ package ca
 import (
 	"context"
 	"crypto"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"time"
@@ -57,59 +58,29 @@ func Bootstrap(ctx context.Context, cfg Config, ks KeySource, group string) ([]m
 	if err != nil {
 		return nil, err
 	}
-	nb, na := issuance.ValidityFrom(now, rootYears)
-	rootDER, err := issuance.SelfSignRoot(rootKey, issuance.CARequest{
-		Serial:    NewSerial(),
-		Subject:   issuance.CAName("KR", "KISA", "Korea Certification Authority Central", cfg.RootName),
-		NotBefore: nb, NotAfter: na,
-	}, linter)
+	rootDER, err := selfSignRoot(cfg, now, rootKey, linter)
 	if err != nil {
-		return nil, fmt.Errorf("ca: root certificate: %w", err)
+		return nil, err
 	}
 	root, err := ParseCertificate(rootDER)
 	if err != nil {
 		return nil, err
 	}
-	rootIss, err := issuance.New(issuance.Config{ID: "root", Cert: root, Signer: rootKey, Profile: prof,
-		CertURL: cfg.BaseURL + "/pki/root.crt", Linter: linter})
-	if err != nil {
-		return nil, err
-	}
-
 	issuingRef, issuingKey, err := gen("issuing")
 	if err != nil {
 		return nil, err
 	}
-	nb, na = issuance.ValidityFrom(now, issuingYears)
-	issuingDER, err := rootIss.IssueIntermediate(issuance.CARequest{
-		Serial:    NewSerial(),
-		Subject:   issuance.CAName("kr", cfg.Organization, "AccreditedCA", cfg.IssuingName),
-		PublicKey: issuingKey.Public(), NotBefore: nb, NotAfter: na,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("ca: issuing CA certificate: %w", err)
-	}
-	issuing, err := ParseCertificate(issuingDER)
+	issuingDER, err := signIssuing(cfg, prof, linter, root, rootKey, issuingName(cfg), issuingKey.Public(), now)
 	if err != nil {
 		return nil, err
 	}
-	issuingIss, err := issuance.New(issuance.Config{ID: "issuing", Cert: issuing, Signer: issuingKey, Profile: prof, Linter: linter})
-	if err != nil {
-		return nil, err
-	}
-
 	ocspRef, ocspKey, err := gen("ocsp")
 	if err != nil {
 		return nil, err
 	}
-	nb, na = issuance.ValidityFrom(now, ocspYears)
-	ocspDER, err := issuingIss.IssueOCSPResponder(issuance.CARequest{
-		Serial:    NewSerial(),
-		Subject:   issuance.CAName("kr", cfg.Organization, "AccreditedCA", cfg.IssuingName+" OCSP"),
-		PublicKey: ocspKey.Public(), NotBefore: nb, NotAfter: na,
-	})
+	ocspDER, err := signOCSPResponder(cfg, prof, linter, issuingDER, issuingKey, ocspKey.Public(), now)
 	if err != nil {
-		return nil, fmt.Errorf("ca: OCSP responder certificate: %w", err)
+		return nil, err
 	}
 	return []model.Authority{
 		{ID: "root", Role: model.RoleRoot, CertDER: rootDER, KeyRef: rootRef, CreatedAt: now},
@@ -120,3 +91,72 @@ func Bootstrap(ctx context.Context, cfg Config, ks KeySource, group string) ([]m
 
 // DiscardBootstrap removes the keys of a bootstrap attempt that was not stored.
 func DiscardBootstrap(ks KeySource, group string) error { return ks.Discard(group) }
+
+// The names of the authority's certificates: the layouts of KISA and yessign
+// (KOREAN-PKI.md section 6).
+func rootName(cfg Config) issuance.DN {
+	return issuance.CAName("KR", "KISA", "Korea Certification Authority Central", cfg.RootName)
+}
+
+func issuingName(cfg Config) issuance.DN {
+	return issuance.CAName("kr", cfg.Organization, "AccreditedCA", cfg.IssuingName)
+}
+
+// rootIssuer is the root as an issuance.Issuer: what signs the issuing CA's certificate
+// and the root's CRL, at the first start and on the offline machine alike. A nil key
+// makes the configuration for issuance.CheckIntermediate.
+func rootIssuer(cfg Config, prof issuance.Profile, linter *issuance.Linter, root *x509.Certificate, key crypto.Signer) issuance.Config {
+	return issuance.Config{ID: RootIssuerID, Cert: root, Signer: key, Profile: prof,
+		CertURL: cfg.BaseURL + "/pki/root.crt", Linter: linter}
+}
+
+// selfSignRoot makes the root certificate (the KISA role), valid rootYears from now.
+func selfSignRoot(cfg Config, now time.Time, key crypto.Signer, linter *issuance.Linter) ([]byte, error) {
+	nb, na := issuance.ValidityFrom(now, rootYears)
+	der, err := issuance.SelfSignRoot(key, issuance.CARequest{
+		Serial: NewSerial(), Subject: rootName(cfg), NotBefore: nb, NotAfter: na,
+	}, linter)
+	if err != nil {
+		return nil, fmt.Errorf("ca: root certificate: %w", err)
+	}
+	return der, nil
+}
+
+// signIssuing has the root certify an issuing CA key (the yessign role), valid
+// issuingYears from now: the profile of issuance.IssueIntermediate.
+func signIssuing(cfg Config, prof issuance.Profile, linter *issuance.Linter, root *x509.Certificate, rootKey crypto.Signer, subject issuance.DN, pub crypto.PublicKey, now time.Time) ([]byte, error) {
+	rootIss, err := issuance.New(rootIssuer(cfg, prof, linter, root, rootKey))
+	if err != nil {
+		return nil, err
+	}
+	nb, na := issuance.ValidityFrom(now, issuingYears)
+	der, err := rootIss.IssueIntermediate(issuance.CARequest{
+		Serial: NewSerial(), Subject: subject, PublicKey: pub, NotBefore: nb, NotAfter: na,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ca: issuing CA certificate: %w", err)
+	}
+	return der, nil
+}
+
+// signOCSPResponder has the issuing CA certify its delegated OCSP responder's key.
+func signOCSPResponder(cfg Config, prof issuance.Profile, linter *issuance.Linter, issuingDER []byte, issuingKey crypto.Signer, pub crypto.PublicKey, now time.Time) ([]byte, error) {
+	issuing, err := ParseCertificate(issuingDER)
+	if err != nil {
+		return nil, err
+	}
+	iss, err := issuance.New(issuance.Config{ID: "issuing", Cert: issuing, Signer: issuingKey, Profile: prof, Linter: linter})
+	if err != nil {
+		return nil, err
+	}
+	nb, na := issuance.ValidityFrom(now, ocspYears)
+	der, err := iss.IssueOCSPResponder(issuance.CARequest{
+		Serial:    NewSerial(),
+		Subject:   issuance.CAName("kr", cfg.Organization, "AccreditedCA", cfg.IssuingName+" OCSP"),
+		PublicKey: pub, NotBefore: nb, NotAfter: na,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ca: OCSP responder certificate: %w", err)
+	}
+	return der, nil
+}

@@ -26,7 +26,9 @@ func (m KeyMismatch) String() string {
 // CheckKeys opens the key of every stored authority with ks and compares it with the
 // authority's certificate, so that a node started with other keys (another data
 // folder, another HSM token) is refused at start instead of failing on each request.
-// Roles in skip are not checked (a root kept offline). It returns the mismatches.
+// Roles in skip are not checked (a root kept offline). A root made on the offline
+// machine (OfflineKeyRef) can be opened nowhere: unless skipped it is reported, with
+// the setting that skips it. It returns the mismatches.
 func CheckKeys(ks KeySource, auths []model.Authority, skip ...model.AuthorityRole) []KeyMismatch {
 	var out []KeyMismatch
 next:
@@ -39,6 +41,10 @@ next:
 		c, err := x509.ParseCertificate(a.CertDER)
 		if err != nil {
 			out = append(out, KeyMismatch{Role: a.Role, KeyRef: a.KeyRef, Err: fmt.Errorf("stored certificate: %w", err)})
+			continue
+		}
+		if a.KeyRef == OfflineKeyRef {
+			out = append(out, KeyMismatch{Role: a.Role, KeyRef: a.KeyRef, Err: errRootKeyOffline})
 			continue
 		}
 		s, closer, err := ks.Open(a.KeyRef)

@@ -36,8 +36,7 @@ func SignRootCRLOffline(cfg Config, ks KeySource, keyRef string, rootDER []byte,
 		return nil, fmt.Errorf("ca: open the root key: %w", err)
 	}
 	defer closer.Close()
-	iss, err := issuance.New(issuance.Config{ID: RootIssuerID, Cert: root, Signer: key, Profile: prof,
-		CertURL: cfg.BaseURL + "/pki/root.crt"})
+	iss, err := issuance.New(rootIssuer(cfg, prof, nil, root, key))
 	if err != nil {
 		return nil, fmt.Errorf("ca: the root key and certificate: %w", err)
 	}

@@ -123,3 +123,24 @@ func TestLoadRelativePaths(t *testing.T) {
 		t.Errorf("Load = data %q, secrets %q, passphrase %q, token %q", c.DataDir, c.Secrets.Key, c.Keys.Passphrase, c.Metrics.Token)
 	}
 }
+
+// The offline machine of the key ceremony has no secrets key: ValidateOffline does not
+// ask for one, and still refuses everything else Validate refuses.
+func TestValidateOffline(t *testing.T) {
+	c, err := Load(write(t, "base_url = \"https://ca.example.kr\"\n[keys]\npassphrase = \"file:root-passphrase\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "secrets.key") {
+		t.Errorf("Validate without secrets.key = %v, want a refusal naming it", err)
+	}
+	if err := c.ValidateOffline(); err != nil {
+		t.Errorf("ValidateOffline without secrets.key = %v, want nil", err)
+	}
+	c.CA.PolicyArc = "not.an.oid"
+	c.Keys.Passphrase = ""
+	err = c.ValidateOffline()
+	if err == nil || !strings.Contains(err.Error(), "ca.policy_arc") || !strings.Contains(err.Error(), "keys.passphrase") || strings.Contains(err.Error(), "secrets.key") {
+		t.Errorf("ValidateOffline with a bad policy arc and no passphrase = %v, want both named and nothing about secrets.key", err)
+	}
+}

@@ -92,14 +92,21 @@ func (i *Issuer) IssueIntermediate(req CARequest) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return i.signCA(req, subject, spki, []extension{
+	return i.signCA(req, subject, spki, i.intermediateExts(skid))
+}
+
+// intermediateExts are the extensions of an issuing CA certificate with key identifier
+// skid under this issuer, in order: what IssueIntermediate writes and what
+// CheckIntermediate expects.
+func (i *Issuer) intermediateExts(skid []byte) []extension {
+	return []extension{
 		i.fixed.aki,
 		extSKI(skid),
 		extKeyUsage(kuKeyCertSign, kuCRLSign),
 		extBasicConstraints(0),
 		extCRLDP(i.CRLURL(0)),
 		extAIA("", i.certURL),
-	})
+	}
 }
 
 // IssueOCSPResponder issues a delegated OCSP responder certificate (model.RoleOCSP):

@@ -89,23 +89,36 @@ type door struct {
 
 // New checks the configuration and returns an Issuer.
 func New(c Config) (*Issuer, error) {
+	if c.Signer == nil {
+		return nil, errors.New("issuance: issuer certificate and signer are required")
+	}
+	return newIssuer(c)
+}
+
+// newIssuer is New without the signer requirement: an Issuer without a key can check
+// what its CA issued (CheckIntermediate) but not sign.
+func newIssuer(c Config) (*Issuer, error) {
 	if !validID(c.ID) {
 		return nil, fmt.Errorf("issuance: issuer ID %q must be lowercase letters, digits, '-' or '_' (it is a URL path segment)", c.ID)
 	}
-	if c.Cert == nil || c.Signer == nil {
+	if c.Cert == nil {
 		return nil, errors.New("issuance: issuer certificate and signer are required")
 	}
 	if !c.Cert.IsCA || c.Cert.KeyUsage&x509.KeyUsageCertSign == 0 {
 		return nil, fmt.Errorf("issuance: certificate %q is not a CA certificate with keyCertSign", c.Cert.Subject)
 	}
-	if !publicKeyEqual(c.Signer.Public(), c.Cert.PublicKey) {
-		return nil, fmt.Errorf("issuance: the signer's key is not the key of certificate %q", c.Cert.Subject)
+	pub := c.Cert.PublicKey
+	if c.Signer != nil {
+		if !publicKeyEqual(c.Signer.Public(), c.Cert.PublicKey) {
+			return nil, fmt.Errorf("issuance: the signer's key is not the key of certificate %q", c.Cert.Subject)
+		}
+		pub = c.Signer.Public()
 	}
 	if err := c.Profile.Validate(); err != nil {
 		return nil, err
 	}
 	p := c.Profile.withDefaults()
-	alg, err := sigAlgFor(c.Signer.Public())
+	alg, err := sigAlgFor(pub)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +146,7 @@ func New(c Config) (*Issuer, error) {
 	}
 	i := &Issuer{
 		id: c.ID, cert: c.Cert, profile: p, linter: l,
-		door:    door{key: c.Signer, pub: c.Signer.Public(), alg: alg},
+		door:    door{key: c.Signer, pub: pub, alg: alg},
 		akid:    akid,
 		notice:  notice,
 		ocspURL: p.BaseURL + "/ocsp",

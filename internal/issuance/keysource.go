@@ -69,6 +69,52 @@ func (ks KeySource) Generate(group, name string, bits int) (string, crypto.Signe
 	return "", nil, nil, fmt.Errorf("issuance: key source %q is not file or pkcs11", ks.Kind)
 }
 
+// Ref is the reference Generate gives the key name of group.
+func (ks KeySource) Ref(group, name string) string {
+	if ks.Kind == "pkcs11" {
+		return "pkcs11:certcenter-" + group + "-" + name
+	}
+	return "file:" + filepath.ToSlash(filepath.Join("keys-"+group, name+".key"))
+}
+
+// Create makes a new RSA key at the place a reference names: "file:/path" (absolute,
+// or relative to Dir), encrypted under the passphrase, or "pkcs11:LABEL" in the token.
+// It never replaces a key (signer.ErrKeyExists). The root key of `certcenter root
+// init` is made so, where the operator keeps it rather than in a bootstrap folder.
+func (ks KeySource) Create(ref string, bits int) (crypto.Signer, io.Closer, error) {
+	switch {
+	case strings.HasPrefix(ref, "file:"):
+		path := strings.TrimPrefix(ref, "file:")
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(ks.Dir, filepath.FromSlash(path))
+		}
+		pass, err := signer.ResolveSecret(ks.Passphrase)
+		if err != nil {
+			return nil, nil, err
+		}
+		s, err := signer.GenerateFile(path, bits, pass)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, io.NopCloser(nil), nil
+	case strings.HasPrefix(ref, "pkcs11:"):
+		hsm, err := signer.OpenPKCS11(*ks.pkcs11Config(""))
+		if err != nil {
+			return nil, nil, err
+		}
+		s, err := hsm.GenerateRSA(strings.TrimPrefix(ref, "pkcs11:"), bits)
+		if err != nil {
+			hsm.Close()
+			return nil, nil, err
+		}
+		return s, hsm, nil
+	}
+	return nil, nil, fmt.Errorf("issuance: key reference %q is not file: or pkcs11:", ref)
+}
+
+// IsKeyExists reports whether err says a key is already where a new one was to go.
+func IsKeyExists(err error) bool { return errors.Is(err, signer.ErrKeyExists) }
+
 // Open opens the key a reference names.
 func (ks KeySource) Open(ref string) (crypto.Signer, io.Closer, error) {
 	switch {
