@@ -70,7 +70,7 @@ func (d *Desk) since(ctx context.Context, c *CustomerRecord, window time.Time) (
 		return window, err
 	}
 	if last.After(window) {
-		return last, nil
+		return last.Add(time.Microsecond), nil // the attempts after the reset
 	}
 	return window, nil
 }
