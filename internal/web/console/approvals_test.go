@@ -34,13 +34,19 @@ func verifyInPerson(t testing.TB, c *client, customerID, idn string) {
 // usage at the counter and redeems the slip; it returns the serial.
 func enrollIssue(t testing.TB, srv *apptest.Server, c *client, inst, customerID, kind string) string {
 	t.Helper()
+	return enrollIssueFor(t, srv, c, inst, customerID, kind, "banking", "")
+}
+
+// enrollIssueFor is enrollIssue for a usage, and a reissue when replaces is set.
+func enrollIssueFor(t testing.TB, srv *apptest.Server, c *client, inst, customerID, kind, usage, replaces string) string {
+	t.Helper()
 	in, _ := srv.App.Store.Institution(t.Context(), inst)
 	rec, err := srv.App.Desk.Customer(t.Context(), in, customerID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	verifyInPerson(t, c, customerID, rec.IDN)
-	if st, body, _ := c.post("/console/customers/"+customerID+"/enroll", url.Values{"kind": {kind}, "usage": {"banking"}}); st != http.StatusSeeOther {
+	if st, body, _ := c.post("/console/customers/"+customerID+"/enroll", url.Values{"kind": {kind}, "usage": {usage}, "replaces": {replaces}}); st != http.StatusSeeOther {
 		t.Fatalf("enroll: %d %s", st, problem(body))
 	}
 	_, body := c.get("/console/slip")
