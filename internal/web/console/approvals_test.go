@@ -82,7 +82,21 @@ func relogin(t testing.TB, srv *apptest.Server, a account) *client {
 }
 
 func newSupervisorEnv(t *testing.T, kind string) *supervisorEnv {
-	srv := start(t)
+	return newSupervisorEnvOn(t, "sqlite", kind)
+}
+
+// startOn is start on a database driver ("sqlite", or "postgres", which skips when
+// PostgreSQL is missing).
+func startOn(t testing.TB, driver string) *apptest.Server {
+	srv := apptest.Start(t, apptest.Options{Driver: driver})
+	if err := srv.App.SeedDemoCustomers(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+func newSupervisorEnvOn(t *testing.T, driver, kind string) *supervisorEnv {
+	srv := startOn(t, driver)
 	inst, _ := srv.App.Store.Institution(t.Context(), "901")
 	cust, err := srv.App.Desk.FindCustomer(t.Context(), inst, demoName, demoIDN)
 	if err != nil {
@@ -211,7 +225,13 @@ func TestRevokeOnBehalfNeedsApproval(t *testing.T) {
 // supervisors approving at once, one wins and the other gets
 // APPROVAL_ALREADY_DECIDED; the action runs once.
 func TestApprovalSelfAndDoubleApproval(t *testing.T) {
-	e := newSupervisorEnv(t, "personal")
+	for _, driver := range []string{"sqlite", "postgres"} {
+		t.Run(driver, func(t *testing.T) { testSelfAndDoubleApproval(t, driver) })
+	}
+}
+
+func testSelfAndDoubleApproval(t *testing.T, driver string) {
+	e := newSupervisorEnvOn(t, driver, "personal")
 	now := e.srv.Clock.Now()
 	seal, _ := e.srv.App.Seal.Seal("approval-reason", "apr_self", []byte("x"))
 	if err := e.srv.App.Store.CreateApproval(t.Context(), model.Approval{ID: "apr_self", InstitutionCode: "901", Action: model.ActionRevokeOnBehalf,

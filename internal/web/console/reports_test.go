@@ -21,7 +21,13 @@ var kstZone = time.FixedZone("KST", 9*3600)
 // it; the CSV has a byte order mark, Korean headers and a file name; auditors read any
 // institution's report, supervisors only their own; bad ranges are refused.
 func TestReports(t *testing.T) {
-	srv := start(t)
+	for _, driver := range []string{"sqlite", "postgres"} {
+		t.Run(driver, func(t *testing.T) { testReports(t, driver) })
+	}
+}
+
+func testReports(t *testing.T, driver string) {
+	srv := startOn(t, driver)
 	ctx := t.Context()
 	inst, _ := srv.App.Store.Institution(ctx, "901")
 	hong, _ := srv.App.Desk.FindCustomer(ctx, inst, demoName, demoIDN)
