@@ -147,7 +147,7 @@ type chartView struct {
 
 // chart draws the days as stacked bars.
 func (q *req) chart(days []model.ReportDay) chartView {
-	const w, h, left, top, bottom = 720.0, 260.0, 40.0, 30.0, 230.0
+	const w, h, left, top, bottom = 560.0, 250.0, 34.0, 34.0, 220.0
 	c := chartView{W: w, H: h, Left: left, Bottom: bottom}
 	max := 0
 	for _, d := range days {
@@ -170,7 +170,7 @@ func (q *req) chart(days []model.ReportDay) chartView {
 	if bw < 1 {
 		bw = 1
 	}
-	every := (len(days) + 7) / 8
+	every := (len(days) + 5) / 6
 	for i, d := range days {
 		x := left + float64(i)*slot + (slot-bw)/2
 		y := bottom
@@ -185,13 +185,13 @@ func (q *req) chart(days []model.ReportDay) chartView {
 				Title: q.l.F("report.bar_title", "day", d.Day, "what", q.l.T("report."+s.Key), "count", n)})
 		}
 		if i%every == 0 {
-			c.Labels = append(c.Labels, svgText{X: x + bw/2, Y: bottom + 16, Anchor: "middle", Text: d.Day[5:]})
+			c.Labels = append(c.Labels, svgText{X: x + bw/2, Y: bottom + 18, Anchor: "middle", Text: d.Day[5:]})
 		}
 	}
 	for i, s := range reportSeries {
-		x := left + float64(i)*140
-		c.Legend = append(c.Legend, svgRect{X: x, Y: 8, W: 12, H: 12, Fill: s.Fill})
-		c.LegendText = append(c.LegendText, svgText{X: x + 18, Y: 18, Anchor: "start", Text: q.l.T("report." + s.Key)})
+		x := left + float64(i)*128
+		c.Legend = append(c.Legend, svgRect{X: x, Y: 6, W: 14, H: 14, Fill: s.Fill})
+		c.LegendText = append(c.LegendText, svgText{X: x + 20, Y: 18, Anchor: "start", Text: q.l.T("report." + s.Key)})
 	}
 	return c
 }
