@@ -11,6 +11,7 @@ import (
 
 	"github.com/certcenter/certcenter/internal/apptest"
 	"github.com/certcenter/certcenter/internal/center"
+	"github.com/certcenter/certcenter/internal/config"
 	"github.com/certcenter/certcenter/internal/model"
 )
 
@@ -87,13 +88,20 @@ func newSupervisorEnv(t *testing.T, kind string) *supervisorEnv {
 
 // startOn is start on a database driver ("sqlite", or "postgres", which skips when
 // PostgreSQL is missing).
-func startOn(t testing.TB, driver string) *apptest.Server {
-	srv := apptest.Start(t, apptest.Options{Driver: driver})
+func startOn(t testing.TB, driver string, adjust ...func(*config.Config)) *apptest.Server {
+	o := apptest.Options{Driver: driver}
+	for _, a := range adjust {
+		o.Adjust = a
+	}
+	srv := apptest.Start(t, o)
 	if err := srv.App.SeedDemoCustomers(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	return srv
 }
+
+// noApprovals lets tellers do everything alone.
+func noApprovals(c *config.Config) { c.Console.Approvals = []string{} }
 
 func newSupervisorEnvOn(t *testing.T, driver, kind string) *supervisorEnv {
 	srv := startOn(t, driver)
@@ -408,8 +416,12 @@ func TestCorporateReissueApproval(t *testing.T) {
 	if o.Status != model.StatusRevoked || n.Kind != model.Corporate || n.Replaces.String() != e.serial {
 		t.Fatalf("after the reissue: old %s, new %s replacing %s", o.Status, n.Kind, n.Replaces)
 	}
-	enr := auditOf(t, e.srv, "console.enrolled")
-	last := enr[len(enr)-1]
+	var last model.AuditEvent
+	for _, ev := range auditOf(t, e.srv, "console.enrolled") {
+		if ev.Details["approval"] == ids[0] {
+			last = ev
+		}
+	}
 	if last.Actor != "staff:"+e.sup1.ID || last.Details["requestedBy"] != "staff:"+e.teller.ID || last.Details["replaces"] != e.serial {
 		t.Fatalf("reissue audited as %+v", last)
 	}
