@@ -50,3 +50,32 @@ func TestConsoleApprovals(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleExample: the [console] block of examples/certcenter.toml, uncommented,
+// loads as the default.
+func TestConsoleExample(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "examples", "certcenter.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(b), "# [console]\n")
+	if i < 0 {
+		t.Fatal("no [console] block in examples/certcenter.toml")
+	}
+	var block []string
+	for _, l := range strings.Split(string(b)[i:], "\n") {
+		if !strings.HasPrefix(l, "# ") {
+			break
+		}
+		block = append(block, strings.TrimPrefix(l, "# "))
+	}
+	p := filepath.Join(t.TempDir(), "c.toml")
+	os.WriteFile(p, []byte("demo = true\n"+strings.Join(block, "\n")+"\n"), 0o600)
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.Console.Approvals, Default().Console.Approvals) {
+		t.Fatalf("example approvals %v, default %v", c.Console.Approvals, Default().Console.Approvals)
+	}
+}
