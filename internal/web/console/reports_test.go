@@ -1,6 +1,8 @@
 package console_test
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/csv"
 	"io"
 	"net/http"
@@ -15,7 +17,8 @@ import (
 
 var kstZone = time.FixedZone("KST", 9*3600)
 
-// TestReports: known issuances, a reissue and a revocation on two days give the
+// TestReports: known issuances, a reissue and a revocation on two days, and a renewal
+// later, give the
 // report's figures by day (the reissue's superseded certificate is not counted as a
 // revocation) and its fees by kind; the page draws them as SVG with the table beside
 // it; the CSV has a byte order mark, Korean headers and a file name; auditors read any
@@ -52,7 +55,7 @@ func testReports(t *testing.T, driver string) {
 
 	srv.Clock.Set(dayB)
 	c = relogin(t, srv, sup)
-	enrollIssueFor(t, srv, c, "901", hong.ID, "personal", "universal", "")
+	b1 := enrollIssueFor(t, srv, c, "901", hong.ID, "personal", "universal", "")
 	enrollIssueFor(t, srv, c, "901", corp.ID, "corporate", "universal", "")
 	enrollIssueFor(t, srv, c, "901", kim.ID, "personal", "banking", a2) // a reissue
 	c.get("/console/customers/" + hong.ID)
@@ -149,6 +152,28 @@ func testReports(t *testing.T, driver string) {
 	}
 	if _, body := c.get("/console/reports?inst=902&from=" + A + "&to=" + B + "&lang=en"); !strings.Contains(body, "Issued 4,") {
 		t.Fatal("a supervisor's report is not their own institution's")
+	}
+	// A renewal (갱신) in the renewal window, 20 days before b1 expires, is a renewal,
+	// billed as one.
+	b1c, _ := srv.App.Store.Certificate(ctx, mustSerial(t, b1))
+	dayC := b1c.NotAfter.Add(-20 * 24 * time.Hour).In(kstZone)
+	dayC = time.Date(dayC.Year(), dayC.Month(), dayC.Day(), 12, 0, 0, 0, kstZone)
+	srv.Clock.Set(dayC)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.App.Center.Renew(ctx, b1c.Serial, &key.PublicKey, nil, nil, "subscriber"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.App.Desk.BillPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	C := dayC.Format("2006-01-02")
+	c = relogin(t, srv, sup)
+	if st, body := c.get("/console/reports?lang=en"); st != 200 || !strings.Contains(body, "Issued 0, renewed 1, reissued 0, revoked 0.") ||
+		!strings.Contains(body, `<tr id="day-`+C+`">`) || !strings.Contains(body, `id="fee-total">4400 KRW<`) {
+		t.Fatalf("report with the renewal on %s: %d %s", C, st, problem(body))
 	}
 	for _, q := range []string{"from=2026-13-01", "from=" + B + "&to=" + A, "from=2020-01-01&to=2026-01-01"} {
 		if st, _ := c.get("/console/reports?" + q); st != http.StatusBadRequest {
