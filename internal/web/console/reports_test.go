@@ -18,9 +18,8 @@ import (
 var kstZone = time.FixedZone("KST", 9*3600)
 
 // TestReports: known issuances, a reissue and a revocation on two days, and a renewal
-// later, give the
-// report's figures by day (the reissue's superseded certificate is not counted as a
-// revocation) and its fees by kind; the page draws them as SVG with the table beside
+// later, give the report's figures by day (the reissue's superseded certificate is not
+// counted as a revocation) and its fees by kind; the page draws them as SVG with the table beside
 // it; the CSV has a byte order mark, Korean headers and a file name; auditors read any
 // institution's report, supervisors only their own; bad ranges are refused.
 func TestReports(t *testing.T) {
