@@ -222,9 +222,36 @@ func TestRevokeOnBehalfNeedsApproval(t *testing.T) {
 	if !strings.Contains(page, `id="approval-status-`) || !strings.Contains(page, ">Approved<") && !strings.Contains(page, ">승인<") {
 		t.Fatal("the teller does not see the approval on the customer's page")
 	}
-	// A supervisor revokes without asking anyone.
-	if n := len(auditOf(t, e.srv, "console.approval_requested")); n != 1 {
-		t.Fatalf("%d requests", n)
+
+	// A second request for the same certificate, approved after the first: the action
+	// is refused (CERT_REVOKED), and the request shows as approved but refused, with
+	// the code, to the teller.
+	second := enrollIssue(t, e.srv, c, "901", e.customer, "personal")
+	c.get("/console/customers/" + e.customer)
+	for i := 0; i < 2; i++ {
+		if st, body, _ := c.post("/console/certificates/"+second+"/revoke", url.Values{"reason": {"keyCompromise"}, "note": {"asked twice"}}); st != http.StatusSeeOther {
+			t.Fatalf("revoke request %d: %d %s", i, st, problem(body))
+		}
+	}
+	ids = pending(t, s1)
+	if len(ids) != 2 {
+		t.Fatalf("queue %v", ids)
+	}
+	for _, id := range ids {
+		if st, body, _ := s1.post("/console/approvals/"+id+"/approve", nil); st != http.StatusSeeOther {
+			t.Fatalf("approve %s: %d %s", id, st, problem(body))
+		}
+	}
+	a, _ := e.srv.App.Store.Approval(t.Context(), ids[1])
+	if a.Status != model.ApprovalFailed || a.Outcome != "CERT_REVOKED" {
+		t.Fatalf("the second approval: %s %q", a.Status, a.Outcome)
+	}
+	_, page = c.get("/console/customers/" + e.customer)
+	if !strings.Contains(page, "<code>CERT_REVOKED</code>") {
+		t.Fatal("the teller does not see why the approved request was refused")
+	}
+	if n := len(auditOf(t, e.srv, "console.approval_failed")); n != 1 {
+		t.Fatalf("%d failed approvals audited", n)
 	}
 }
 

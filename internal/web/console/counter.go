@@ -85,6 +85,18 @@ func (h *Handler) customerUnlockPost(q *req) {
 	if !ok {
 		return
 	}
+	if what == "verification" {
+		// Nothing to ask a supervisor for when nothing is locked.
+		account, sms, err := h.o.Supervision.Desk.Throttled(q.r.Context(), q.inst, id)
+		if err != nil {
+			q.fail(err)
+			return
+		}
+		if !account && !sms {
+			q.fail(errs.New(errs.CounterNothingLocked, "customer %s", id))
+			return
+		}
+	}
 	if q.needsApproval(model.ActionUnlock) {
 		reason, fe := q.requestReason("unlock-reason")
 		if fe != nil {

@@ -105,6 +105,10 @@ func TestCounterUnlockVerification(t *testing.T) {
 	if st, body, _ := s1.post("/console/customers/"+e.customer+"/unlock", url.Values{"what": {"verification"}}); st != http.StatusConflict || problem(body) != "COUNTER_NOTHING_LOCKED" {
 		t.Fatalf("unlocking what is not locked: %d %s", st, problem(body))
 	}
+	// A teller's request when nothing is locked is refused at once, not queued.
+	if st, body, _ := c.post("/console/customers/"+e.customer+"/unlock", url.Values{"what": {"verification"}, "approval_reason": {"again"}}); st != http.StatusConflict || problem(body) != "COUNTER_NOTHING_LOCKED" {
+		t.Fatalf("a teller's unlock of what is not locked: %d %s", st, problem(body))
+	}
 	if n := len(auditOf(t, e.srv, "console.approval_requested")); n != 1 {
 		t.Fatalf("%d requests (the supervisor's own unlock asks no one)", n)
 	}
