@@ -17,10 +17,20 @@ func (a *App) mountConsole(ctx context.Context) error {
 		Store: a.Store, Desk: a.Desk, Service: a.Center, Directory: a.Store,
 		Sessions: web.NewSessions(a.Store, a.Seal, a.Now, "console", secure), Seal: a.Seal,
 		Demo: a.Cfg.Demo, BaseURL: strings.TrimSuffix(a.Cfg.BaseURL, "/"), Log: a.Log, Now: a.Now,
+		Supervision: a.supervision(),
 	})
 	if err != nil {
 		return err
 	}
 	h.Mount(a.API.Pages())
 	return nil
+}
+
+// supervision is the console's approvals, counter and reports wiring.
+func (a *App) supervision() console.Supervision {
+	s := console.Supervision{Store: a.Store, Desk: a.Desk, Approvals: a.Cfg.Console.Approvals}
+	if a.FinCert != nil {
+		s.FinCert = a.FinCert
+	}
+	return s
 }

@@ -35,6 +35,9 @@ type DeskStore interface {
 	// CountVerifications counts a customer's verifications of a method since a time;
 	// status "" counts every status.
 	CountVerifications(ctx context.Context, customerID, method string, status model.VerificationStatus, since time.Time) (int, error)
+	// LatestVerificationAt is when the customer's latest verification of method was
+	// created, the zero time when there is none.
+	LatestVerificationAt(ctx context.Context, customerID, method string) (time.Time, error)
 	Verification(ctx context.Context, id string) (model.Verification, error)
 	CompleteVerification(ctx context.Context, id string, now time.Time, evidence string, ev model.AuditEvent) error
 	FailVerification(ctx context.Context, id string, max int, final bool, ev model.AuditEvent) (int, model.VerificationStatus, error)

@@ -124,12 +124,17 @@ const (
 	MaxSMSPerHour      = 5
 )
 
-// throttle refuses a verification the customer's recent attempts forbid.
+// throttle refuses a verification the customer's recent attempts forbid, counting
+// from the latest reset at the counter (ResetThrottle) if it is in the window.
 func (d *Desk) throttle(ctx context.Context, c *CustomerRecord, method string) error {
 	now := d.now()
 	switch method {
 	case "account":
-		n, err := d.st.CountVerifications(ctx, c.ID, method, model.VerificationFailed, now.Add(-24*time.Hour))
+		since, err := d.since(ctx, c, now.Add(-24*time.Hour))
+		if err != nil {
+			return err
+		}
+		n, err := d.st.CountVerifications(ctx, c.ID, method, model.VerificationFailed, since)
 		if err != nil {
 			return err
 		}
@@ -137,7 +142,11 @@ func (d *Desk) throttle(ctx context.Context, c *CustomerRecord, method string) e
 			return errs.New(errs.AccountCheckLocked, "%d wrong account answers in the last day for customer %s", n, c.ID)
 		}
 	case "sms":
-		n, err := d.st.CountVerifications(ctx, c.ID, method, "", now.Add(-time.Hour))
+		since, err := d.since(ctx, c, now.Add(-time.Hour))
+		if err != nil {
+			return err
+		}
+		n, err := d.st.CountVerifications(ctx, c.ID, method, "", since)
 		if err != nil {
 			return err
 		}

@@ -44,6 +44,8 @@ type Config struct {
 	Metrics Metrics `toml:"metrics"`
 	// FinCert configures the financial certificate's iframe (fincert.go).
 	FinCert FinCert `toml:"fincert"`
+	// Console configures the staff console's approvals (console.go).
+	Console Console `toml:"console"`
 	// Demo enables the demo institutions, the development endpoints and the generated
 	// secrets key and CA passphrase. On with no configuration file (Default); in a file,
 	// off unless set.
@@ -119,6 +121,7 @@ func Default() Config {
 		Revocation: defaultRevocation(),
 		Center:     defaultCenter(),
 		Limits:     defaultLimits(),
+		Console:    defaultConsole(),
 		Demo:       true,
 	}
 }
@@ -285,6 +288,7 @@ func (c *Config) Validate() error {
 	c.Limits.validate(add)
 	c.Metrics.validate(add)
 	c.FinCert.validate(add)
+	c.Console.validate(add)
 	if len(ps) > 0 {
 		return ps
 	}

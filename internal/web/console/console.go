@@ -80,6 +80,9 @@ type Options struct {
 	BaseURL   string // the server's public URL, for the slip
 	Log       *slog.Logger
 	Now       func() time.Time
+	// Supervision: approvals, the counter's unlocks and registrations, reports
+	// (approvals.go, counter.go, reports.go).
+	Supervision Supervision
 }
 
 // Handler serves the console.
@@ -112,6 +115,8 @@ var (
 	desk     = []string{model.RoleTeller, model.RoleSupervisor}
 	auditors = []string{model.RoleOperator, model.RoleAuditor}
 	ops      = []string{model.RoleOperator}
+	sups     = []string{model.RoleSupervisor}
+	reports  = []string{model.RoleSupervisor, model.RoleAuditor}
 )
 
 // Route is one console route: its pattern and the roles that may use it (nil: no
@@ -151,6 +156,16 @@ func (h *Handler) Routes() []Route {
 		{"POST /console/institutions/{code}/end-overlap", ops, "", h.endOverlapPost},
 		{"GET /console/staff", ops, "console.menu_staff", h.staffPage},
 		{"POST /console/staff/{id}/unlock", ops, "", h.unlockPost},
+
+		{"GET /console/approvals", sups, approvalsMenu, h.approvalsPage},
+		{"POST /console/approvals/{id}/approve", sups, "", h.approvePost},
+		{"POST /console/approvals/{id}/reject", sups, "", h.rejectPost},
+		{"GET /console/approvals/{id}/slip", desk, "", h.approvalSlip},
+		{"POST /console/customers/{id}/unlock", desk, "", h.customerUnlockPost},
+		{"POST /console/customers/{id}/registrations", desk, "", h.registerPost},
+		{"POST /console/customers/{id}/registrations/{reg}/delete", desk, "", h.deregisterPost},
+		{"GET /console/reports", reports, "report.menu", h.reportsPage},
+		{"GET /console/reports/csv", reports, "", h.reportsCSV},
 	}
 }
 
@@ -264,6 +279,7 @@ func (q *req) event(typ, subject string, details map[string]string) {
 type menuItem struct {
 	Key, Href string
 	Current   bool
+	Count     int // pending approvals, for the approvals entry
 }
 
 // page builds the common page data, with the menu of the member's role.
@@ -293,7 +309,11 @@ func (q *req) view(d any) view {
 		for _, rt := range q.h.Routes() {
 			if rt.Menu != "" && allowed(rt.Roles, q.staff.Role) {
 				href := strings.TrimPrefix(rt.Pattern, "GET ")
-				v.Menu = append(v.Menu, menuItem{Key: rt.Menu, Href: href, Current: strings.HasPrefix(q.r.URL.Path, href)})
+				item := menuItem{Key: rt.Menu, Href: href, Current: strings.HasPrefix(q.r.URL.Path, href)}
+				if rt.Menu == approvalsMenu {
+					item.Count = q.pendingCount()
+				}
+				v.Menu = append(v.Menu, item)
 			}
 		}
 	}

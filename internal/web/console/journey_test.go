@@ -47,7 +47,7 @@ func TestTellerJourney(t *testing.T) {
 		{"en", webtest.Phone, map[string]string{"valid": "Valid", "suspended": "Suspended", "revoked": "Revoked", "reason": "Key compromised", "found": "Customers found: 1"}},
 	} {
 		t.Run(tc.lang+"-"+tc.vp.Name, func(t *testing.T) {
-			srv := start(t)
+			srv := startOn(t, "sqlite", noApprovals) // the teller revokes alone ([console] approvals = [])
 			teller := addStaff(t, srv, "901", "teller", model.RoleTeller)
 			b := webtest.New(t, tc.vp)
 			browserLogin(t, b, srv, teller, tc.lang)

@@ -19,7 +19,9 @@ import (
 // revoked (keyCompromise) there once the teller revokes it in the console. A teller of
 // another institution cannot touch it.
 func TestTellerRevokeShowsInOCSP(t *testing.T) {
-	srv := apptest.Start(t, apptest.Options{Jobs: true})
+	// Tellers revoke alone here ([console] approvals = []); TestRevokeOnBehalfNeedsApproval
+	// has the default, where a supervisor approves.
+	srv := apptest.Start(t, apptest.Options{Jobs: true, Adjust: noApprovals})
 	if err := srv.App.SeedDemoCustomers(t.Context()); err != nil {
 		t.Fatal(err)
 	}

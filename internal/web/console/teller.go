@@ -213,6 +213,7 @@ type customerView struct {
 	Verified bool
 	IDType   string
 	Live     []certRow // what a reissue may replace
+	Counter  *counterView
 }
 
 // customer is the customer's page: who they are (masked), their certificates, and the
@@ -241,6 +242,7 @@ func (q *req) renderCustomer(c *center.CustomerRecord, status int, fe []web.Fiel
 			v.Live = append(v.Live, r)
 		}
 	}
+	v.Counter = q.counterView(c.ID)
 	q.event("console.customer_viewed", c.ID, nil)
 	p := q.page("console.customer_title", q.view(v))
 	p.Errors = fe
@@ -323,11 +325,15 @@ func (h *Handler) enrollPost(q *req) {
 			q.fail(errs.New(errs.ConsoleBadInput, "replaces"))
 			return
 		}
-		if _, err := h.o.Desk.CertificateOf(ctx, q.inst, id, s); err != nil {
+		old, err := h.o.Desk.CertificateOf(ctx, q.inst, id, s)
+		if err != nil {
 			q.fail(errs.New(errs.ConsoleNotFound, ""))
 			return
 		}
 		req.Replaces = s
+		if h.queueReissue(q, id, req, old) {
+			return
+		}
 	}
 	out, err := h.o.Desk.EnrollVerified(ctx, q.inst, req)
 	if err != nil {
@@ -447,6 +453,9 @@ func (h *Handler) revokePost(q *req) {
 	reason, ok := staffReasons[q.r.PostFormValue("reason")]
 	if !ok {
 		q.fail(errs.New(errs.ConsoleBadInput, "reason"))
+		return
+	}
+	if h.queueRevoke(q, q.r.PostFormValue("reason")) {
 		return
 	}
 	h.changeStatus(q, "revoke", func(c model.Certificate) (model.Certificate, error) {
