@@ -73,7 +73,7 @@ func (db *DB) fincertLine(ctx context.Context, where string, arg any) (model.Fin
 		locked, auto, active int
 		created, updated     int64
 	)
-	err := db.r.QueryRowContext(ctx, db.d.rebind(`SELECT `+fincertLineColumns+` FROM fincert_lines WHERE `+where+` LIMIT 1`), arg).Scan(
+	err := db.readRow(ctx, `SELECT `+fincertLineColumns+` FROM fincert_lines WHERE `+where+` LIMIT 1`, arg).Scan(
 		&l.ID, &l.Person, &l.Lookup, &serial, &l.InstitutionCode, &l.WrappedKey, &l.WrappedR, &l.PhoneCipher,
 		&l.PINHash, &l.PINFails, &locked, &auto, &active, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -216,7 +216,7 @@ func scanDevice(sc interface{ Scan(...any) error }) (model.FinCertDevice, error)
 
 // FinCertDevice returns a device, or store.ErrNotFound.
 func (db *DB) FinCertDevice(ctx context.Context, id string) (model.FinCertDevice, error) {
-	d, err := scanDevice(db.r.QueryRowContext(ctx, db.d.rebind(`SELECT `+fincertDeviceColumns+` FROM fincert_devices WHERE id = ?`), id))
+	d, err := scanDevice(db.readRow(ctx, `SELECT `+fincertDeviceColumns+` FROM fincert_devices WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("sqlstore: fincert device: %w", store.ErrNotFound)
 	}
@@ -376,8 +376,8 @@ func (db *DB) FinCertSignRequest(ctx context.Context, id string) (model.FinCertS
 		used             sql.NullInt64
 		serial           sql.NullString
 	)
-	err := db.r.QueryRowContext(ctx, db.d.rebind(`SELECT id, institution_code, request, created_at, expires_at, used_at, serial
-FROM fincert_sign_requests WHERE id = ?`), id).Scan(&r.ID, &r.InstitutionCode, &r.Request, &created, &expires, &used, &serial)
+	err := db.readRow(ctx, `SELECT id, institution_code, request, created_at, expires_at, used_at, serial
+FROM fincert_sign_requests WHERE id = ?`, id).Scan(&r.ID, &r.InstitutionCode, &r.Request, &created, &expires, &used, &serial)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("sqlstore: fincert sign request: %w", store.ErrNotFound)
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -30,6 +31,7 @@ type DB struct {
 	ckpt  *checkpointer // SQLite only
 
 	signSweep atomic.Int64 // when expired fincert sign requests were last deleted (Unix µs)
+	reads     sync.Map     // query text → *sql.Stmt prepared on r (readRow)
 }
 
 // Option configures Open.
@@ -84,6 +86,7 @@ func (db *DB) Close() error {
 		db.ckpt.close()
 	}
 	db.st.close()
+	db.closeReads()
 	err := db.w.Close()
 	if db.r != db.w {
 		if err2 := db.r.Close(); err == nil {

@@ -105,3 +105,29 @@ func firstLine(q string) string {
 	}
 	return q
 }
+
+// readRow runs a read of the hot paths (the financial certificate's signatures) as a
+// statement prepared once on the read pool: compiling the SQL is, on SQLite, a good part
+// of such a read's cost. Statements are kept by their text until Close.
+func (db *DB) readRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st, ok := db.reads.Load(q); ok {
+		return st.(*sql.Stmt).QueryRowContext(ctx, args...)
+	}
+	st, err := db.r.PrepareContext(ctx, db.d.rebind(q))
+	if err != nil { // the query reports the error
+		return db.r.QueryRowContext(ctx, db.d.rebind(q), args...)
+	}
+	if prev, loaded := db.reads.LoadOrStore(q, st); loaded {
+		st.Close()
+		st = prev.(*sql.Stmt)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (db *DB) closeReads() {
+	db.reads.Range(func(k, v any) bool {
+		v.(*sql.Stmt).Close()
+		db.reads.Delete(k)
+		return true
+	})
+}
