@@ -20,6 +20,9 @@ type certificateRequest struct {
 	AuthCode  string `json:"authCode"`
 	CSR       string `json:"csr" limit:"16384,pem"`
 	RandomNum string `json:"randomNum,omitempty"`
+	// ValidityDays asks for a short first certificate, 1 to 60 days: demo deployments
+	// only (renewal can then be tried today); refused with BAD_REQUEST elsewhere.
+	ValidityDays int `json:"validityDays,omitempty"`
 }
 
 type certificateResponse struct {
@@ -85,7 +88,8 @@ func (s *Server) postCertificate(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, err)
 		return
 	}
-	issued, err := s.center.IssueWithCode(r.Context(), req.Reference, req.AuthCode, csr.PublicKey, rnd)
+	issued, err := s.center.IssueWithCodeOptions(r.Context(), req.Reference, req.AuthCode, csr.PublicKey, rnd,
+		center.IssueOptions{ValidityDays: req.ValidityDays})
 	if errors.Is(err, errs.Sentinel(errs.AuthCodeInvalid)) {
 		s.limits.Enroll.Fail(r.Context(), client, req.Reference)
 	}
