@@ -7,9 +7,13 @@ import "context"
 // (a back-off for one client that keeps failing on one target), and per target across
 // all clients (a slower limit against guessing from many addresses).
 //
-// None of them ends the target for good: a stranger who knows a reference number can
-// at most make its owner wait out a window, which answers "anyone who knows a
-// reference can lock it with 5 requests" (issue 17). A rule with Limit 0 is off.
+// None of them ends the target for good, and none stops a client for others' misses:
+// the per-target limit refuses only clients that have missed at that target themselves
+// (or, with no per-target-and-client rule, anywhere), so a stranger who knows a
+// reference number cannot lock its owner out, from one address or from hundreds
+// (issue 17: "anyone who knows a reference can lock it with 5 requests"). Past the
+// per-target limit each new address gets one miss at that target before it waits. A
+// rule with Limit 0 is off.
 type Guesses struct {
 	Limiter      *Limiter
 	Client       Rule
@@ -26,7 +30,12 @@ func (g *Guesses) Check(ctx context.Context, client, target string) error {
 	if target == "" {
 		return g.Limiter.Check(ctx, g.Client, client)
 	}
-	return g.Limiter.CheckAll(ctx, Limit{g.Client, client}, Limit{g.TargetClient, Key(target, client)}, Limit{g.Target, target})
+	record := Limit{g.TargetClient, Key(target, client)}
+	if g.TargetClient.Limit <= 0 {
+		record = Limit{g.Client, client}
+	}
+	return g.Limiter.CheckShared(ctx, []Limit{{g.Client, client}, {g.TargetClient, Key(target, client)}},
+		Limit{g.Target, target}, record)
 }
 
 // Fail counts a wrong guess by client at target.
