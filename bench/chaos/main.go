@@ -219,7 +219,7 @@ type stats struct {
 	mu            sync.Mutex
 	failures      map[string]int // by cause
 	issued        []*issued
-	lat           []sample // per certificate: first attempt to certificate
+	lat           []sample       // per certificate: first attempt to certificate
 	lost          map[string]int // answers lost (network error, timeout) by what: "rest", "cmp", "renewal"
 	lostRecovered map[string]int
 	reIR          int // CMP: an ir sent again after its certConf never went (RFC 4210 5.3.18)
