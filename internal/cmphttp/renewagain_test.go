@@ -6,10 +6,13 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/certcenter/certcenter/client/cmpclient"
+	"github.com/certcenter/certcenter/cmp"
+	"github.com/certcenter/certcenter/internal/cmphttp"
 	"github.com/certcenter/certcenter/internal/model"
 )
 
@@ -133,5 +136,35 @@ func TestRenewAgainAfterLostAnswer(t *testing.T) {
 		if !errors.As(err, &rej) || rej.Code != "CERT_REPLACED" {
 			t.Errorf("%s after the renewal = %v, want CERT_REPLACED", name, err)
 		}
+	}
+}
+
+// TestIRCompletesAfterTheClientLeft: an ir whose client has gone (its request's context
+// is canceled) is still handled to its end: the certificate is issued with its
+// transaction, so the ir again is answered at once and its certConf confirms it.
+// Before, the work stopped where the client left: a claim held for its lease answered
+// the client's own retry ENROLLMENT_BUSY (the chaos harness's lost CMP answers waited
+// up to 5 s), or the certificate was stored without its transaction.
+func TestIRCompletesAfterTheClientLeft(t *testing.T) {
+	e := newEnv(t)
+	ref, code := e.enroll()
+	der := pbm(t, certReq(t, ref, code, testKey(t, 0), irOptions{}), code)
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequest("POST", "/pkix/", bytes.NewReader(der)).WithContext(gone)
+	req.Header.Set("Content-Type", cmphttp.ContentType)
+	w := httptest.NewRecorder()
+	e.srv.Config.Handler.ServeHTTP(w, req)
+	m, err := cmp.Parse(w.Body.Bytes())
+	if err != nil {
+		t.Fatalf("answer to the gone client: %d %v", w.Code, err)
+	}
+	first := issued(t, m)
+	again := e.post(t, e.srv.Client(), der)
+	if !issued(t, again).Equal(first) {
+		t.Fatal("the ir again got another certificate")
+	}
+	if pc := e.post(t, e.srv.Client(), certConf(t, again, ref, code, first)); pc.Body.Type != cmp.BodyPKIConf {
+		t.Fatalf("certConf: %s", errorText(pc))
 	}
 }

@@ -160,6 +160,9 @@ func (s *Service) reject(ctx context.Context, req *cmp.Message, err error, secre
 	return a
 }
 
+// detached bounds the handling of a message whose client went away.
+const detached = 30 * time.Second
+
 func isCMPError(err error) bool {
 	var ce *cmp.Error
 	return errors.As(err, &ce)
@@ -174,11 +177,18 @@ func (s *Service) Answer(ctx context.Context, der []byte) ([]byte, error) {
 
 // answerFor is Answer for a client (the key of its rate limits); retryAfter is set when
 // the answer refuses it for a rate limit.
+//
+// Once parsed, the message is handled to its end even if the client leaves: a client
+// that gave up after the claim used to hold its enrollment for the claim's lease
+// (ENROLLMENT_BUSY to its own retry) and one that left after the issuance left the
+// certificate without its transaction (the chaos harness's lost ir answers).
 func (s *Service) answerFor(ctx context.Context, der []byte, client string) (out []byte, retryAfter string, err error) {
 	req, err := cmp.Parse(der)
 	if err != nil {
 		return nil, "", err
 	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), detached)
+	defer cancel()
 	a := s.dispatch(ctx, req, client)
 	out, err = s.finish(ctx, req, a)
 	if err != nil && a.body.Type != cmp.BodyError {
