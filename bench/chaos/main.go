@@ -516,6 +516,11 @@ passphrase = "file:secrets/ca-passphrase"
 
 [secrets]
 key = "file:secrets/secrets.key"
+
+# The limit on wrong copy codes over all clients is 600 a minute; at 300 the short
+# run's flood crosses it within seconds (legitimate copies must go on past it).
+[limits.relay_guesses]
+per_target = { limit = 300, period = "1m" }
 `, addr, base, h.dbURL)
 		p := filepath.Join(h.work, fmt.Sprintf("node%d.toml", i+1))
 		if err := os.WriteFile(p, []byte(cfg), 0o600); err != nil {
