@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certcenter/certcenter/internal/center"
 	"github.com/certcenter/certcenter/internal/config"
 	"github.com/certcenter/certcenter/internal/relay"
 )
@@ -18,7 +19,8 @@ import (
 // over all copy codes). Before, that refused everyone, so the chaos harness's flood from
 // 200 addresses locked the owners of leaked reference numbers out for an hour and every
 // copy session for a minute at a time. Now it stops the strangers who missed, and the
-// owner typing the right code from an address of their own is served.
+// owner typing the right code from an address of their own is served, even after more
+// new addresses than the enrollment's lock allows wrong codes.
 func TestDistributedGuessesSpareTheOwner(t *testing.T) {
 	e := newEnvWith(t, "sqlite", func(c *config.Config) {
 		c.Limits.ClientHeader = "X-Forwarded-For"
@@ -35,9 +37,16 @@ func TestDistributedGuessesSpareTheOwner(t *testing.T) {
 	if st, _, m := e.postAs("203.0.113.1", "/api/v1/certificates", wrong); st != http.StatusTooManyRequests {
 		t.Errorf("a stranger again past the reference's limit = %d %v, want 429", st, m["code"])
 	}
+	// Past the limit, each new address still gets its one miss; those do not bring the
+	// enrollment's lock (center.MaxWrongCodes) nearer, or a hundred addresses would end it.
+	for i := 1; i <= center.MaxWrongCodes; i++ {
+		if st, _, m := e.postAs(fmt.Sprintf("203.0.%d.%d", 114+i/250, i%250), "/api/v1/certificates", wrong); st != http.StatusForbidden {
+			t.Fatalf("new stranger %d past the limit = %d %v", i, st, m)
+		}
+	}
 	right := map[string]string{"reference": en.Reference, "authCode": en.AuthCode, "csr": csr}
 	if st, _, m := e.postAs("198.51.100.20", "/api/v1/certificates", right); st != http.StatusCreated {
-		t.Fatalf("the owner after 20 strangers' wrong codes = %d %v, want 201", st, m["code"])
+		t.Fatalf("the owner after the strangers' wrong codes = %d %v, want 201", st, m["code"])
 	}
 
 	// The relay: 20 strangers miss (the shared limit of this configuration), then a

@@ -84,11 +84,12 @@ func (s *Server) postCertificate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	client := s.client(r)
-	if err := s.limits.Enroll.Check(r.Context(), client, req.Reference); err != nil {
+	ctx, err := s.limits.Enroll.Admit(r.Context(), client, req.Reference)
+	if err != nil {
 		s.problem(w, r, err)
 		return
 	}
-	issued, err := s.center.IssueWithCodeOptions(r.Context(), req.Reference, req.AuthCode, csr.PublicKey, rnd,
+	issued, err := s.center.IssueWithCodeOptions(ctx, req.Reference, req.AuthCode, csr.PublicKey, rnd,
 		center.IssueOptions{ValidityDays: req.ValidityDays})
 	if errors.Is(err, errs.Sentinel(errs.AuthCodeInvalid)) {
 		s.limits.Enroll.Fail(r.Context(), client, req.Reference)

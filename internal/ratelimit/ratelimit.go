@@ -141,6 +141,13 @@ func (l *Limiter) CheckAll(ctx context.Context, limits ...Limit) error {
 // every copy code); each of those addresses still gets few tries, for its first miss
 // gives it a record. Everything is read in one query.
 func (l *Limiter) CheckShared(ctx context.Context, own []Limit, shared, record Limit) error {
+	_, err := l.checkShared(ctx, own, shared, record)
+	return err
+}
+
+// checkShared is CheckShared; past says the shared limit was reached and the client let
+// through for its clean record.
+func (l *Limiter) checkShared(ctx context.Context, own []Limit, shared, record Limit) (past bool, err error) {
 	now := l.now()
 	all := append(append([]Limit(nil), own...), shared, record)
 	ws := make([]store.RateWindow, 0, len(all))
@@ -154,12 +161,12 @@ func (l *Limiter) CheckShared(ctx context.Context, own []Limit, shared, record L
 		on = append(on, lim)
 	}
 	if len(ws) == 0 {
-		return nil
+		return false, nil
 	}
 	c, p, err := l.store.RateCounts(ctx, ws)
 	if err != nil {
 		l.log.Warn("ratelimit: read counts (letting the request through)", "err", err)
-		return nil
+		return false, nil
 	}
 	hasShared := shared.Rule.Limit > 0
 	clean := false // no record rule: nothing tells a clean client apart
@@ -171,14 +178,16 @@ func (l *Limiter) CheckShared(ctx context.Context, own []Limit, shared, record L
 	var worst error
 	var longest time.Duration
 	for i, lim := range on {
+		o, wait := over(lim.Rule, now, ws[i].Start, c[i], p[i], true)
 		if hasShared && i == len(on)-1 && clean {
-			continue // the shared limit; this client has missed nothing
+			past = o // the shared limit; this client has missed nothing
+			continue
 		}
-		if o, wait := over(lim.Rule, now, ws[i].Start, c[i], p[i], true); o && wait > longest {
+		if o && wait > longest {
 			worst, longest = refused(lim.Rule, wait), wait
 		}
 	}
-	return worst
+	return past && worst == nil, worst
 }
 
 // Take counts one event and refuses with RATE_LIMITED when it goes over the limit:

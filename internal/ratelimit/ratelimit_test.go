@@ -152,6 +152,13 @@ func TestSharedLimitSparesCleanClients(t *testing.T) {
 		if err := tc.g.Check(ctx, "198.51.100.7", tc.target); err != nil {
 			t.Errorf("%s: a client that missed nothing, past the shared limit = %v, want no refusal", tc.name, err)
 		}
+		// Let past the shared limit only for its clean record: the context says so.
+		if c, err := tc.g.Admit(ctx, "198.51.100.7", tc.target); err != nil || !ratelimit.PastShared(c) {
+			t.Errorf("%s: Admit past the shared limit = %v, PastShared %v, want true", tc.name, err, ratelimit.PastShared(c))
+		}
+	}
+	if c, err := enroll.Admit(ctx, "198.51.100.7", "ref-quiet"); err != nil || ratelimit.PastShared(c) {
+		t.Errorf("Admit under the shared limit = %v, PastShared %v, want false", err, ratelimit.PastShared(c))
 	}
 	// A stranger who missed at another reference has no record at this one, but its
 	// own limit over all references still counts.
