@@ -459,6 +459,10 @@ func (h *harness) checkFlood(report func(bool, string, string)) {
 	fr := h.floodRates()
 	report(fr.during.ops > 0 && fr.during.ok == fr.during.ops, "every legitimate operation during the flood succeeded",
 		fmt.Sprintf("%d of %d (%s)", fr.during.ok, fr.during.ops, fr.during.byKind()))
+	sp := h.fl.spoof
+	report(len(sp) == 11 && sp[10] == http.StatusTooManyRequests && sp[0] == http.StatusCreated,
+		"a forged X-Forwarded-For does not change the client's address",
+		fmt.Sprintf("11 session opens from one address, each naming another in X-Forwarded-For: %v (the 11th must be 429)", sp))
 	report(fr.owners.ops == len(h.fl.leaked) && fr.owners.ok == fr.owners.ops && len(h.fl.leaked) > 0,
 		"owners of leaked reference numbers redeem them mid-flood",
 		fmt.Sprintf("%d of %d leaked references redeemed by their owners", fr.owners.ok, len(h.fl.leaked)))

@@ -64,6 +64,7 @@ type flood struct {
 	mu      sync.Mutex
 	answers map[string]map[string]int // attack kind -> answer -> count
 	leaked  []leak
+	spoof   []int // the statuses of the forged-address probe's session opens
 
 	clientsMu sync.Mutex
 	clients   map[string]*http.Client // by source address
@@ -112,6 +113,7 @@ func (f *flood) run(start, end time.Time) {
 	f.start, f.end = start.Add(d*30/100), start.Add(d*75/100)
 	time.Sleep(time.Until(f.start))
 	f.leak()
+	f.probeSpoof()
 	f.on.Store(true)
 	f.h.addPhase(phase{"flood", time.Now(), f.end})
 	logf("flood: %d attackers from %d addresses until %s", f.h.o.attackers, attackerAddrs, f.end.Format("15:04:05"))
@@ -134,6 +136,33 @@ func (f *flood) run(start, end time.Time) {
 	wg.Wait()
 	f.on.Store(false)
 	logf("flood over")
+}
+
+// probeSpoof opens 11 copy sessions from one address (127.0.4.1), each naming another
+// client in X-Forwarded-For: the server must count them all against the connection's
+// address (10 per 10 minutes), so the 11th is refused. Were the header believed, an
+// attacker could be anyone.
+func (f *flood) probeSpoof() {
+	c := sourceClient("127.0.4.1", 1)
+	for i := 0; i < 11; i++ {
+		commit := make([]byte, 32)
+		rand.Read(commit)
+		b, _ := json.Marshal(map[string]any{"commitment": commit})
+		st := 0
+		for try := 0; try < 5 && (st == 0 || st >= 500); try++ { // a node being killed: another
+			req, _ := http.NewRequest("POST", f.h.randomNode().url()+"/api/v1/relay/sessions", bytes.NewReader(b))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i+1))
+			if resp, err := c.Do(req); err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				st = resp.StatusCode
+			} else {
+				time.Sleep(200 * time.Millisecond)
+			}
+		}
+		f.spoof = append(f.spoof, st)
+	}
 }
 
 // leak enrolls the reference numbers whose leak the attackers exploit.

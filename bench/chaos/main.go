@@ -1,8 +1,12 @@
 // Command chaos is the reliability harness of issue 17: three `certcenter serve` nodes
-// on one fresh PostgreSQL database, clients enrolling, issuing over REST (retrying a
-// lost answer with the same body, as a client would) and revoking for a fixed time,
-// kill -9 of a random node every few seconds and one PostgreSQL restart; then it checks
-// what must hold after crashes and prints the figures. It exits 1 if a check fails.
+// on one fresh PostgreSQL database, clients enrolling, issuing over REST and over CMP
+// (ir and certConf), renewing over CMP (kur and certConf, with client/cmpclient as
+// certctl does), retrying a lost answer as a client would, revoking and copying through
+// the relay for a fixed time, kill -9 of a random node every few seconds and one
+// PostgreSQL restart, and in the middle of the run a flood of the relay and the
+// authorization-code endpoints from 200 loopback addresses (flood.go); then it checks
+// what must hold after crashes and under attack and prints the figures. It exits 1 if a
+// check fails.
 //
 //	go run ./bench/chaos -duration 60s -kill-every 10s -pg-restart
 //
