@@ -83,11 +83,19 @@ func (s *Service) Renew(ctx context.Context, serial model.Serial, pub crypto.Pub
 	if err != nil {
 		return nil, err
 	}
-	return s.ca.Issue(ctx, ca.IssueRequest{
+	issued, err := s.ca.Issue(ctx, ca.IssueRequest{
 		Institution: inst, EnrollmentRef: e.Reference, Name: e.Name, IDN: string(idn),
 		Kind: old.Kind, Usage: old.Usage, PublicKey: pub, RandomNum: r, Actor: actor,
 		Replaces: &old, Mode: ca.Renewal, ConfirmBy: confirmBy,
 	})
+	if errs.CodeOf(err) == errs.CertReplaced {
+		// Renewed while we signed: perhaps by this very request sent twice (resent while
+		// the first was still being served). Then that renewal is the answer.
+		if again, err2 := s.renewedAgain(ctx, old, spki, r); again != nil && err2 == nil {
+			return again, nil
+		}
+	}
+	return issued, err
 }
 
 // renewedAgain answers the certificate that renewed old when it has the public key spki
