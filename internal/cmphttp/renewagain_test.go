@@ -3,10 +3,13 @@ package cmphttp_test
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -167,4 +170,65 @@ func TestIRCompletesAfterTheClientLeft(t *testing.T) {
 	if pc := e.post(t, e.srv.Client(), certConf(t, again, ref, code, first)); pc.Body.Type != cmp.BodyPKIConf {
 		t.Fatalf("certConf: %s", errorText(pc))
 	}
+}
+
+// TestIRResentWhileServed: the same ir sent again while the first is still being
+// served (cmpclient resends after a lost answer; the server finishes the first anyway)
+// gets the same certificate, and whichever answer the client reads, its certConf
+// confirms it. Before, the one that stored the transaction second answered INTERNAL
+// (transactionID in use), which a client cannot recover from.
+func TestIRResentWhileServed(t *testing.T) {
+	e := newEnv(t)
+	c := e.srv.Client()
+	for round := 0; round < 30; round++ {
+		ref, code := e.enroll()
+		der := pbm(t, certReq(t, ref, code, testKey(t, 0), irOptions{}), code)
+		answers := make([]*cmp.Message, 3)
+		var wg sync.WaitGroup
+		for i := range answers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				time.Sleep(time.Duration(i*(5+round)) * time.Millisecond)
+				resp, err := c.Post(e.srv.URL+"/pkix/", cmphttp.ContentType, bytes.NewReader(der))
+				if err != nil {
+					return
+				}
+				defer resp.Body.Close()
+				body, _ := io.ReadAll(resp.Body)
+				answers[i], _ = cmp.Parse(body)
+			}()
+		}
+		wg.Wait()
+		// Each answer is the certificate, or ENROLLMENT_BUSY (the first still holds the
+		// claim: send again), never a failure.
+		var first *x509.Certificate
+		var last *cmp.Message
+		for i, a := range answers {
+			if a != nil && a.Body.Type == cmp.BodyError && strings.HasPrefix(a.Body.Error.Status.StatusString[0], "ENROLLMENT_BUSY") {
+				continue
+			}
+			if a == nil || a.Body.CertRep == nil {
+				t.Fatalf("round %d: answer %d to the same ir = %v", round, i, describe(a))
+			}
+			cert := issued(t, a)
+			if first != nil && !cert.Equal(first) {
+				t.Fatalf("round %d: the same ir got two certificates", round)
+			}
+			first, last = cert, a
+		}
+		if last == nil {
+			continue
+		}
+		if pc := e.post(t, c, certConf(t, last, ref, code, first)); pc.Body.Type != cmp.BodyPKIConf {
+			t.Fatalf("round %d: certConf: %s", round, errorText(pc))
+		}
+	}
+}
+
+func describe(m *cmp.Message) string {
+	if m == nil {
+		return "no answer"
+	}
+	return errorText(m)
 }

@@ -1,6 +1,7 @@
 package cmphttp
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -21,6 +22,7 @@ import (
 	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/ratelimit"
+	"github.com/certcenter/certcenter/internal/store"
 )
 
 // Center is what CMP needs from the certificate center.
@@ -232,7 +234,16 @@ func (s *Service) finish(ctx context.Context, req *cmp.Message, a answer) ([]byt
 	}
 	if a.tx != nil {
 		a.tx.Nonce = msg.Header.SenderNonce
-		if err := s.cfg.Store.CreateCMPTransaction(ctx, *a.tx); err != nil {
+		err := s.cfg.Store.CreateCMPTransaction(ctx, *a.tx)
+		if errors.Is(err, store.ErrConflict) {
+			// The same request sent again while this one was served (its answer seemed
+			// lost) stored the transaction first, for the same certificate: answer under
+			// it, so that the certConf to either answer confirms.
+			if cur, err2 := s.cfg.Store.CMPTransaction(ctx, a.tx.ID); err2 == nil && bytes.Equal(cur.Serial, a.tx.Serial) {
+				msg.Header.SenderNonce, err = cur.Nonce, nil
+			}
+		}
+		if err != nil {
 			return nil, fmt.Errorf("cmphttp: store transaction: %w", err)
 		}
 	}
