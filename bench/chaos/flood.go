@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/certcenter/certcenter/client"
 	"github.com/certcenter/certcenter/client/cmpclient"
 )
 
@@ -256,11 +257,14 @@ func (f *flood) cmpAttack(ctx context.Context, c *http.Client, url string) {
 	_, err = cl.Enroll(ctx, cmpclient.EnrollRequest{Reference: "1" + randDigits(9), Code: "ABCDEFGHJKMNPQRS", Key: f.key})
 	ans := "issued?"
 	var rej *cmpclient.Rejection
+	var ne *client.NetError
 	switch {
 	case errors.As(err, &rej) && rej.Code == "RATE_LIMITED":
 		ans = "http 429 RATE_LIMITED"
 	case errors.As(err, &rej):
 		ans = "refused " + rej.Code
+	case errors.As(err, &ne):
+		ans = classify(ne.Err, 0, nil)
 	case err != nil:
 		ans = firstLine(err.Error())
 	}
