@@ -385,9 +385,11 @@ func (s *Service) Outcome(ctx context.Context, id, token string, ciphertext []by
 const ExpiredGrace = time.Minute
 
 // Delete ends a session: the receiver after receiving, either party to cancel. An
-// expired session is left to the sweep (ExpiredGrace).
+// expired session is left to the sweep (ExpiredGrace). A session already gone is
+// deleted: the same request again after its answer was lost (a gone session tells
+// nothing about its token).
 func (s *Service) Delete(ctx context.Context, id, token string) error {
-	if _, _, err := s.session(ctx, id, token); errors.Is(err, errs.Sentinel(errs.RelayCodeExpired)) {
+	if _, _, err := s.session(ctx, id, token); errors.Is(err, errs.Sentinel(errs.RelayCodeExpired)) || errors.Is(err, errs.Sentinel(errs.RelaySessionNotFound)) {
 		return nil
 	} else if err != nil {
 		return err

@@ -120,6 +120,9 @@ func TestExchange(t *testing.T) {
 	if err := e.svc.Delete(e.ctx, o.ID, o.Token); err != nil {
 		t.Fatalf("Delete() = %v", err)
 	}
+	if err := e.svc.Delete(e.ctx, o.ID, o.Token); err != nil {
+		t.Fatalf("Delete(again, its answer lost) = %v, want it done", err)
+	}
 	_, err = e.svc.Status(e.ctx, o.ID, o.Token, "", 0)
 	wantCode(t, "Status(deleted)", err, errs.RelaySessionNotFound)
 	_, err = e.svc.Claim(e.ctx, o.Code, s.Public())
