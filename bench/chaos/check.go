@@ -24,7 +24,12 @@ type dbCert struct {
 	der                 []byte
 	partition           int
 	pending             bool
+	replaces            string // the serial a renewal renewed, or ""
+	unconfirmed         bool   // CMP: still awaiting its certConf
 }
+
+// normSerial is a serial as lowercase hex without leading zeros.
+func normSerial(s string) string { return strings.TrimLeft(strings.ToLower(s), "0") }
 
 // check runs every check and prints it; it answers how many failed.
 func (h *harness) check(ctx context.Context) int {
@@ -63,7 +68,8 @@ func (h *harness) check(ctx context.Context) int {
 	}
 	report(pending == 0, "no certificate left pending (signed without its DER)", fmt.Sprint(pending, " pending"))
 
-	rows, err := conn.Query(ctx, `SELECT serial, enrollment_ref, status, der, crl_partition, tbs IS NOT NULL FROM certificates`)
+	rows, err := conn.Query(ctx, `SELECT serial, enrollment_ref, status, der, crl_partition, tbs IS NOT NULL,
+		coalesce(replaces, ''), confirm_by IS NOT NULL FROM certificates`)
 	if err != nil {
 		report(false, "read certificates", err.Error())
 		return failed
@@ -72,11 +78,11 @@ func (h *harness) check(ctx context.Context) int {
 	var all []*dbCert
 	for rows.Next() {
 		c := &dbCert{}
-		if err := rows.Scan(&c.serial, &c.ref, &c.status, &c.der, &c.partition, &c.pending); err != nil {
+		if err := rows.Scan(&c.serial, &c.ref, &c.status, &c.der, &c.partition, &c.pending, &c.replaces, &c.unconfirmed); err != nil {
 			report(false, "read certificates", err.Error())
 			return failed
 		}
-		certs[c.serial] = c
+		certs[normSerial(c.serial)] = c
 		all = append(all, c)
 	}
 	rows.Close()
@@ -93,7 +99,7 @@ func (h *harness) check(ctx context.Context) int {
 	missing, mismatch := 0, 0
 	var ex []string
 	for _, a := range acked {
-		c := certs[a.serial]
+		c := certs[normSerial(a.serial)]
 		switch {
 		case c == nil:
 			missing++
@@ -130,18 +136,21 @@ func (h *harness) check(ctx context.Context) int {
 	}
 	ackSeen := map[string]bool{}
 	for _, a := range acked {
-		if ackSeen[a.serial] {
+		if ackSeen[normSerial(a.serial)] {
 			dup++
 		}
-		ackSeen[a.serial] = true
+		ackSeen[normSerial(a.serial)] = true
 	}
 	report(dup == 0 && wrongSerial == 0 && unparsable == 0, "no serial twice",
 		fmt.Sprintf("%d certificates, %d duplicated, %d with another serial in the DER, %d unparsable", len(all), dup, wrongSerial, unparsable))
 
-	// No enrollment with two certificates.
+	// No enrollment with two certificates (a renewal continues its enrollment's line:
+	// only first certificates count).
 	byRef := map[string]int{}
 	for _, c := range all {
-		byRef[c.ref]++
+		if c.replaces == "" {
+			byRef[c.ref]++
+		}
 	}
 	two := 0
 	for _, n := range byRef {
@@ -167,10 +176,22 @@ func (h *harness) check(ctx context.Context) int {
 
 	// Every lost answer recovered by retry; no enrollment given up.
 	h.st.mu.Lock()
-	lost, rec, gaveUp := h.st.lost, h.st.lostRecovered, append([]string(nil), h.st.gaveUp...)
+	gaveUp := append([]string(nil), h.st.gaveUp...)
+	var lostText []string
+	lostAll := true
+	for _, k := range []string{"rest", "cmp", "renewal"} {
+		lostText = append(lostText, fmt.Sprintf("%s %d lost, %d recovered", k, h.st.lost[k], h.st.lostRecovered[k]))
+		lostAll = lostAll && h.st.lost[k] == h.st.lostRecovered[k]
+	}
+	reIR, reIRSame := h.st.reIR, h.st.reIRSame
 	h.st.mu.Unlock()
-	report(lost == rec && len(gaveUp) == 0, "every lost answer recovered by retry",
-		fmt.Sprintf("%d lost, %d recovered, %d enrollments given up %s", lost, rec, len(gaveUp), first(gaveUp)))
+	report(lostAll && len(gaveUp) == 0, "every lost answer recovered by retry",
+		fmt.Sprintf("%s; %d operations given up %s", strings.Join(lostText, "; "), len(gaveUp), first(gaveUp)))
+	if h.o.cmpPct > 0 {
+		report(reIR == reIRSame, "a repeated ir after a missing certConf gets the same certificate (RFC 4210 5.3.18)",
+			fmt.Sprintf("%d repeated, %d answered the same certificate", reIR, reIRSame))
+	}
+	h.checkCMPAndRenewals(acked, certs, report)
 
 	if h.o.maxUnusable > 0 {
 		h.st.mu.Lock()
@@ -201,6 +222,10 @@ func (h *harness) check(ctx context.Context) int {
 
 	// CRL and OCSP agree with the database on every node.
 	h.checkRevocation(ctx, all, report)
+
+	if h.fl != nil {
+		h.checkFlood(report)
+	}
 
 	if h.o.copiers > 0 {
 		h.st.mu.Lock()
@@ -290,7 +315,7 @@ func (h *harness) checkRevocation(ctx context.Context, all []*dbCert, report fun
 		if _, ok := want[c.partition]; !ok {
 			want[c.partition] = map[string]bool{}
 		}
-		if c.status != "valid" {
+		if c.status == "revoked" || c.status == "suspended" {
 			want[c.partition][strings.TrimLeft(c.serial, "0")] = true
 			revoked = append(revoked, c)
 		} else if len(c.der) > 0 {
@@ -355,8 +380,8 @@ func (h *harness) checkRevocation(ctx context.Context, all []*dbCert, report fun
 				bad = append(bad, fmt.Sprintf("node %d %s: %v", n.i, c.serial, err))
 				continue
 			}
-			wantSt := ocsp.Good
-			if c.status != "valid" {
+			wantSt := ocsp.Good // valid, or replaced by a renewal (in service until it expires)
+			if c.status == "revoked" || c.status == "suspended" {
 				wantSt = ocsp.Revoked
 			}
 			if st != wantSt {
@@ -366,6 +391,81 @@ func (h *harness) checkRevocation(ctx context.Context, all []*dbCert, report fun
 	}
 	report(len(bad) == 0, "OCSP agrees with the database on every node",
 		fmt.Sprintf("%d answers checked, %d disagree %s", asked, len(bad), first(bad)))
+}
+
+// checkCMPAndRenewals: every certificate acknowledged over CMP was confirmed (the
+// certConf reached the server: it is not left to be revoked unconfirmed), and every
+// acknowledged renewal is stored as the renewal of the certificate it renewed, which is
+// now "replaced" (KOREAN-PKI.md section 2: in service until it expires, not revoked).
+func (h *harness) checkCMPAndRenewals(acked []*issued, certs map[string]*dbCert, report func(bool, string, string)) {
+	var viaCMP, renewals, unconfirmed, badLink, badOld int
+	var ex []string
+	for _, a := range acked {
+		c := certs[normSerial(a.serial)]
+		if c == nil || a.via == "rest" {
+			continue
+		}
+		if a.via == "cmp" {
+			viaCMP++
+		} else {
+			renewals++
+		}
+		if c.unconfirmed {
+			unconfirmed++
+			ex = append(ex, a.serial+" unconfirmed")
+		}
+		if a.via != "renewal" {
+			continue
+		}
+		if normSerial(c.replaces) != normSerial(a.replaces) {
+			badLink++
+			ex = append(ex, a.serial+" does not name "+a.replaces+" as the certificate it renewed")
+		}
+		if old := certs[normSerial(a.replaces)]; old == nil || old.status != "replaced" {
+			badOld++
+			st := "missing"
+			if old != nil {
+				st = old.status
+			}
+			ex = append(ex, a.replaces+" is "+st+" after its renewal, want replaced")
+		}
+	}
+	if h.o.cmpPct > 0 {
+		report(unconfirmed == 0 && viaCMP > 0, "every certificate acknowledged over CMP is confirmed",
+			fmt.Sprintf("%d issued over CMP and %d renewed, %d still awaiting their certConf %s", viaCMP, renewals, unconfirmed, first(ex)))
+	}
+	if h.o.renewPct > 0 {
+		report(badLink == 0 && badOld == 0 && renewals > 0, "every renewal replaces its certificate, which is marked replaced (not revoked)",
+			fmt.Sprintf("%d renewals, %d not linked to the certificate renewed, %d old certificates in another status %s", renewals, badLink, badOld, first(ex)))
+	}
+}
+
+// checkFlood: no legitimate request was refused as an attacker's (429, RELAY_BUSY),
+// every legitimate operation during the flood succeeded (those a kill or the
+// PostgreSQL restart disturbed aside), and the owners of the leaked references got
+// their certificates.
+func (h *harness) checkFlood(report func(bool, string, string)) {
+	h.st.mu.Lock()
+	defer h.st.mu.Unlock()
+	var refused []string
+	n := 0
+	for what, c := range h.st.refused {
+		refused = append(refused, fmt.Sprintf("%d %s", c, what))
+		n += c
+	}
+	sort.Strings(refused)
+	report(n == 0, "no legitimate request refused with 429 or RELAY_BUSY",
+		fmt.Sprintf("%d refused (%d during the flood) %s", n, h.st.refusedFlood, first(refused)))
+	fr := h.floodRates()
+	report(fr.during.ops > 0 && fr.during.ok == fr.during.ops, "every legitimate operation during the flood succeeded",
+		fmt.Sprintf("%d of %d (%s)", fr.during.ok, fr.during.ops, fr.during.byKind()))
+	sp := h.fl.spoof
+	report(len(sp) == 11 && sp[10] == http.StatusTooManyRequests && sp[0] == http.StatusCreated,
+		"a forged X-Forwarded-For does not change the client's address",
+		fmt.Sprintf("11 session opens from one address, each naming another in X-Forwarded-For: %v (the 11th must be 429)", sp))
+	report(fr.owners.ops == len(h.fl.leaked) && fr.owners.ok == fr.owners.ops && len(h.fl.leaked) > 0,
+		"owners of leaked reference numbers redeem them mid-flood",
+		fmt.Sprintf("%d of %d leaked references redeemed by their owners", fr.owners.ok, len(h.fl.leaked)))
 }
 
 func sameSet(a, b map[string]bool) bool {
@@ -456,7 +556,7 @@ func (h *harness) figures(start, end time.Time) {
 	fmt.Printf("  run %s, %d clients, %d enrollments, %d certificates, %d revocations, kills %d, PostgreSQL restarts %d\n",
 		end.Sub(start).Round(time.Millisecond), h.o.clients, h.st.enrollments, len(h.st.issued), h.st.revocations,
 		count(phases, "kill"), count(phases, "pg"))
-	for _, k := range []string{"no fault", "kill", "pg restart"} {
+	for _, k := range []string{"no fault", "flood", "kill", "pg restart"} {
 		d := secs[k]
 		if d == 0 {
 			continue
@@ -467,7 +567,13 @@ func (h *harness) figures(start, end time.Time) {
 	}
 	fmt.Printf("  (certificates/s and p99 count only enrollments whose answer the harness did not drop; issuance time is from the first attempt to the certificate, retries included)\n")
 	fmt.Printf("  injected lost answers: %d certificates, p50 %s, p99 %s (first attempt to the certificate)\n", len(injected), pct(injected, 50), pct(injected, 99))
-	fmt.Printf("  lost answers %d (injected or by a kill), recovered by retry %d\n", h.st.lost, h.st.lostRecovered)
+	fmt.Printf("  lost answers (injected or by a kill), recovered by retry: REST issuance %d/%d, CMP issuance %d/%d, renewal %d/%d; CMP ir repeated without certConf %d, same certificate %d\n",
+		h.st.lostRecovered["rest"], h.st.lost["rest"], h.st.lostRecovered["cmp"], h.st.lost["cmp"],
+		h.st.lostRecovered["renewal"], h.st.lost["renewal"], h.st.reIR, h.st.reIRSame)
+	if h.fl != nil {
+		h.floodFigures()
+		h.fl.report()
+	}
 	fmt.Printf("  longest time an enrollment was unusable (first failed attempt to its certificate): %s; after an injected lost answer: %s\n",
 		h.st.longestUnusable[0].Round(time.Millisecond), h.st.longestUnusable[1].Round(time.Millisecond))
 	fmt.Println("  failed requests by cause:")
@@ -490,6 +596,8 @@ func phaseOf(t time.Time, in func(time.Time, string) bool) string {
 		return "pg restart"
 	case in(t, "kill"):
 		return "kill"
+	case in(t, "flood"):
+		return "flood"
 	}
 	return "no fault"
 }

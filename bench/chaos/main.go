@@ -1,8 +1,12 @@
 // Command chaos is the reliability harness of issue 17: three `certcenter serve` nodes
-// on one fresh PostgreSQL database, clients enrolling, issuing over REST (retrying a
-// lost answer with the same body, as a client would) and revoking for a fixed time,
-// kill -9 of a random node every few seconds and one PostgreSQL restart; then it checks
-// what must hold after crashes and prints the figures. It exits 1 if a check fails.
+// on one fresh PostgreSQL database, clients enrolling, issuing over REST and over CMP
+// (ir and certConf), renewing over CMP (kur and certConf, with client/cmpclient as
+// certctl does), retrying a lost answer as a client would, revoking and copying through
+// the relay for a fixed time, kill -9 of a random node every few seconds and one
+// PostgreSQL restart, and in the middle of the run a flood of the relay and the
+// authorization-code endpoints from 200 loopback addresses (flood.go); then it checks
+// what must hold after crashes and under attack and prints the figures. It exits 1 if a
+// check fails.
 //
 //	go run ./bench/chaos -duration 60s -kill-every 10s -pg-restart
 //
@@ -33,6 +37,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -54,6 +59,10 @@ type options struct {
 	maxRetries  time.Duration
 	maxUnusable time.Duration
 	copiers     int
+	renewPct    int
+	cmpPct      int
+	flood       bool
+	attackers   int
 }
 
 func main() {
@@ -73,6 +82,11 @@ func main() {
 	flag.DurationVar(&o.maxRetries, "give-up", 60*time.Second, "a client gives up an enrollment after retrying this long")
 	flag.DurationVar(&o.maxUnusable, "max-unusable", 0, "fail if an enrollment is unusable longer than this (0: only print it; issue 17 asks 10s)")
 	flag.IntVar(&o.copiers, "copiers", 1, "concurrent device-to-device copy sessions through the relay")
+	flag.IntVar(&o.renewPct, "renew", 20, "percent of REST certificates issued short (validityDays, demo) and renewed at once over CMP (kur, certConf) as certctl renews")
+	flag.IntVar(&o.cmpPct, "cmp", 25, "percent of enrollments issued over CMP (ir, certConf) instead of REST")
+	fl := &triBool{v: "auto"}
+	flag.Var(fl, "flood", "flood the relay and the authorization-code endpoints from many loopback addresses in the middle of the run (default: on)")
+	flag.IntVar(&o.attackers, "attackers", 12, "concurrent attacking connections during the flood")
 	flag.Parse()
 	durSet := false
 	flag.Visit(func(f *flag.Flag) {
@@ -89,6 +103,7 @@ func main() {
 	default:
 		o.pgRestart = pg.v == "true"
 	}
+	o.flood = fl.v != "false"
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "chaos:", err)
 		os.Exit(1)
@@ -200,15 +215,19 @@ type issued struct {
 	ref, inst, serial string
 	der               []byte
 	revoked           bool
+	via               string // "rest", "cmp" (ir and certConf) or "renewal" (kur and certConf)
+	replaces          string // a renewal: the serial it renewed
 }
 
 type stats struct {
 	mu            sync.Mutex
 	failures      map[string]int // by cause
 	issued        []*issued
-	lat           []sample // per certificate: first attempt to certificate
-	lost          int      // issuance answers lost (network error, timeout)
-	lostRecovered int
+	lat           []sample       // per certificate: first attempt to certificate
+	lost          map[string]int // answers lost (network error, timeout) by what: "rest", "cmp", "renewal"
+	lostRecovered map[string]int
+	reIR          int // CMP: an ir sent again after its certConf never went (RFC 4210 5.3.18)
+	reIRSame      int // ... answered with the same certificate
 	gaveUp        []string
 	// longestUnusable: the longest time from an enrollment's first failed issuance
 	// attempt to its certificate, [0] for enrollments with no injected lost answer, [1]
@@ -219,6 +238,23 @@ type stats struct {
 	copiesFailed    int      // ... and abandoned (counted by cause in failures)
 	copyCorrupt     []string // a party saw other bytes than the other sent
 	revocations     int
+	ops             []op           // every legitimate operation, for the flood's figures
+	refused         map[string]int // legitimate requests answered 429 or RELAY_BUSY, by request
+	refusedFlood    int            // ... of them during the flood
+}
+
+// op is one legitimate operation (an issuance, a renewal, a copy) from its first request
+// to its end.
+type op struct {
+	kind       string
+	start, end time.Time
+	ok         bool
+}
+
+func (s *stats) op(kind string, start time.Time, ok bool) {
+	s.mu.Lock()
+	s.ops = append(s.ops, op{kind, start, time.Now(), ok})
+	s.mu.Unlock()
 }
 
 type sample struct {
@@ -251,6 +287,9 @@ func classify(err error, status int, body []byte) string {
 	var p struct {
 		Code string `json:"code"`
 	}
+	if status >= 200 && status < 300 {
+		return fmt.Sprintf("http %d", status)
+	}
 	_ = json.Unmarshal(body, &p)
 	if p.Code == "" {
 		p.Code = "-"
@@ -278,6 +317,10 @@ type harness struct {
 	phases   []phase
 	keys     chan *rsa.PrivateKey
 	pgFailed string // why the PostgreSQL restart failed, if it did
+	fl       *flood // the attackers, with -flood
+	// devices counts the copy devices; deviceClients are their clients by address.
+	devices       atomic.Int64
+	deviceClients sync.Map
 }
 
 type phase struct {
@@ -286,7 +329,8 @@ type phase struct {
 }
 
 func run(o options) error {
-	h := &harness{o: o, apiKeys: map[string]string{}, st: &stats{failures: map[string]int{}}}
+	h := &harness{o: o, apiKeys: map[string]string{}, st: &stats{failures: map[string]int{},
+		lost: map[string]int{}, lostRecovered: map[string]int{}, refused: map[string]int{}}}
 	out, err := exec.Command("go", "env", "GOMOD").Output()
 	if err != nil {
 		return fmt.Errorf("go env GOMOD: %w", err)
@@ -371,6 +415,11 @@ func run(o options) error {
 	var fwg sync.WaitGroup
 	fwg.Add(1)
 	go func() { defer fwg.Done(); h.faults(start, end) }()
+	if o.flood {
+		h.fl = newFlood(h)
+		fwg.Add(1)
+		go func() { defer fwg.Done(); h.fl.run(start, end) }()
+	}
 	fwg.Wait()
 	wg.Wait()
 	loadEnd := time.Now()
@@ -472,8 +521,10 @@ passphrase = "file:secrets/ca-passphrase"
 [secrets]
 key = "file:secrets/secrets.key"
 
-[limits.relay_opens]
-limit = 0
+# The limit on wrong copy codes over all clients is 600 a minute; at 300 the short
+# run's flood crosses it within seconds (legitimate copies must go on past it).
+[limits.relay_guesses]
+per_target = { limit = 300, period = "1m" }
 `, addr, base, h.dbURL)
 		p := filepath.Join(h.work, fmt.Sprintf("node%d.toml", i+1))
 		if err := os.WriteFile(p, []byte(cfg), 0o600); err != nil {
@@ -591,7 +642,38 @@ func (h *harness) do(ctx context.Context, c *http.Client, method, url, apiKey st
 	if err != nil {
 		return resp.StatusCode, nil, err
 	}
+	if resp.StatusCode == http.StatusTooManyRequests || bytes.Contains(b, []byte(`"RELAY_BUSY"`)) {
+		h.refusedLegit(method + " " + routeOf(url))
+	}
 	return resp.StatusCode, b, nil
+}
+
+// refusedLegit counts a legitimate request the server refused as if it were an
+// attacker's (429 RATE_LIMITED, RELAY_BUSY): each one fails the flood check.
+func (h *harness) refusedLegit(what string) {
+	h.st.mu.Lock()
+	h.st.refused[what]++
+	if h.fl != nil && h.fl.active() {
+		h.st.refusedFlood++
+	}
+	h.st.mu.Unlock()
+}
+
+// routeOf is the route of a URL, without host and identifiers.
+func routeOf(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	if i := strings.Index(u, "/"); i >= 0 {
+		u = u[i:]
+	}
+	parts := strings.Split(u, "/")
+	for i, p := range parts {
+		if len(p) >= 16 {
+			parts[i] = "{id}"
+		}
+	}
+	return strings.Join(parts, "/")
 }
 
 func (h *harness) randomNode() *node { return h.nodes[mrand.IntN(len(h.nodes))] }
@@ -607,7 +689,9 @@ func (h *harness) client(id int, end time.Time) {
 		body, _ := json.Marshal(map[string]string{
 			"name": "카오스", "idn": fakeIDN(), "tellerId": fmt.Sprintf("chaos-%d", id),
 		})
+		t0 := time.Now()
 		status, rb, err := h.do(ctx, httpc, "POST", h.randomNode().url()+"/api/v1/enrollments", key, body)
+		h.st.op("enrollment", t0, err == nil && status == 201)
 		if err != nil || status != 201 {
 			h.st.fail("enroll: " + classify(err, status, rb))
 			time.Sleep(200 * time.Millisecond)
@@ -624,7 +708,19 @@ func (h *harness) client(id int, end time.Time) {
 		h.st.mu.Lock()
 		h.st.enrollments++
 		h.st.mu.Unlock()
-		c := h.issue(ctx, inst, e.Reference, e.AuthCode)
+		if mrand.IntN(100) < h.o.cmpPct {
+			c := h.issueCMP(ctx, inst, e.Reference, e.AuthCode)
+			if c != nil && mrand.IntN(100) < h.o.revokePct {
+				h.revoke(ctx, key, c)
+			}
+			continue
+		}
+		renew := mrand.IntN(100) < h.o.renewPct
+		k := <-h.keys
+		c := h.issue(ctx, inst, e.Reference, e.AuthCode, k, renew)
+		if c != nil && renew {
+			c = h.renew(ctx, c, k)
+		}
 		if c != nil && mrand.IntN(100) < h.o.revokePct {
 			h.revoke(ctx, key, c)
 		}
@@ -651,25 +747,35 @@ func fakeIDN() string {
 }
 
 // issue redeems the enrollment with a CSR and retries exactly as a client would: the
-// same body, after a network error or 502/503/504/429, on any node.
-func (h *harness) issue(ctx context.Context, inst, ref, code string) *issued {
-	k := <-h.keys
+// same body, after a network error or 502/503/504/429, on any node. short asks for a
+// certificate of 25 days (demo mode), inside its renewal window at once.
+func (h *harness) issue(ctx context.Context, inst, ref, code string, k *rsa.PrivateKey, short bool) *issued {
+	return h.issueVia(ctx, httpc, inst, ref, code, k, short, true)
+}
+
+// issueVia is issue over base; record says whether the issuance counts in the
+// issuance figures (latency, lost answers).
+func (h *harness) issueVia(ctx context.Context, base *http.Client, inst, ref, code string, k *rsa.PrivateKey, short, record bool) *issued {
 	csrDER, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{
 		Subject: pkix.Name{CommonName: "x"}, SignatureAlgorithm: x509.SHA256WithRSA,
 	}, k)
 	if err != nil {
 		panic(err)
 	}
-	body, _ := json.Marshal(map[string]string{
+	req := map[string]any{
 		"reference": ref, "authCode": code,
 		"csr": string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: csrDER})),
-	})
+	}
+	if short {
+		req["validityDays"] = 25
+	}
+	body, _ := json.Marshal(req)
 	t0 := time.Now()
 	var firstFail time.Time
 	lost, injected := false, false
 	for attempt := 0; ; attempt++ {
-		c := httpc
-		if attempt == 0 && mrand.IntN(100) < h.o.lostPct {
+		c := base
+		if record && attempt == 0 && mrand.IntN(100) < h.o.lostPct {
 			injected = true
 			// The answer is lost: the client gives up after a few ms, maybe after the commit.
 			c = &http.Client{Timeout: time.Duration(5+mrand.IntN(60)) * time.Millisecond}
@@ -689,12 +795,17 @@ func (h *harness) issue(ctx context.Context, inst, ref, code string) *issued {
 				der = string(blk.Bytes)
 			}
 			now := time.Now()
-			r := &issued{ref: ref, inst: inst, serial: strings.ToLower(a.Serial), der: []byte(der)}
+			r := &issued{ref: ref, inst: inst, serial: strings.ToLower(a.Serial), der: []byte(der), via: "rest"}
 			h.st.mu.Lock()
 			h.st.issued = append(h.st.issued, r)
+			if !record {
+				h.st.mu.Unlock()
+				return r
+			}
 			h.st.lat = append(h.st.lat, sample{now, now.Sub(t0), injected})
+			h.st.ops = append(h.st.ops, op{"rest issuance", t0, now, true})
 			if lost {
-				h.st.lostRecovered++
+				h.st.lostRecovered["rest"]++
 			}
 			k := 0
 			if injected {
@@ -711,17 +822,20 @@ func (h *harness) issue(ctx context.Context, inst, ref, code string) *issued {
 			cause = "issue: injected lost answer (client timeout of 5-65 ms)"
 		}
 		h.st.fail(cause)
-		if !retryable(err, status) {
+		if !retryable(err, status) || !record && status == http.StatusTooManyRequests {
 			logf("issuance of %s refused: %s", ref, cause)
 			h.st.mu.Lock()
 			h.st.gaveUp = append(h.st.gaveUp, ref+" ("+cause+")")
 			h.st.mu.Unlock()
+			if record {
+				h.st.op("rest issuance", t0, false)
+			}
 			return nil
 		}
 		if err != nil && !lost {
 			lost = true
 			h.st.mu.Lock()
-			h.st.lost++
+			h.st.lost["rest"]++
 			h.st.mu.Unlock()
 		}
 		if firstFail.IsZero() {
@@ -731,6 +845,9 @@ func (h *harness) issue(ctx context.Context, inst, ref, code string) *issued {
 			h.st.mu.Lock()
 			h.st.gaveUp = append(h.st.gaveUp, ref+" (retried "+h.o.maxRetries.String()+": "+cause+")")
 			h.st.mu.Unlock()
+			if record {
+				h.st.op("rest issuance", t0, false)
+			}
 			return nil
 		}
 		time.Sleep(time.Duration(100+mrand.IntN(200)) * time.Millisecond)
@@ -743,6 +860,8 @@ func (h *harness) revoke(ctx context.Context, key string, c *issued) {
 	body := []byte(`{"reason":"keyCompromise"}`)
 	start := time.Now()
 	retried := false
+	ok := false
+	defer func() { h.st.op("revocation", start, ok) }()
 	for {
 		status, rb, err := h.do(ctx, httpc, "POST", h.randomNode().url()+"/api/v1/certificates/"+c.serial+"/revocation", key, body)
 		if err == nil && (status == 200 || retried && status == 409 && bytes.Contains(rb, []byte("REVOKED"))) {
@@ -750,6 +869,7 @@ func (h *harness) revoke(ctx context.Context, key string, c *issued) {
 			c.revoked = true
 			h.st.revocations++
 			h.st.mu.Unlock()
+			ok = true
 			return
 		}
 		cause := "revoke: " + classify(err, status, rb)

@@ -1,7 +1,10 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -81,8 +84,18 @@ func TestRenewalWindow(t *testing.T) {
 		if oldNow.Status != model.StatusReplaced {
 			t.Errorf("old status after renewal = %s, want replaced", oldNow.Status)
 		}
-		_, err = e.app.Center.Renew(ctx, old.Serial, pub, nil, nil, "subscriber")
-		wantCode(t, "renew twice", err, errs.CertReplaced)
+		// The same renewal again (its answer lost) gets the same certificate and R;
+		// another key is refused.
+		again, err := e.app.Center.Renew(ctx, old.Serial, pub, nil, nil, "subscriber")
+		if err != nil || !again.Again || !bytes.Equal(again.Record.DER, got.Record.DER) || !bytes.Equal(again.RandomNum, got.RandomNum) {
+			t.Fatalf("renew again with the same key = %v, want the same certificate and R", err)
+		}
+		other, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.app.Center.Renew(ctx, old.Serial, other.Public(), nil, nil, "subscriber")
+		wantCode(t, "renew twice with another key", err, errs.CertReplaced)
 		verifyChain(t, issuedJSON{Certificate: pemOf(got.Cert), Chain: []string{string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: got.Chain[0]})), string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: got.Chain[1]}))}},
 			"-attime", strconv.FormatInt(e.clock.Now().Unix(), 10))
 	})

@@ -56,4 +56,7 @@ type Issued struct {
 	Cert      *x509.Certificate
 	RandomNum []byte
 	Chain     [][]byte // issuing CA, then root (DER)
+	// Again: not issued now but answered again to the request that made it, whose
+	// answer was lost (a renewal asked again: center.Renew).
+	Again bool
 }

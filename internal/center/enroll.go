@@ -23,6 +23,7 @@ import (
 	"github.com/certcenter/certcenter/internal/ca"
 	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/model"
+	"github.com/certcenter/certcenter/internal/ratelimit"
 	"github.com/certcenter/certcenter/internal/sealer"
 	"github.com/certcenter/certcenter/internal/store"
 )
@@ -35,7 +36,9 @@ const (
 	// (issue 17). The rate limits in front of the center (internal/ratelimit: 5 wrong
 	// codes per reference and client, then a back-off, and a slower limit per reference
 	// across all clients) keep guessing hopeless against a 77-bit code instead; this
-	// ceiling stays as the last guard should those limits be switched off.
+	// ceiling stays as the last guard should those limits be switched off. Misses by
+	// new addresses let past the per-reference limit do not count towards it
+	// (ratelimit.PastShared): the lock moves at most at that limit's pace.
 	MaxWrongCodes = 100
 	// ClaimLease is how long one issuance may hold an enrollment before another may
 	// take it over: an issuance takes milliseconds, so a claim older than this belongs to
@@ -424,6 +427,13 @@ func (s *Service) state(e model.Enrollment) error {
 }
 
 func (s *Service) wrongCode(ctx context.Context, e model.Enrollment) error {
+	if ratelimit.PastShared(ctx) {
+		// A stranger let past the reference's limit for its clean record (internal/
+		// ratelimit.Guesses.Admit): its miss must not bring the lock nearer, or a
+		// hundred fresh addresses would end the enrollment at once. The limiter counted
+		// it; the enrollment and its audit trail are left alone.
+		return credentialsInvalid(e.Reference)
+	}
 	_, _, err := s.store.RecordFailedAttempt(ctx, e.Reference, MaxWrongCodes, model.AuditEvent{
 		Type: "enrollment.wrong_code", Actor: "subscriber", Institution: e.InstitutionCode, Subject: e.Reference,
 	})

@@ -17,7 +17,8 @@ import (
 // reaches max, appends the audit event, in one transaction, and returns the new count.
 // ReleaseEnrollment clears a claim of an unused enrollment (a no-op otherwise).
 // ClaimEnrollment, ReleaseEnrollment and RecordFailedAttempt return store.ErrNotFound
-// for an unknown ref.
+// for an unknown ref. RenewalOf returns the valid certificate (confirmed or not) whose
+// replaces is old, or store.ErrNotFound.
 type Store interface {
 	Institution(ctx context.Context, code string) (model.Institution, error)
 	InstitutionByAPIKeyHash(ctx context.Context, hash []byte) (model.Institution, error)
@@ -27,4 +28,5 @@ type Store interface {
 	ReleaseEnrollment(ctx context.Context, ref string) error
 	RecordFailedAttempt(ctx context.Context, ref string, max int, ev model.AuditEvent) (tries int, locked bool, err error)
 	Certificate(ctx context.Context, serial model.Serial) (model.Certificate, error)
+	RenewalOf(ctx context.Context, old model.Serial) (model.Certificate, error)
 }

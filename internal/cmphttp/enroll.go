@@ -90,7 +90,8 @@ func (s *Service) checkPBM(ctx context.Context, req *cmp.Message, client string)
 	if _, err := req.PBMParameter(); err != nil {
 		return "", nil, errs.Wrap(errs.CMPBadMessage, err, "")
 	}
-	if err := s.cfg.Guesses.Check(ctx, client, ref); err != nil {
+	ctx, err = s.cfg.Guesses.Admit(ctx, client, ref)
+	if err != nil {
 		return "", nil, err
 	}
 	secret, err = s.cfg.Center.Secret(ctx, ref)

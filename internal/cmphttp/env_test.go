@@ -98,10 +98,10 @@ func pemCert(c *x509.Certificate) []byte {
 
 var (
 	keysOnce sync.Once
-	keys     [3]*rsa.PrivateKey
+	keys     [6]*rsa.PrivateKey
 )
 
-// testKey returns one of three RSA-2048 subscriber keys shared by the tests.
+// testKey returns one of six RSA-2048 subscriber keys shared by the tests.
 func testKey(t testing.TB, i int) *rsa.PrivateKey {
 	keysOnce.Do(func() {
 		var wg sync.WaitGroup

@@ -12,7 +12,10 @@ import (
 )
 
 // renew answers a kur (갱신): signed with the current certificate's key, a new key with
-// its POP, the center's renewal window (KOREAN-PKI.md section 2).
+// its POP, the center's renewal window (KOREAN-PKI.md section 2). Like an ir, a kur
+// whose kup was lost may come again, resent within its transaction or in a new one:
+// the same new key (and R) gets the same certificate (center.Renew), which keeps its
+// confirmation deadline, and the certConf that follows confirms it.
 func (s *Service) renew(ctx context.Context, req *cmp.Message) answer {
 	if len(req.Body.CertReqs) != 1 {
 		return s.reject(ctx, req, errs.New(errs.CMPUnsupported, "%d certificate requests in one kur (send one)", len(req.Body.CertReqs)), nil)
@@ -39,9 +42,12 @@ func (s *Service) renew(ctx context.Context, req *cmp.Message) answer {
 		return s.reject(ctx, req, err, nil)
 	}
 	implicit := req.Header.ImplicitConfirm()
-	if open, err := s.checkTransactionID(ctx, req, implicit); err != nil {
+	open, err := s.checkTransactionID(ctx, req, implicit)
+	if err != nil {
 		return s.reject(ctx, req, err, nil)
-	} else if open != nil && !implicit {
+	}
+	again := open != nil && open.Reference == "" && bytes.Equal(open.Signer, rec.Serial)
+	if open != nil && !again && !implicit {
 		return s.reject(ctx, req, errs.New(errs.CMPTransactionInUse, ""), nil)
 	}
 	now := s.cfg.Now()
@@ -62,9 +68,26 @@ func (s *Service) renew(ctx context.Context, req *cmp.Message) answer {
 	if r == nil {
 		a.randomNum = issued.RandomNum
 	}
-	if !implicit {
+	if issued.Again {
+		// Renewed before: the certificate keeps its deadline; if it was confirmed
+		// already, a certConf confirms nothing new and is answered.
+		cb := issued.Record.ConfirmBy
+		if cb == nil {
+			if implicit {
+				return a
+			}
+			t := now.Add(s.cfg.ConfirmWait)
+			cb = &t
+		}
+		a.confirmBy, a.implicit = cb, false
+		if again {
+			a.nonce = open.Nonce
+			return a
+		}
+	}
+	if !a.implicit {
 		a.tx = &model.CMPTransaction{ID: req.Header.TransactionID, Serial: issued.Record.Serial, CertReqID: certReqID,
-			Signer: rec.Serial, CreatedAt: now, ExpiresAt: *confirmBy}
+			Signer: rec.Serial, CreatedAt: now, ExpiresAt: *a.confirmBy}
 	}
 	return a
 }

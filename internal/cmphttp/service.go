@@ -1,6 +1,7 @@
 package cmphttp
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -21,6 +22,7 @@ import (
 	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/model"
 	"github.com/certcenter/certcenter/internal/ratelimit"
+	"github.com/certcenter/certcenter/internal/store"
 )
 
 // Center is what CMP needs from the certificate center.
@@ -160,6 +162,9 @@ func (s *Service) reject(ctx context.Context, req *cmp.Message, err error, secre
 	return a
 }
 
+// detached bounds the handling of a message whose client went away.
+const detached = 30 * time.Second
+
 func isCMPError(err error) bool {
 	var ce *cmp.Error
 	return errors.As(err, &ce)
@@ -174,11 +179,18 @@ func (s *Service) Answer(ctx context.Context, der []byte) ([]byte, error) {
 
 // answerFor is Answer for a client (the key of its rate limits); retryAfter is set when
 // the answer refuses it for a rate limit.
+//
+// Once parsed, the message is handled to its end even if the client leaves: a client
+// that gave up after the claim used to hold its enrollment for the claim's lease
+// (ENROLLMENT_BUSY to its own retry) and one that left after the issuance left the
+// certificate without its transaction (the chaos harness's lost ir answers).
 func (s *Service) answerFor(ctx context.Context, der []byte, client string) (out []byte, retryAfter string, err error) {
 	req, err := cmp.Parse(der)
 	if err != nil {
 		return nil, "", err
 	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), detached)
+	defer cancel()
 	a := s.dispatch(ctx, req, client)
 	out, err = s.finish(ctx, req, a)
 	if err != nil && a.body.Type != cmp.BodyError {
@@ -222,7 +234,16 @@ func (s *Service) finish(ctx context.Context, req *cmp.Message, a answer) ([]byt
 	}
 	if a.tx != nil {
 		a.tx.Nonce = msg.Header.SenderNonce
-		if err := s.cfg.Store.CreateCMPTransaction(ctx, *a.tx); err != nil {
+		err := s.cfg.Store.CreateCMPTransaction(ctx, *a.tx)
+		if errors.Is(err, store.ErrConflict) {
+			// The same request sent again while this one was served (its answer seemed
+			// lost) stored the transaction first, for the same certificate: answer under
+			// it, so that the certConf to either answer confirms.
+			if cur, err2 := s.cfg.Store.CMPTransaction(ctx, a.tx.ID); err2 == nil && bytes.Equal(cur.Serial, a.tx.Serial) {
+				msg.Header.SenderNonce, err = cur.Nonce, nil
+			}
+		}
+		if err != nil {
 			return nil, fmt.Errorf("cmphttp: store transaction: %w", err)
 		}
 	}

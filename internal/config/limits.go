@@ -38,7 +38,7 @@ type Limits struct {
 type Guesses struct {
 	PerClient       Rate `toml:"per_client"`        // per client, over all targets
 	PerTargetClient Rate `toml:"per_target_client"` // per target and client: the back-off
-	PerTarget       Rate `toml:"per_target"`        // per target, over all clients
+	PerTarget       Rate `toml:"per_target"`        // per target, over all clients; refuses only clients that missed there (ratelimit.Guesses)
 }
 
 // Rate is at most Limit events per Period.

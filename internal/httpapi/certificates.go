@@ -20,6 +20,9 @@ type certificateRequest struct {
 	AuthCode  string `json:"authCode"`
 	CSR       string `json:"csr" limit:"16384,pem"`
 	RandomNum string `json:"randomNum,omitempty"`
+	// ValidityDays asks for a short first certificate, 1 to 60 days: demo deployments
+	// only (renewal can then be tried today); refused with BAD_REQUEST elsewhere.
+	ValidityDays int `json:"validityDays,omitempty"`
 }
 
 type certificateResponse struct {
@@ -81,11 +84,13 @@ func (s *Server) postCertificate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	client := s.client(r)
-	if err := s.limits.Enroll.Check(r.Context(), client, req.Reference); err != nil {
+	ctx, err := s.limits.Enroll.Admit(r.Context(), client, req.Reference)
+	if err != nil {
 		s.problem(w, r, err)
 		return
 	}
-	issued, err := s.center.IssueWithCode(r.Context(), req.Reference, req.AuthCode, csr.PublicKey, rnd)
+	issued, err := s.center.IssueWithCodeOptions(ctx, req.Reference, req.AuthCode, csr.PublicKey, rnd,
+		center.IssueOptions{ValidityDays: req.ValidityDays})
 	if errors.Is(err, errs.Sentinel(errs.AuthCodeInvalid)) {
 		s.limits.Enroll.Fail(r.Context(), client, req.Reference)
 	}

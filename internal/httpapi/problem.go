@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -47,10 +48,15 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 		Code: string(code), Hint: text.Hint, RequestID: requestID(r),
 	}
 	var e *errs.Error
-	if code == errs.Internal {
+	switch {
+	case code == errs.Internal && r.Context().Err() != nil && errors.Is(err, context.Canceled):
+		// The client went away (a timeout, a closed tab) and its request was cut short:
+		// nobody reads this answer and nothing is wrong with the server.
+		s.log.Info("client gone", "request_id", p.RequestID, "route", r.URL.Path, "err", err)
+	case code == errs.Internal:
 		// The detail may hold internals; log it (no personal data reaches errors) and hide it.
 		s.log.Error("internal error", "request_id", p.RequestID, "route", r.URL.Path, "err", err)
-	} else if errors.As(err, &e) {
+	case errors.As(err, &e):
 		p.Detail = e.Detail
 	}
 	if e != nil && e.Params["wait"] != "" {

@@ -29,7 +29,7 @@ import (
 type Center interface {
 	Authenticate(ctx context.Context, apiKey string) (model.Institution, error)
 	Enroll(ctx context.Context, req center.EnrollRequest) (*center.Enrolled, error)
-	IssueWithCode(ctx context.Context, ref, code string, pub crypto.PublicKey, r []byte) (*ca.Issued, error)
+	IssueWithCodeOptions(ctx context.Context, ref, code string, pub crypto.PublicKey, r []byte, o center.IssueOptions) (*ca.Issued, error)
 }
 
 // Authority is what the API needs from the CA.

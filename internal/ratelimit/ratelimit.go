@@ -129,10 +129,30 @@ func (l *Limiter) Check(ctx context.Context, r Rule, key string) error {
 // CheckAll is Check for several limits at once, read in one query; it refuses with the
 // longest wait among the limits reached.
 func (l *Limiter) CheckAll(ctx context.Context, limits ...Limit) error {
+	return l.CheckShared(ctx, limits, Limit{}, Limit{})
+}
+
+// CheckShared is CheckAll for a client's own limits, plus a limit that all clients
+// share (a target's, counted over every address): the shared one refuses only a client
+// with a record under record (a miss counted there in its current or previous window).
+// A client with a clean record is stopped by its own limits alone, so that strangers
+// failing from many addresses cannot lock the owner out of their own target (the
+// chaos harness's flood did, with 200 addresses, both for a reference number and for
+// every copy code); each of those addresses still gets few tries, for its first miss
+// gives it a record. Everything is read in one query.
+func (l *Limiter) CheckShared(ctx context.Context, own []Limit, shared, record Limit) error {
+	_, err := l.checkShared(ctx, own, shared, record)
+	return err
+}
+
+// checkShared is CheckShared; past says the shared limit was reached and the client let
+// through for its clean record.
+func (l *Limiter) checkShared(ctx context.Context, own []Limit, shared, record Limit) (past bool, err error) {
 	now := l.now()
-	ws := make([]store.RateWindow, 0, len(limits))
-	on := make([]Limit, 0, len(limits))
-	for _, lim := range limits {
+	all := append(append([]Limit(nil), own...), shared, record)
+	ws := make([]store.RateWindow, 0, len(all))
+	on := make([]Limit, 0, len(all))
+	for _, lim := range all {
 		if lim.Rule.Limit <= 0 {
 			continue
 		}
@@ -141,21 +161,33 @@ func (l *Limiter) CheckAll(ctx context.Context, limits ...Limit) error {
 		on = append(on, lim)
 	}
 	if len(ws) == 0 {
-		return nil
+		return false, nil
 	}
 	c, p, err := l.store.RateCounts(ctx, ws)
 	if err != nil {
 		l.log.Warn("ratelimit: read counts (letting the request through)", "err", err)
-		return nil
+		return false, nil
+	}
+	hasShared := shared.Rule.Limit > 0
+	clean := false // no record rule: nothing tells a clean client apart
+	if record.Rule.Limit > 0 {
+		i := len(on) - 1
+		clean = c[i]+p[i] == 0
+		on = on[:i]
 	}
 	var worst error
 	var longest time.Duration
 	for i, lim := range on {
-		if o, wait := over(lim.Rule, now, ws[i].Start, c[i], p[i], true); o && wait > longest {
+		o, wait := over(lim.Rule, now, ws[i].Start, c[i], p[i], true)
+		if hasShared && i == len(on)-1 && clean {
+			past = o // the shared limit; this client has missed nothing
+			continue
+		}
+		if o && wait > longest {
 			worst, longest = refused(lim.Rule, wait), wait
 		}
 	}
-	return worst
+	return past && worst == nil, worst
 }
 
 // Take counts one event and refuses with RATE_LIMITED when it goes over the limit:

@@ -1,6 +1,7 @@
 package relay
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -324,6 +325,9 @@ func (s *Service) Reveal(ctx context.Context, id, token string, pub []byte) erro
 		return errs.New(errs.RelayBadKey, "publicKey does not match the commitment")
 	}
 	err = s.store.RevealRelayKey(ctx, id, pub, s.now())
+	if s.repeated(ctx, err, id, func(cur model.RelaySession) []byte { return cur.ReceiverKey }, pub) {
+		return nil
+	}
 	return s.stateErr(err, id, "the sender has not claimed the session yet, or the key was revealed already")
 }
 
@@ -343,6 +347,9 @@ func (s *Service) Send(ctx context.Context, id, token string, ciphertext []byte)
 		return errs.New(errs.RelayPayloadTooLarge, "%d bytes, at most %d", len(ciphertext), MaxPayload)
 	}
 	err = s.store.PutRelayPayload(ctx, id, ciphertext, s.now())
+	if s.repeated(ctx, err, id, func(cur model.RelaySession) []byte { return cur.Payload }, ciphertext) {
+		return nil
+	}
 	return s.stateErr(err, id, "the receiver has not revealed its key yet, or the payload was sent already")
 }
 
@@ -366,6 +373,9 @@ func (s *Service) Outcome(ctx context.Context, id, token string, ciphertext []by
 		return errs.New(errs.RelayPayloadTooLarge, "%d bytes, at most %d", len(ciphertext), MaxOutcome)
 	}
 	err = s.store.PutRelayOutcome(ctx, id, ciphertext, s.now())
+	if s.repeated(ctx, err, id, func(cur model.RelaySession) []byte { return cur.Outcome }, ciphertext) {
+		return nil
+	}
 	return s.stateErr(err, id, "the sender has not sent yet, or the outcome was reported already")
 }
 
@@ -375,9 +385,11 @@ func (s *Service) Outcome(ctx context.Context, id, token string, ciphertext []by
 const ExpiredGrace = time.Minute
 
 // Delete ends a session: the receiver after receiving, either party to cancel. An
-// expired session is left to the sweep (ExpiredGrace).
+// expired session is left to the sweep (ExpiredGrace). A session already gone is
+// deleted: the same request again after its answer was lost (a gone session tells
+// nothing about its token).
 func (s *Service) Delete(ctx context.Context, id, token string) error {
-	if _, _, err := s.session(ctx, id, token); errors.Is(err, errs.Sentinel(errs.RelayCodeExpired)) {
+	if _, _, err := s.session(ctx, id, token); errors.Is(err, errs.Sentinel(errs.RelayCodeExpired)) || errors.Is(err, errs.Sentinel(errs.RelaySessionNotFound)) {
 		return nil
 	} else if err != nil {
 		return err
@@ -387,6 +399,18 @@ func (s *Service) Delete(ctx context.Context, id, token string) error {
 		return nil // deleted meanwhile by the other party or the sweep
 	}
 	return err
+}
+
+// repeated reports whether a refused step (store.ErrConflict) was this very step done
+// already, with the same bytes: the same request again after its answer was lost (the
+// chaos harness's copies after a kill). It is answered as done; other bytes are still
+// refused.
+func (s *Service) repeated(ctx context.Context, err error, id string, stored func(model.RelaySession) []byte, sent []byte) bool {
+	if !errors.Is(err, store.ErrConflict) {
+		return false
+	}
+	cur, err := s.store.RelaySession(ctx, id)
+	return err == nil && len(sent) > 0 && bytes.Equal(stored(cur), sent)
 }
 
 func (s *Service) stateErr(err error, id, why string) error {

@@ -78,12 +78,19 @@ func TestExchange(t *testing.T) {
 	if err := e.svc.Reveal(e.ctx, o.ID, o.Token, r.Public()); err != nil {
 		t.Fatalf("Reveal() = %v", err)
 	}
+	// Each step again with the same bytes (its answer was lost) is answered as done.
+	if err := e.svc.Reveal(e.ctx, o.ID, o.Token, r.Public()); err != nil {
+		t.Fatalf("Reveal(again) = %v, want it done", err)
+	}
 	wantCode(t, "Send(by the receiver)", e.svc.Send(e.ctx, o.ID, o.Token, []byte("x")), errs.RelayTokenInvalid)
 	wantCode(t, "Send(too large)", e.svc.Send(e.ctx, c.ID, c.Token, make([]byte, relay.MaxPayload+1)), errs.RelayPayloadTooLarge)
 	if err := e.svc.Send(e.ctx, c.ID, c.Token, []byte("ciphertext")); err != nil {
 		t.Fatalf("Send() = %v", err)
 	}
 	wantCode(t, "Send(twice)", e.svc.Send(e.ctx, c.ID, c.Token, []byte("again")), errs.RelayState)
+	if err := e.svc.Send(e.ctx, c.ID, c.Token, []byte("ciphertext")); err != nil {
+		t.Fatalf("Send(again, the same bytes) = %v, want it done", err)
+	}
 	if v, _ := e.svc.Status(e.ctx, c.ID, c.Token, "", 0); v.Ciphertext != nil {
 		t.Errorf("the sender is shown the ciphertext")
 	}
@@ -100,6 +107,9 @@ func TestExchange(t *testing.T) {
 		t.Fatalf("Outcome() = %v", err)
 	}
 	wantCode(t, "Outcome(twice)", e.svc.Outcome(e.ctx, o.ID, o.Token, []byte("again")), errs.RelayState)
+	if err := e.svc.Outcome(e.ctx, o.ID, o.Token, []byte("outcome")); err != nil {
+		t.Fatalf("Outcome(again, the same bytes) = %v, want it done", err)
+	}
 	v, err = e.svc.Status(e.ctx, c.ID, c.Token, relay.StateSent, time.Second)
 	if err != nil || v.State != relay.StateDone || string(v.Outcome) != "outcome" || v.Ciphertext != nil {
 		t.Fatalf("sender Status() after the outcome = %+v, %v", v, err)
@@ -109,6 +119,9 @@ func TestExchange(t *testing.T) {
 	}
 	if err := e.svc.Delete(e.ctx, o.ID, o.Token); err != nil {
 		t.Fatalf("Delete() = %v", err)
+	}
+	if err := e.svc.Delete(e.ctx, o.ID, o.Token); err != nil {
+		t.Fatalf("Delete(again, its answer lost) = %v, want it done", err)
 	}
 	_, err = e.svc.Status(e.ctx, o.ID, o.Token, "", 0)
 	wantCode(t, "Status(deleted)", err, errs.RelaySessionNotFound)

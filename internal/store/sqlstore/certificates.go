@@ -189,6 +189,20 @@ func scanCertificate(sc interface{ Scan(...any) error }) (model.Certificate, err
 	return c, nil
 }
 
+// RenewalOf returns the certificate in service (valid, confirmed or not) that renewed
+// old, or store.ErrNotFound when there is none.
+func (db *DB) RenewalOf(ctx context.Context, old model.Serial) (model.Certificate, error) {
+	cs, err := db.certificates(ctx, "renewal of "+old.String(), `SELECT `+certificateColumns+` FROM certificates
+WHERE replaces = ? AND status = ? ORDER BY created_at DESC LIMIT 1`, old.String(), string(model.StatusValid))
+	if err != nil {
+		return model.Certificate{}, err
+	}
+	if len(cs) == 0 {
+		return model.Certificate{}, fmt.Errorf("sqlstore: renewal of %s: %w", old, store.ErrNotFound)
+	}
+	return cs[0], nil
+}
+
 // Certificate returns the certificate with serial, or store.ErrNotFound.
 func (db *DB) Certificate(ctx context.Context, serial model.Serial) (model.Certificate, error) {
 	c, err := scanCertificate(db.st.certificate.QueryRowContext(ctx, serial.String()))
