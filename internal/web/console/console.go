@@ -74,6 +74,7 @@ type Options struct {
 	Desk      Desk
 	Service   Service
 	Directory Directory
+	Ops       OpsOptions    // the operator's institutions and operations pages (operator.go)
 	Sessions  *web.Sessions // of kind "console"
 	Seal      *sealer.Sealer
 	Demo      bool
@@ -151,6 +152,12 @@ func (h *Handler) Routes() []Route {
 		{"POST /console/institutions/{code}/end-overlap", ops, "", h.endOverlapPost},
 		{"GET /console/staff", ops, "console.menu_staff", h.staffPage},
 		{"POST /console/staff/{id}/unlock", ops, "", h.unlockPost},
+
+		// The CA operator's institutions and operations (operator.go).
+		{"GET /console/institutions/new", ops, "", h.newInstitutionForm},
+		{"POST /console/institutions", ops, "", h.createInstitutionPost},
+		{"POST /console/institutions/{code}/revoke-key", ops, "", h.revokeKeyPost},
+		{"GET /console/operations", ops, "console.menu_operations", h.operationsPage},
 	}
 }
 

@@ -20,6 +20,7 @@ const MaxOverlap = 7 * 24 * time.Hour
 type instRow struct {
 	Code, Name   string
 	OverlapUntil time.Time
+	instExtra    // short name, kinds, revoked key (operator.go)
 }
 
 type instView struct {
@@ -34,6 +35,11 @@ func (h *Handler) institutionsPage(q *req) {
 		q.fail(err)
 		return
 	}
+	kinds, err := h.certificateKinds(q.r.Context())
+	if err != nil {
+		q.fail(err)
+		return
+	}
 	var v instView
 	for _, in := range list {
 		until, err := h.o.Store.APIKeyOverlap(q.r.Context(), in.Code)
@@ -41,7 +47,12 @@ func (h *Handler) institutionsPage(q *req) {
 			q.fail(err)
 			return
 		}
-		v.Rows = append(v.Rows, instRow{Code: in.Code, Name: in.Name, OverlapUntil: until})
+		x, err := h.instExtra(q.r.Context(), in, kinds)
+		if err != nil {
+			q.fail(err)
+			return
+		}
+		v.Rows = append(v.Rows, instRow{Code: in.Code, Name: in.Name, OverlapUntil: until, instExtra: x})
 	}
 	if k := q.s.Get("newkey"); k != "" {
 		v.NewKey, v.NewKeyCode = k, q.s.Get("newkey_code")
