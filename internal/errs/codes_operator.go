@@ -26,4 +26,10 @@ var (
 	SlipOtherInstitution = def("SLIP_OTHER_INSTITUTION", http.StatusConflict,
 		Text{"다른 기관에서 받은 접수증입니다.", "접수증을 발급한 기관의 인증센터에서 발급하세요."},
 		Text{"This slip is from another institution.", "Issue the certificate at the certificate center of the institution that gave you the slip."})
+	WebSlipFinCert = def("SLIP_FINCERT", http.StatusConflict,
+		Text{"금융인증서 발급용 접수증입니다.", "금융인증서를 쓰는 사이트(은행 앱·웹)에서 참조번호와 인가코드를 입력해 발급하세요."},
+		Text{"This slip is for a financial certificate.", "Enter its reference number and code on a site that uses the financial certificate (your bank's app or site)."})
+	WebSlipInvalid = def("SLIP_INVALID", http.StatusBadRequest,
+		Text{"접수증의 입력 내용이 올바르지 않습니다.", "약관에 동의하고, 접수증의 참조번호(숫자 10자리)와 인가코드(16자리)를 그대로 입력하세요."},
+		Text{"The slip's values are not valid.", "Agree to the terms and type the slip's reference number (10 digits) and authorization code (16 characters) as printed."})
 )
