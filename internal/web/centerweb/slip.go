@@ -117,6 +117,7 @@ func (h *Handler) slipPost(q *req) {
 		q.s.Set(kKind, string(e.Kind))
 		q.s.Set(kRef, e.Reference)
 		q.s.Set(kCode, v.Code)
+		q.s.Set(kSlip, "yes")
 		if len(e.Replaces) > 0 {
 			q.s.Set(kReplaces, e.Replaces.String())
 		}
