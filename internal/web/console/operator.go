@@ -278,12 +278,12 @@ func CALevel(notAfter, now time.Time) (int, string) {
 	return days, "ok"
 }
 
-// keySource names where a CA key is, never the key: "PKCS#11 label=..." or "file ...".
+// keySource names where a CA key is, never the key: "PKCS#11: label=..." or "file: ...".
 func keySource(ref string) string {
 	if rest, ok := strings.CutPrefix(ref, "pkcs11:"); ok {
-		return "PKCS#11 " + rest
+		return "PKCS#11: " + rest
 	}
-	return "file " + strings.TrimPrefix(ref, "file:")
+	return "file: " + strings.TrimPrefix(ref, "file:")
 }
 
 func (h *Handler) operationsPage(q *req) {

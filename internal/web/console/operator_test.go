@@ -335,7 +335,7 @@ func TestOperationsPage(t *testing.T) {
 	if got := cell(t, page, "ca-serial-issuing"); got != fmt.Sprintf("%x", issuing.SerialNumber.Bytes()) {
 		t.Errorf("issuing CA serial %q", got)
 	}
-	if got := cell(t, page, "ca-key-issuing"); !strings.HasPrefix(got, "file ") && !strings.HasPrefix(got, "PKCS#11 ") {
+	if got := cell(t, page, "ca-key-issuing"); !strings.HasPrefix(got, "file: ") && !strings.HasPrefix(got, "PKCS#11: ") {
 		t.Errorf("issuing CA key %q", got)
 	}
 	if strings.Contains(page, "PRIVATE KEY") {
