@@ -8,7 +8,9 @@
 -- nodes: each serving node's heartbeat (every 15 s) and, while it holds the revocation
 -- publisher lock, since when. notifications: one row per message handed to the
 -- transports, with the recipient masked and a keyed hash of it (to count retries),
--- never the body.
+-- never the body. certificates_institution_kind lets the institutions list count each
+-- institution's certificates by kind from the index alone (no table rows, which carry
+-- the DER).
 
 -- +goose Up
 CREATE TABLE api_key_revocations (
@@ -40,7 +42,10 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_created ON notifications (created_at);
 CREATE INDEX notifications_key ON notifications (recipient_key, id);
 
+CREATE INDEX certificates_institution_kind ON certificates (institution_code, kind);
+
 -- +goose Down
+DROP INDEX certificates_institution_kind;
 DROP TABLE notifications;
 DROP TABLE nodes;
 DROP TABLE api_key_revocations;
