@@ -342,6 +342,23 @@ func TestOperationsPage(t *testing.T) {
 		t.Error("key material on the page")
 	}
 
+	// No node reported (the jobs do not run here): nobody holds the publisher lock.
+	if got := cell(t, page, "publisher"); !strings.Contains(got, "발행하는 노드가 없습니다") {
+		t.Errorf("publisher with no node: %q", got)
+	}
+	// A node that held the lock and went silent 10 minutes ago is shown so.
+	gone := model.Node{ID: "node_gone", Host: "h9", PID: 9, StartedAt: srv.Clock.Now().Add(-time.Hour), LastSeenAt: srv.Clock.Now().Add(-10 * time.Minute)}
+	if err := srv.App.Store.NodeSeen(ctx, gone, true); err != nil {
+		t.Fatal(err)
+	}
+	_, page = op.get("/console/operations")
+	if got := cell(t, page, "publisher"); !strings.Contains(got, "node_gone") || !strings.Contains(got, "끊겼습니다") {
+		t.Errorf("publisher gone silent: %q", got)
+	}
+	if row := regexp.MustCompile(`(?s)id="node-node_gone">(.*?)</tr>`).FindStringSubmatch(page); row == nil || !strings.Contains(row[1], "신호 없음") || strings.Contains(row[1], "badge ok") {
+		t.Errorf("silent node row: %v", row)
+	}
+
 	// The reminder goes out through the app's notifier: the counts and the queue follow.
 	sent, err := srv.App.Desk.NewReminders().RunOnce(ctx)
 	if err != nil || sent != 1 {
