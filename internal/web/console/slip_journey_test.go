@@ -59,6 +59,7 @@ func TestSlipRedeemedInWebCenterAndCertctl(t *testing.T) {
 
 	// (a) The web center's wizard, on the customer's phone, in English.
 	ref, code := tellerSlip(t, desk, srv, "slip-for-web")
+	sentBefore := notices(t, srv)
 	phone := webtest.New(t, webtest.Phone)
 	phone.Go(srv.URL + "/901/?lang=en")
 	phone.Click("#menu-issue")
@@ -105,6 +106,12 @@ func TestSlipRedeemedInWebCenterAndCertctl(t *testing.T) {
 	}
 	if e, err := srv.App.Store.Enrollment(t.Context(), ref); err != nil || e.UsedAt == nil || e.Verification != "in-person" {
 		t.Fatalf("enrollment %s after the web issuance: %+v %v", ref, e, err)
+	}
+
+	// The customer found by the slip's enrollment got the issuance notice (the app's
+	// notification log, which the operator's page reads).
+	if n := notices(t, srv); n <= sentBefore {
+		t.Errorf("no notice after the slip's issuance: %d sent before, %d after", sentBefore, n)
 	}
 
 	// (b) certctl, with the second slip's values.
@@ -161,4 +168,17 @@ func auditedType(t testing.TB, srv *apptest.Server, typ, actor string, n int) bo
 		return nil
 	})
 	return count >= n
+}
+
+// notices counts the messages sent in the last hour, every channel.
+func notices(t testing.TB, srv *apptest.Server) int64 {
+	stats, err := srv.App.Store.NotificationStats(t.Context(), srv.Clock.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, s := range stats {
+		n += s.Sent
+	}
+	return n
 }
