@@ -23,6 +23,7 @@ type OperationsStore interface {
 	CreateInstitution(ctx context.Context, in model.Institution, ev model.AuditEvent) error
 	RevokeAPIKey(ctx context.Context, code string, ev model.AuditEvent) error
 	APIKeyRevokedAt(ctx context.Context, code string) (time.Time, error)
+	InstitutionKinds(ctx context.Context, code string) ([]model.Kind, error)
 	StoreCRL(ctx context.Context, c model.CRL) error
 	AllCRLs(ctx context.Context) ([]model.CRL, error)
 	OCSPFreshness(ctx context.Context, staleBefore time.Time) (model.OCSPFreshness, error)
@@ -218,6 +219,9 @@ func RunOperations(t *testing.T, openAt func(t *testing.T, now func() time.Time)
 		}
 		if f, err := s.OCSPFreshness(ctx, t0); err != nil || f.Count != 0 || f.Stale != 0 || !f.Oldest.IsZero() {
 			t.Errorf("OCSPFreshness with none = %+v, %v", f, err)
+		}
+		if k, err := s.InstitutionKinds(ctx, "901"); err != nil || len(k) != 0 {
+			t.Errorf("InstitutionKinds with no certificate = %v, %v", k, err)
 		}
 		if q, err := s.Reminders(ctx); err != nil || q != (model.ReminderQueue{}) {
 			t.Errorf("Reminders with none = %+v, %v", q, err)

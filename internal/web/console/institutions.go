@@ -35,11 +35,6 @@ func (h *Handler) institutionsPage(q *req) {
 		q.fail(err)
 		return
 	}
-	kinds, err := h.certificateKinds(q.r.Context())
-	if err != nil {
-		q.fail(err)
-		return
-	}
 	var v instView
 	for _, in := range list {
 		until, err := h.o.Store.APIKeyOverlap(q.r.Context(), in.Code)
@@ -47,7 +42,7 @@ func (h *Handler) institutionsPage(q *req) {
 			q.fail(err)
 			return
 		}
-		x, err := h.instExtra(q.r.Context(), in, kinds)
+		x, err := h.instExtra(q.r.Context(), in)
 		if err != nil {
 			q.fail(err)
 			return

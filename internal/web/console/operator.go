@@ -33,7 +33,7 @@ type OpsStore interface {
 	CreateInstitution(ctx context.Context, in model.Institution, ev model.AuditEvent) error
 	RevokeAPIKey(ctx context.Context, code string, ev model.AuditEvent) error
 	APIKeyRevokedAt(ctx context.Context, code string) (time.Time, error)
-	CertificateKinds(ctx context.Context) (map[string]map[model.Kind]int64, error)
+	InstitutionKinds(ctx context.Context, code string) ([]model.Kind, error)
 	Authorities(ctx context.Context) ([]model.Authority, error)
 	AllCRLs(ctx context.Context) ([]model.CRL, error)
 	OCSPFreshness(ctx context.Context, staleBefore time.Time) (model.OCSPFreshness, error)
@@ -74,29 +74,19 @@ const (
 // instExtra is what the institutions list shows beyond code, name and overlap.
 type instExtra struct {
 	ShortName string
-	Kinds     []kindCount
+	Kinds     []string // kinds of certificate issued: personal, corporate
 	RevokedAt time.Time
 }
 
-type kindCount struct {
-	Kind string
-	N    int64
-}
-
-// certificateKinds counts the certificates each institution issued, by kind,
-// for the institutions list.
-func (h *Handler) certificateKinds(ctx context.Context) (map[string]map[model.Kind]int64, error) {
-	return h.o.Ops.Store.CertificateKinds(ctx)
-}
-
-func (h *Handler) instExtra(ctx context.Context, in model.Institution, kinds map[string]map[model.Kind]int64) (instExtra, error) {
+func (h *Handler) instExtra(ctx context.Context, in model.Institution) (instExtra, error) {
 	x := instExtra{ShortName: in.ShortName}
-	for _, k := range []model.Kind{model.Personal, model.Corporate} {
-		if n := kinds[in.Code][k]; n > 0 {
-			x.Kinds = append(x.Kinds, kindCount{Kind: string(k), N: n})
-		}
+	kinds, err := h.o.Ops.Store.InstitutionKinds(ctx, in.Code)
+	if err != nil {
+		return x, err
 	}
-	var err error
+	for _, k := range kinds {
+		x.Kinds = append(x.Kinds, string(k))
+	}
 	x.RevokedAt, err = h.o.Ops.Store.APIKeyRevokedAt(ctx, in.Code)
 	return x, err
 }

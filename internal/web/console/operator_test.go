@@ -342,6 +342,15 @@ func TestOperationsPage(t *testing.T) {
 		t.Error("key material on the page")
 	}
 
+	// The institutions list: 901 issued personal certificates only, 902 none.
+	_, insts := op.get("/console/institutions")
+	if got := cell(t, insts, "kinds-901"); got != "개인" {
+		t.Errorf("kinds of 901: %q, want 개인", got)
+	}
+	if got := cell(t, insts, "kinds-902"); got != "없음" {
+		t.Errorf("kinds of 902: %q, want 없음", got)
+	}
+
 	// No node reported (the jobs do not run here): nobody holds the publisher lock.
 	if got := cell(t, page, "publisher"); !strings.Contains(got, "발행하는 노드가 없습니다") {
 		t.Errorf("publisher with no node: %q", got)

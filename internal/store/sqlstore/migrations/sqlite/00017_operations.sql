@@ -8,9 +8,8 @@
 -- nodes: each serving node's heartbeat (every 15 s) and, while it holds the revocation
 -- publisher lock, since when. notifications: one row per message handed to the
 -- transports, with the recipient masked and a keyed hash of it (to count retries),
--- never the body. certificates_institution_kind lets the institutions list count each
--- institution's certificates by kind from the index alone (no table rows, which carry
--- the DER).
+-- never the body. certificates_institution_kind lets the institutions list tell which
+-- kinds an institution issued with one index seek each, at any table size.
 
 -- +goose Up
 CREATE TABLE api_key_revocations (
