@@ -126,22 +126,31 @@ func (db *DB) AllCRLs(ctx context.Context) ([]model.CRL, error) {
 }
 
 // OCSPFreshness summarizes the pre-signed OCSP responses: how many, the oldest and
-// newest thisUpdate, and how many were signed before staleBefore.
+// newest thisUpdate, and how many were signed before staleBefore. Each figure is its
+// own query on ocsp_responses_this_update (SQLite optimizes a lone MIN or MAX to one
+// index seek, not the two together), so no response's DER is read.
 func (db *DB) OCSPFreshness(ctx context.Context, staleBefore time.Time) (model.OCSPFreshness, error) {
 	var (
 		f              model.OCSPFreshness
 		oldest, newest sql.NullInt64
-		stale          sql.NullInt64
 	)
-	err := db.r.QueryRowContext(ctx, db.d.rebind(`SELECT COUNT(*), MIN(this_update), MAX(this_update),
-SUM(CASE WHEN this_update < ? THEN 1 ELSE 0 END) FROM ocsp_responses`), micros(staleBefore)).Scan(&f.Count, &oldest, &newest, &stale)
-	if err != nil {
-		return f, wrapf(err, "OCSP freshness")
+	for _, q := range []struct {
+		sql  string
+		args []any
+		dest any
+	}{
+		{`SELECT COUNT(*) FROM ocsp_responses`, nil, &f.Count},
+		{`SELECT MIN(this_update) FROM ocsp_responses`, nil, &oldest},
+		{`SELECT MAX(this_update) FROM ocsp_responses`, nil, &newest},
+		{`SELECT COUNT(*) FROM ocsp_responses WHERE this_update < ?`, []any{micros(staleBefore)}, &f.Stale},
+	} {
+		if err := db.r.QueryRowContext(ctx, db.d.rebind(q.sql), q.args...).Scan(q.dest); err != nil {
+			return f, wrapf(err, "OCSP freshness")
+		}
 	}
 	if oldest.Valid {
 		f.Oldest, f.Newest = fromMicros(oldest.Int64), fromMicros(newest.Int64)
 	}
-	f.Stale = stale.Int64
 	return f, nil
 }
 

@@ -22,6 +22,16 @@ func BenchmarkOperatorPages(b *testing.B) {
 	benchDrivers(b, func(b *testing.B, db *sqlstore.DB) {
 		ctx := context.Background()
 		now := time.Now()
+		// A pre-signed response for every loaded certificate (a small DER: what the
+		// freshness must not read is its size, not its content).
+		param := "?"
+		if db.Driver() == "postgres" {
+			param = "$1"
+		}
+		if _, err := db.SQL().ExecContext(ctx, `INSERT INTO ocsp_responses (serial, this_update, next_update, status_at, der)
+SELECT serial, created_at, not_after, created_at, `+param+` FROM certificates WHERE true ON CONFLICT (serial) DO NOTHING`, make([]byte, 200)); err != nil {
+			b.Fatal(err)
+		}
 		took := make([]time.Duration, 0, b.N)
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {

@@ -9,7 +9,9 @@
 -- publisher lock, since when. notifications: one row per message handed to the
 -- transports, with the recipient masked and a keyed hash of it (to count retries),
 -- never the body. certificates_institution_kind lets the institutions list tell which
--- kinds an institution issued with one index seek each, at any table size.
+-- kinds an institution issued with one index seek each, at any table size;
+-- ocsp_responses_this_update gives the OCSP freshness (count, oldest, newest, stale)
+-- from an index instead of a scan of every response's DER.
 
 -- +goose Up
 CREATE TABLE api_key_revocations (
@@ -42,8 +44,10 @@ CREATE INDEX notifications_created ON notifications (created_at);
 CREATE INDEX notifications_key ON notifications (recipient_key, id);
 
 CREATE INDEX certificates_institution_kind ON certificates (institution_code, kind);
+CREATE INDEX ocsp_responses_this_update ON ocsp_responses (this_update);
 
 -- +goose Down
+DROP INDEX ocsp_responses_this_update;
 DROP INDEX certificates_institution_kind;
 DROP TABLE notifications;
 DROP TABLE nodes;
