@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -41,14 +40,9 @@ var demoInstitutions = []DemoInstitution{
 
 const demoFile = "demo-institutions.json"
 
-// NewAPIKey draws an institution API key: "cc_<code>_" and 32 random bytes.
-func NewAPIKey(code string) string {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return "cc_" + code + "_" + base64.RawURLEncoding.EncodeToString(b)
-}
+// NewAPIKey draws an institution API key: "cc_<code>_" and 32 random bytes
+// (center.NewAPIKey, which the operator's console uses too).
+func NewAPIKey(code string) string { return center.NewAPIKey(code) }
 
 // bootstrap returns the authorities, creating them on the first start. The step is
 // crash-safe without a distributed transaction: keys are written first, into a folder

@@ -57,13 +57,16 @@ func (a *App) mountCenterAPI(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Every message's outcome is recorded for the operator's console (never its body).
+	sender := &notify.Recorder{Next: router, Store: a.Store, Key: a.Seal.MAC, Now: a.Now,
+		OnRecordError: func(err error) { a.Log.Warn("notification log", "err", err) }}
 	desk := center.NewDesk(a.Center, a.Store, center.DeskOptions{
-		Notifier: router, Trust: trust, PolicyOID: a.CA.PolicyOID,
+		Notifier: sender, Trust: trust, PolicyOID: a.CA.PolicyOID,
 		Status: &revcheck.Checker{HTTP: &http.Client{Timeout: 5 * time.Second}, Now: a.Now},
 		Fees:   center.Fees{PersonalUniversalKRW: center.DefaultFees().PersonalUniversalKRW, CorporateUniversalKRW: cfg.CorporateUniversalFee},
 	})
 	a.Desk = desk
-	a.notifier = router
+	a.notifier = sender
 
 	// Billing follows issuance: a universal certificate's change wakes the billing job;
 	// the job also runs every minute, so a crash between issuance and billing only

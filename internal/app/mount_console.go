@@ -10,11 +10,15 @@ import (
 
 // mountConsole mounts the staff console (/console/) on the desk mountCenterAPI made.
 // Its sessions are of kind "console" (the web center's sweeper deletes idle ones of
-// every kind).
+// every kind). The node heartbeat, which the operator's operations page reads, starts
+// here too.
 func (a *App) mountConsole(ctx context.Context) error {
 	secure := a.Cfg.TLS.CertFile != "" || strings.HasPrefix(a.Cfg.BaseURL, "https://")
+	crlValidity, ocspValidity := a.Revocation.Validity()
 	h, err := console.New(console.Options{
 		Store: a.Store, Desk: a.Desk, Service: a.Center, Directory: a.Store,
+		Ops: console.OpsOptions{Store: a.Store, Partitions: a.CA.Partitions(), CRLValidity: crlValidity, OCSPValidity: ocspValidity,
+			NodeBeat: nodeBeat},
 		Sessions: web.NewSessions(a.Store, a.Seal, a.Now, "console", secure), Seal: a.Seal,
 		Demo: a.Cfg.Demo, BaseURL: strings.TrimSuffix(a.Cfg.BaseURL, "/"), Log: a.Log, Now: a.Now,
 		Supervision: a.supervision(),
@@ -23,6 +27,7 @@ func (a *App) mountConsole(ctx context.Context) error {
 		return err
 	}
 	h.Mount(a.API.Pages())
+	a.jobs = append(a.jobs, a.nodeHeartbeat())
 	return nil
 }
 

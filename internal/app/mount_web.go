@@ -23,7 +23,10 @@ func (a *App) mountWeb(ctx context.Context) error {
 		Desk: a.Desk, Service: a.Center, Directory: webDirectory{a}, Sessions: sessions, Demo: a.Cfg.Demo, Log: a.Log, Now: a.Now,
 		DemoRelyingParty: a.DemoRelyingParty(),
 		FinCert:          a.FinCert,
-		Fees:             center.Fees{PersonalUniversalKRW: center.DefaultFees().PersonalUniversalKRW, CorporateUniversalKRW: a.Cfg.Center.CorporateUniversalFee},
+		// The slip of an in-person enrollment, redeemed in the wizard: wrong codes count
+		// towards the same limits as POST /api/v1/certificates (same rule names).
+		Slip: centerweb.SlipOptions{Codes: a.Center, Customers: a.Store, Guesses: a.guesses("enroll", a.Cfg.Limits.EnrollGuesses), Client: a.clientAddr},
+		Fees: center.Fees{PersonalUniversalKRW: center.DefaultFees().PersonalUniversalKRW, CorporateUniversalKRW: a.Cfg.Center.CorporateUniversalFee},
 	})
 	if err != nil {
 		return err

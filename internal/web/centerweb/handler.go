@@ -86,8 +86,10 @@ type Options struct {
 	// DemoRelyingParty is the demo relying party's URL, linked after a financial
 	// certificate enrollment (demo mode).
 	DemoRelyingParty string
-	Log              *slog.Logger
-	Now              func() time.Time
+	// Slip redeems the slip of an enrollment made at the branch (slip.go).
+	Slip SlipOptions
+	Log  *slog.Logger
+	Now  func() time.Time
 }
 
 // Handler serves the certificate centers.
@@ -153,6 +155,8 @@ func (h *Handler) routes(m *http.ServeMux) {
 	page("GET /{inst}/issue/key", h.keyPage)
 	api("POST /{inst}/api/issue", h.apiIssue)
 	page("GET /{inst}/issue/done", h.issueDone)
+	page("GET /{inst}/issue/slip", h.slipForm) // the slip of an in-person enrollment (slip.go)
+	page("POST /{inst}/issue/slip", h.slipPost)
 
 	page("GET /{inst}/manage", h.managePage)
 	page("GET /{inst}/password", h.passwordPage)

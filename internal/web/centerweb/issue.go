@@ -191,6 +191,7 @@ func (h *Handler) kindPost(q *req) {
 
 type keyView struct {
 	Reissue string
+	Slip    bool // from a branch slip: the steps are slip, password, done
 }
 
 func (h *Handler) keyPage(q *req) {
@@ -201,7 +202,7 @@ func (h *Handler) keyPage(q *req) {
 		q.fail(errs.New(errs.WebStep, "no enrollment"))
 		return
 	}
-	q.render(http.StatusOK, "key", q.page("key.title", keyView{Reissue: q.s.Get(kReplaces)}, "js/issue.js"))
+	q.render(http.StatusOK, "key", q.page("key.title", keyView{Reissue: q.s.Get(kReplaces), Slip: q.s.Get(kSlip) != ""}, "js/issue.js"))
 }
 
 // issueRequest is the browser's CSR (base64 DER in JSON) and the identity random R
@@ -294,6 +295,7 @@ func issuedJSONOf(issued *ca.Issued) issuedJSON {
 type doneView struct {
 	Row      certRow
 	Reissued string
+	Slip     bool
 }
 
 func (h *Handler) issueDone(q *req) {
@@ -310,5 +312,5 @@ func (h *Handler) issueDone(q *req) {
 		q.fail(err)
 		return
 	}
-	q.render(http.StatusOK, "done", q.page("done.title", doneView{Row: q.row(c), Reissued: q.s.Get(kReplaces)}))
+	q.render(http.StatusOK, "done", q.page("done.title", doneView{Row: q.row(c), Reissued: q.s.Get(kReplaces), Slip: q.s.Get(kSlip) != ""}))
 }

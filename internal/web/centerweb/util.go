@@ -23,6 +23,7 @@ const (
 	kIssued   = "issued"   // the serial just issued (the done page)
 	kVerAt    = "verAt"    // when the verification completed (Unix seconds)
 	kShort    = "short"    // demo: issue for DemoValidityDays only
+	kSlip     = "slip"     // the enrollment came from a branch slip (slip.go): fewer steps
 )
 
 // DemoValidityDays is the validity a demo customer may choose instead of a year: inside

@@ -74,6 +74,7 @@ type Options struct {
 	Desk      Desk
 	Service   Service
 	Directory Directory
+	Ops       OpsOptions    // the operator's institutions and operations pages (operator.go)
 	Sessions  *web.Sessions // of kind "console"
 	Seal      *sealer.Sealer
 	Demo      bool
@@ -166,6 +167,12 @@ func (h *Handler) Routes() []Route {
 		{"POST /console/customers/{id}/registrations/{reg}/delete", desk, "", h.deregisterPost},
 		{"GET /console/reports", reports, "report.menu", h.reportsPage},
 		{"GET /console/reports/csv", reports, "", h.reportsCSV},
+
+		// The CA operator's institutions and operations (operator.go).
+		{"GET /console/institutions/new", ops, "", h.newInstitutionForm},
+		{"POST /console/institutions", ops, "", h.createInstitutionPost},
+		{"POST /console/institutions/{code}/revoke-key", ops, "", h.revokeKeyPost},
+		{"GET /console/operations", ops, "console.menu_operations", h.operationsPage},
 	}
 }
 

@@ -20,6 +20,7 @@ const MaxOverlap = 7 * 24 * time.Hour
 type instRow struct {
 	Code, Name   string
 	OverlapUntil time.Time
+	instExtra    // short name, kinds, revoked key (operator.go)
 }
 
 type instView struct {
@@ -41,7 +42,12 @@ func (h *Handler) institutionsPage(q *req) {
 			q.fail(err)
 			return
 		}
-		v.Rows = append(v.Rows, instRow{Code: in.Code, Name: in.Name, OverlapUntil: until})
+		x, err := h.instExtra(q.r.Context(), in)
+		if err != nil {
+			q.fail(err)
+			return
+		}
+		v.Rows = append(v.Rows, instRow{Code: in.Code, Name: in.Name, OverlapUntil: until, instExtra: x})
 	}
 	if k := q.s.Get("newkey"); k != "" {
 		v.NewKey, v.NewKeyCode = k, q.s.Get("newkey_code")
