@@ -3,7 +3,7 @@ package model
 import "time"
 
 // What the CA operator's console pages show about the running deployment (migration
-// 00017): its nodes, the notifications sent, the freshness of pre-signed OCSP
+// 00016): its nodes, the notifications sent, the freshness of pre-signed OCSP
 // responses, the reminder queue.
 
 // Node is one serving node as its heartbeat recorded it.

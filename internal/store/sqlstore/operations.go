@@ -12,7 +12,7 @@ import (
 	"github.com/certcenter/certcenter/internal/store"
 )
 
-// What the CA operator's console reads and changes (migration 00017): institutions
+// What the CA operator's console reads and changes (migration 00016): institutions
 // created and API keys revoked from the console, node heartbeats, the notification
 // log, and summaries of CRLs, OCSP responses and reminders.
 
