@@ -19,6 +19,8 @@ var failInfoOf = map[errs.Code]cmp.FailureInfo{
 	errs.EnrollmentLocked:   cmp.FailNotAuthorized,
 	errs.EnrollmentExpired:  cmp.FailNotAuthorized,
 	errs.EnrollmentBusy:     cmp.FailSystemUnavail,
+	// A database outage: nothing was decided, send again.
+	errs.ServiceUnavailable: cmp.FailSystemUnavail,
 	// An unknown reference answers AUTH_CODE_INVALID too (no existence oracle, issue 17).
 	errs.RateLimited:      cmp.FailSystemUnavail,
 	errs.CSRWeakSignature: cmp.FailBadAlg,

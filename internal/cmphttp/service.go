@@ -146,13 +146,25 @@ type answer struct {
 	nonce []byte
 }
 
+// outage turns a database outage (a restart, a failover: store.ErrUnavailable) into
+// SERVICE_UNAVAILABLE, which is systemUnavail: nothing was decided and the client sends
+// the same message again, as REST answers 503.
+func outage(err error) (error, bool) {
+	if errs.CodeOf(err) == errs.Internal && errors.Is(err, store.ErrUnavailable) {
+		return errs.Wrap(errs.ServiceUnavailable, err, "database unavailable"), true
+	}
+	return err, false
+}
+
 // reject answers err with an error message, MACed with secret when set.
 func (s *Service) reject(ctx context.Context, req *cmp.Message, err error, secret []byte) answer {
-	st := statusOf(err)
 	lvl := slog.LevelInfo
-	if errs.CodeOf(err) == errs.Internal && !isCMPError(err) {
+	if e, ok := outage(err); ok {
+		err, lvl = e, slog.LevelWarn
+	} else if errs.CodeOf(err) == errs.Internal && !isCMPError(err) {
 		lvl = slog.LevelError
 	}
+	st := statusOf(err)
 	s.cfg.Log.Log(ctx, lvl, "cmp request refused", "body", req.Body.Type.String(), "status", st.String(), "error", err)
 	a := answer{body: cmp.ErrorBody(st), secret: secret}
 	var e *errs.Error
