@@ -1,0 +1,104 @@
+package sqlstore
+
+// The teller's customer search (center.SearchStore): customers found by a keyed hash of
+// their name and birth date or of their phone number (migration 00015), a page at a
+// time by id (keyset, never OFFSET), and the backfill of rows whose keys are not yet
+// computed.
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/certcenter/certcenter/internal/model"
+)
+
+// searchColumns maps a search key's kind (center.SearchByNameBirth, SearchByPhone) to
+// its column: the column is chosen from this closed set, never from input.
+var searchColumns = map[string]string{"name-birth": "name_birth_hash", "phone": "phone_hash"}
+
+// nilIfEmpty stores an absent hash as NULL (not an empty BLOB, which would be indexed
+// and compared as a value).
+func nilIfEmpty(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// CustomersBySearchKey returns up to limit of the institution's customers whose search
+// key of kind ("name-birth" or "phone") is hash, with id after after, by id. It is one
+// range scan of the index (institution_code, <key>, id).
+func (db *DB) CustomersBySearchKey(ctx context.Context, institution, kind string, hash []byte, after string, limit int) ([]model.Customer, error) {
+	column, ok := searchColumns[kind]
+	if !ok {
+		return nil, fmt.Errorf("sqlstore: customers by %q: not a search key (name-birth, phone)", kind)
+	}
+	return db.customers(ctx, "customers by search key", `SELECT `+customerColumns+` FROM customers
+WHERE institution_code = ? AND `+column+` = ? AND id > ? ORDER BY id LIMIT ?`, institution, hash, after, limit)
+}
+
+// UnkeyedCustomers returns up to limit customers (of every institution) whose search
+// keys are not computed yet, with id after after, by id: the backfill's next batch. It
+// reads the partial index customers_unkeyed, which holds only such rows.
+func (db *DB) UnkeyedCustomers(ctx context.Context, after string, limit int) ([]model.Customer, error) {
+	return db.customers(ctx, "unkeyed customers", `SELECT `+customerColumns+` FROM customers
+WHERE search_keys = 0 AND id > ? ORDER BY id LIMIT ?`, after, limit)
+}
+
+// HasUnkeyedCustomers reports whether the institution has customers whose search keys
+// are not computed yet (a name or phone search may then miss them).
+func (db *DB) HasUnkeyedCustomers(ctx context.Context, institution string) (bool, error) {
+	var one int
+	err := db.r.QueryRowContext(ctx, db.d.rebind(`SELECT 1 FROM customers WHERE search_keys = 0 AND institution_code = ? LIMIT 1`), institution).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, wrapf(err, "unkeyed customers of %s", institution)
+	}
+	return true, nil
+}
+
+// SetSearchKeys stores the search keys of customers (ID, NameBirthHash, PhoneHash) in
+// one transaction and marks them keyed. A row that is already keyed is left alone: a
+// backfill racing with another node, or with a change of profile that wrote newer keys,
+// never overwrites them. It returns how many rows it changed.
+func (db *DB) SetSearchKeys(ctx context.Context, keys []model.Customer) (int, error) {
+	n := 0
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		n = 0
+		q := db.d.rebind(`UPDATE customers SET name_birth_hash = ?, phone_hash = ?, search_keys = 1 WHERE id = ? AND search_keys = 0`)
+		for _, k := range keys {
+			res, err := tx.ExecContext(ctx, q, nilIfEmpty(k.NameBirthHash), nilIfEmpty(k.PhoneHash), k.ID)
+			if err != nil {
+				return wrapf(err, "set search keys of %s", k.ID)
+			}
+			m, _ := res.RowsAffected()
+			n += int(m)
+		}
+		return nil
+	})
+	return n, err
+}
+
+func (db *DB) customers(ctx context.Context, what, q string, args ...any) ([]model.Customer, error) {
+	rows, err := db.r.QueryContext(ctx, db.d.rebind(q), args...)
+	if err != nil {
+		return nil, wrapf(err, "%s", what)
+	}
+	defer rows.Close()
+	var out []model.Customer
+	for rows.Next() {
+		c, err := scanCustomer(rows)
+		if err != nil {
+			return nil, wrapf(err, "%s", what)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrapf(err, "%s", what)
+	}
+	return out, nil
+}
