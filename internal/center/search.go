@@ -32,11 +32,12 @@ const (
 //
 // Error contract: CustomersBySearchKey returns the institution's customers whose key of
 // kind equals hash, id after after, ordered by id, at most limit (none is not an error).
-// SetSearchKeys writes the keys of rows not yet keyed and marks them keyed, in one
+// UnkeyedCustomers returns rows without keys in (institution, id) order after the
+// cursor. SetSearchKeys writes the keys of rows not yet keyed and marks them keyed, in one
 // transaction, leaving rows already keyed alone; it returns the rows it changed.
 type SearchStore interface {
 	CustomersBySearchKey(ctx context.Context, institution, kind string, hash []byte, after string, limit int) ([]model.Customer, error)
-	UnkeyedCustomers(ctx context.Context, after string, limit int) ([]model.Customer, error)
+	UnkeyedCustomers(ctx context.Context, afterInstitution, afterID string, limit int) ([]model.Customer, error)
 	HasUnkeyedCustomers(ctx context.Context, institution string) (bool, error)
 	SetSearchKeys(ctx context.Context, keys []model.Customer) (int, error)
 }
@@ -130,7 +131,6 @@ func (d *Desk) FindCustomers(ctx context.Context, inst model.Institution, q Sear
 	if limit < 1 || limit > MaxSearchPage {
 		return SearchPage{}, fmt.Errorf("center: search page of %d (1 to %d)", limit, MaxSearchPage)
 	}
-	ss := d.st
 	var (
 		kind  string
 		hash  []byte
@@ -148,7 +148,7 @@ func (d *Desk) FindCustomers(ctx context.Context, inst model.Institution, q Sear
 	default:
 		return SearchPage{}, errs.New(errs.ConsoleSearchInvalid, "search by name and birth date, or by phone")
 	}
-	rows, err := ss.CustomersBySearchKey(ctx, inst.Code, kind, hash, after, limit+1)
+	rows, err := d.st.CustomersBySearchKey(ctx, inst.Code, kind, hash, after, limit+1)
 	if err != nil {
 		return SearchPage{}, err
 	}
@@ -169,23 +169,25 @@ func (d *Desk) FindCustomers(ctx context.Context, inst model.Institution, q Sear
 			page.Customers = append(page.Customers, c)
 		}
 	}
-	if page.Incomplete, err = ss.HasUnkeyedCustomers(ctx, inst.Code); err != nil {
+	if page.Incomplete, err = d.st.HasUnkeyedCustomers(ctx, inst.Code); err != nil {
 		return SearchPage{}, err
 	}
 	return page, nil
 }
 
+// BackfillCursor is where a backfill pass stands: the last row it keyed.
+type BackfillCursor struct{ Institution, ID string }
+
 // BackfillSearchKeys computes the search keys of up to batch customers that have none
-// (rows made before migration 00015, or by a node of an older version), with id after
-// after, in one transaction. It returns the cursor of the next batch ("" when there is
-// none), and how many rows it keyed. A row whose sealed data does not open (a wrong
-// secrets key would have stopped the start; tampering) is skipped and reported in err
-// after the others are stored.
-func (d *Desk) BackfillSearchKeys(ctx context.Context, after string, batch int) (next string, keyed int, err error) {
-	ss := d.st
-	rows, err := ss.UnkeyedCustomers(ctx, after, batch)
+// (rows made before migration 00015, or by a node of an older version), after the
+// cursor, in one transaction. It returns the cursor of the next batch (nil when there
+// is none) and how many rows it keyed. A row whose sealed data does not open
+// (tampering; a wrong secrets key stops the start) is skipped and reported in err after
+// the others are stored.
+func (d *Desk) BackfillSearchKeys(ctx context.Context, after BackfillCursor, batch int) (next *BackfillCursor, keyed int, err error) {
+	rows, err := d.st.UnkeyedCustomers(ctx, after.Institution, after.ID, batch)
 	if err != nil {
-		return "", 0, err
+		return nil, 0, err
 	}
 	var keys []model.Customer
 	var bad []string
@@ -198,12 +200,13 @@ func (d *Desk) BackfillSearchKeys(ctx context.Context, after string, batch int) 
 		keys = append(keys, d.searchKeys(model.Customer{ID: row.ID, InstitutionCode: row.InstitutionCode}, c.IDN, c.Profile))
 	}
 	if len(keys) > 0 {
-		if keyed, err = ss.SetSearchKeys(ctx, keys); err != nil {
-			return "", 0, err
+		if keyed, err = d.st.SetSearchKeys(ctx, keys); err != nil {
+			return nil, 0, err
 		}
 	}
 	if len(rows) == batch {
-		next = rows[len(rows)-1].ID
+		last := rows[len(rows)-1]
+		next = &BackfillCursor{Institution: last.InstitutionCode, ID: last.ID}
 	}
 	if len(bad) > 0 {
 		return next, keyed, fmt.Errorf("center: search keys: %d customers do not open (first %s)", len(bad), bad[0])
@@ -237,18 +240,18 @@ func (d *Desk) RunSearchBackfill(ctx context.Context, o SearchBackfill) {
 		o.Every = 10 * time.Minute
 	}
 	for {
-		start, total, after := time.Now(), 0, ""
+		start, total, after := time.Now(), 0, BackfillCursor{}
 		var passErr error
 		for {
 			next, n, err := d.BackfillSearchKeys(ctx, after, o.Batch)
 			total += n
 			if err != nil {
-				passErr = err // a failed store ends the pass (next is ""); the next pass tries again
+				passErr = err // a failed store ends the pass (next is nil); the next pass tries again
 			}
-			if next == "" || ctx.Err() != nil {
+			if next == nil || ctx.Err() != nil {
 				break
 			}
-			after = next
+			after = *next
 			select {
 			case <-ctx.Done():
 			case <-time.After(o.Pause):

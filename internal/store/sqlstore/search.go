@@ -39,12 +39,20 @@ func (db *DB) CustomersBySearchKey(ctx context.Context, institution, kind string
 WHERE institution_code = ? AND `+column+` = ? AND id > ? ORDER BY id LIMIT ?`, institution, hash, after, limit)
 }
 
-// UnkeyedCustomers returns up to limit customers (of every institution) whose search
-// keys are not computed yet, with id after after, by id: the backfill's next batch. It
-// reads the partial index customers_unkeyed, which holds only such rows.
-func (db *DB) UnkeyedCustomers(ctx context.Context, after string, limit int) ([]model.Customer, error) {
-	return db.customers(ctx, "unkeyed customers", `SELECT `+customerColumns+` FROM customers
-WHERE search_keys = 0 AND id > ? ORDER BY id LIMIT ?`, after, limit)
+// UnkeyedCustomers returns up to limit customers whose search keys are not computed
+// yet, in (institution, id) order after (afterInstitution, afterID): the backfill's
+// next batch. Both queries are range scans of the partial index customers_unkeyed,
+// which holds only such rows, so a batch costs the same at the start of a 1M-row
+// backfill and at its end.
+func (db *DB) UnkeyedCustomers(ctx context.Context, afterInstitution, afterID string, limit int) ([]model.Customer, error) {
+	out, err := db.customers(ctx, "unkeyed customers", `SELECT `+customerColumns+` FROM customers
+WHERE search_keys = 0 AND institution_code = ? AND id > ? ORDER BY id LIMIT ?`, afterInstitution, afterID, limit)
+	if err != nil || len(out) == limit {
+		return out, err
+	}
+	more, err := db.customers(ctx, "unkeyed customers", `SELECT `+customerColumns+` FROM customers
+WHERE search_keys = 0 AND institution_code > ? ORDER BY institution_code, id LIMIT ?`, afterInstitution, limit-len(out))
+	return append(out, more...), err
 }
 
 // HasUnkeyedCustomers reports whether the institution has customers whose search keys

@@ -213,7 +213,11 @@ func (h *Handler) find(q *req, v *searchView, after string) error {
 		}
 		return nil
 	case "serial":
-		s, err := model.ParseSerial(serialDigits(v.Serial))
+		hx := serialDigits(v.Serial)
+		if len(hx)%2 == 1 {
+			hx = "0" + hx // as typed from a viewer that drops the leading zero
+		}
+		s, err := model.ParseSerial(hx)
 		if err != nil {
 			return refuse(errs.ConsoleSearchInvalid, "serial")
 		}
