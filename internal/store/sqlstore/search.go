@@ -35,9 +35,21 @@ func (db *DB) CustomersBySearchKey(ctx context.Context, institution, kind string
 	if !ok {
 		return nil, fmt.Errorf("sqlstore: customers by %q: not a search key (name-birth, phone)", kind)
 	}
-	return db.customers(ctx, "customers by search key", `SELECT `+customerColumns+` FROM customers
-WHERE institution_code = ? AND `+column+` = ? AND id > ? ORDER BY id LIMIT ?`, institution, hash, after, limit)
+	return db.customers(ctx, "customers by search key", searchKeyQuery(column), institution, hash, after, limit)
 }
+
+func searchKeyQuery(column string) string {
+	return `SELECT ` + customerColumns + ` FROM customers WHERE institution_code = ? AND ` + column + ` = ? AND id > ? ORDER BY id LIMIT ?`
+}
+
+// The backfill's two queries (after the cursor at its institution; at the next
+// institutions) and the check of an institution.
+var unkeyedQueries = [2]string{
+	`SELECT ` + customerColumns + ` FROM customers WHERE search_keys = 0 AND institution_code = ? AND id > ? ORDER BY id LIMIT ?`,
+	`SELECT ` + customerColumns + ` FROM customers WHERE search_keys = 0 AND institution_code > ? ORDER BY institution_code, id LIMIT ?`,
+}
+
+const hasUnkeyedQuery = `SELECT 1 FROM customers WHERE search_keys = 0 AND institution_code = ? LIMIT 1`
 
 // UnkeyedCustomers returns up to limit customers whose search keys are not computed
 // yet, in (institution, id) order after (afterInstitution, afterID): the backfill's
@@ -45,13 +57,11 @@ WHERE institution_code = ? AND `+column+` = ? AND id > ? ORDER BY id LIMIT ?`, i
 // which holds only such rows, so a batch costs the same at the start of a 1M-row
 // backfill and at its end.
 func (db *DB) UnkeyedCustomers(ctx context.Context, afterInstitution, afterID string, limit int) ([]model.Customer, error) {
-	out, err := db.customers(ctx, "unkeyed customers", `SELECT `+customerColumns+` FROM customers
-WHERE search_keys = 0 AND institution_code = ? AND id > ? ORDER BY id LIMIT ?`, afterInstitution, afterID, limit)
+	out, err := db.customers(ctx, "unkeyed customers", unkeyedQueries[0], afterInstitution, afterID, limit)
 	if err != nil || len(out) == limit {
 		return out, err
 	}
-	more, err := db.customers(ctx, "unkeyed customers", `SELECT `+customerColumns+` FROM customers
-WHERE search_keys = 0 AND institution_code > ? ORDER BY institution_code, id LIMIT ?`, afterInstitution, limit-len(out))
+	more, err := db.customers(ctx, "unkeyed customers", unkeyedQueries[1], afterInstitution, limit-len(out))
 	return append(out, more...), err
 }
 
@@ -59,7 +69,7 @@ WHERE search_keys = 0 AND institution_code > ? ORDER BY institution_code, id LIM
 // are not computed yet (a name or phone search may then miss them).
 func (db *DB) HasUnkeyedCustomers(ctx context.Context, institution string) (bool, error) {
 	var one int
-	err := db.r.QueryRowContext(ctx, db.d.rebind(`SELECT 1 FROM customers WHERE search_keys = 0 AND institution_code = ? LIMIT 1`), institution).Scan(&one)
+	err := db.r.QueryRowContext(ctx, db.d.rebind(hasUnkeyedQuery), institution).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

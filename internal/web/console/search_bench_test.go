@@ -117,7 +117,7 @@ func loadCustomers(b *testing.B, srv *apptest.Server, inst string, n int) []benc
 			if born.Year() >= 2000 {
 				sex = "3"
 			}
-			idn := fmt.Sprintf("%s%s%06d", birth, sex, r.IntN(1_000_000))
+			idn := fmt.Sprintf("%s%s%06d", birth, sex, i%1_000_000) // unique per institution below 1M rows
 			phone := fmt.Sprintf("010%08d", (uint64(i)*2654435761+12345)%100_000_000)
 			prof := center.Profile{Name: name, Phone: phone, Accounts: []center.Account{{Number: fmt.Sprintf("110%09d", r.IntN(1_000_000_000)), PINMAC: []byte(benchHex(r, 32))[:32]}}}
 			if i%3 == 0 {
