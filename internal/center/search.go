@@ -3,6 +3,8 @@ package center
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -40,6 +42,9 @@ type SearchStore interface {
 	UnkeyedCustomers(ctx context.Context, afterInstitution, afterID string, limit int) ([]model.Customer, error)
 	HasUnkeyedCustomers(ctx context.Context, institution string) (bool, error)
 	SetSearchKeys(ctx context.Context, keys []model.Customer) (int, error)
+	// CustomerCertificatesAfter lists a customer's certificates newest first (not
+	// before descending, then serial) after (notBefore, serial); serial "": from the start.
+	CustomerCertificatesAfter(ctx context.Context, customerID string, notBefore time.Time, serial string, limit int) ([]model.Certificate, error)
 }
 
 // SearchName normalizes a name for the search key: Unicode NFC (a name typed with
@@ -266,4 +271,55 @@ func (d *Desk) RunSearchBackfill(ctx context.Context, o SearchBackfill) {
 		case <-time.After(o.Every):
 		}
 	}
+}
+
+// CertificatesPage is one page of a customer's certificates, newest first; Next, when
+// not "", is the cursor of the next page.
+type CertificatesPage struct {
+	Certificates []model.Certificate
+	Next         string
+}
+
+// certCursorRe is the cursor of a page of certificates: the issue time (Unix
+// microseconds) and serial of the last certificate of the previous page.
+var certCursorRe = regexp.MustCompile(`^([0-9]{1,19})-([0-9a-f]{2,40})$`)
+
+// CustomerCertificatesPage returns a page of the certificates of inst's customer
+// (issued through their enrollments), newest first, after the cursor ("" for the
+// first page), at most limit. A cursor not of CustomerCertificatesPage's making is
+// CONSOLE_SEARCH_CURSOR.
+func (d *Desk) CustomerCertificatesPage(ctx context.Context, inst model.Institution, customerID, after string, limit int) (CertificatesPage, error) {
+	if limit < 1 || limit > MaxSearchPage {
+		return CertificatesPage{}, fmt.Errorf("center: certificate page of %d (1 to %d)", limit, MaxSearchPage)
+	}
+	var (
+		nb     time.Time
+		serial string
+	)
+	if after != "" {
+		m := certCursorRe.FindStringSubmatch(after)
+		if m == nil {
+			return CertificatesPage{}, errs.New(errs.ConsoleSearchCursor, "certificate cursor")
+		}
+		us, err := strconv.ParseInt(m[1], 10, 64)
+		if err != nil {
+			return CertificatesPage{}, errs.New(errs.ConsoleSearchCursor, "certificate cursor")
+		}
+		nb, serial = time.UnixMicro(us).UTC(), m[2]
+	}
+	if _, err := d.Customer(ctx, inst, customerID); err != nil {
+		return CertificatesPage{}, err
+	}
+	certs, err := d.st.CustomerCertificatesAfter(ctx, customerID, nb, serial, limit+1)
+	if err != nil {
+		return CertificatesPage{}, err
+	}
+	var p CertificatesPage
+	if len(certs) > limit {
+		certs = certs[:limit]
+		last := certs[limit-1]
+		p.Next = strconv.FormatInt(last.NotBefore.UnixMicro(), 10) + "-" + last.Serial.String()
+	}
+	p.Certificates = certs
+	return p, nil
 }

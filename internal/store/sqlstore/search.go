@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/certcenter/certcenter/internal/model"
 )
@@ -119,4 +120,19 @@ func (db *DB) customers(ctx context.Context, what, q string, args ...any) ([]mod
 		return nil, wrapf(err, "%s", what)
 	}
 	return out, nil
+}
+
+// CustomerCertificatesAfter returns up to limit certificates of a customer's
+// enrollments, newest first (not_before descending, then serial), after the
+// certificate (notBefore, serial) of the previous page; serial "" is the first page.
+// The console's customer page pages with it (keyset, no OFFSET).
+func (db *DB) CustomerCertificatesAfter(ctx context.Context, customerID string, notBefore time.Time, serial string, limit int) ([]model.Certificate, error) {
+	if serial == "" {
+		return db.CustomerCertificates(ctx, customerID, limit)
+	}
+	nb := micros(notBefore)
+	return db.certificates(ctx, "customer certificates", `SELECT `+prefixed("c.", certificateColumns)+`
+FROM enrollment_customers ec JOIN certificates c ON c.enrollment_ref = ec.reference
+WHERE ec.customer_id = ? AND (c.not_before < ? OR (c.not_before = ? AND c.serial > ?))
+ORDER BY c.not_before DESC, c.serial LIMIT ?`, customerID, nb, nb, serial, limit)
 }

@@ -52,6 +52,7 @@ type Desk interface {
 	StartVerification(ctx context.Context, inst model.Institution, customerID, method string, ev center.Evidence) (center.VerificationView, error)
 	EnrollVerified(ctx context.Context, inst model.Institution, req center.VerifiedEnrollment) (*center.Enrolled, error)
 	CustomerCertificates(ctx context.Context, inst model.Institution, customerID string) ([]model.Certificate, error)
+	CustomerCertificatesPage(ctx context.Context, inst model.Institution, customerID, after string, limit int) (center.CertificatesPage, error)
 	CertificateOf(ctx context.Context, inst model.Institution, customerID string, serial model.Serial) (model.Certificate, error)
 }
 

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
@@ -58,7 +59,9 @@ type customerView struct {
 	Certs    []certRow
 	Verified bool
 	IDType   string
-	Live     []certRow // what a reissue may replace
+	Live     []certRow // what a reissue may replace (on this page of certificates)
+	// CertsNext and CertsFirst link to the next and the first page of certificates.
+	CertsNext, CertsFirst string
 }
 
 // customer is the customer's page: who they are (masked), their certificates, and the
@@ -73,14 +76,21 @@ func (h *Handler) customer(q *req) {
 }
 
 func (q *req) renderCustomer(c *center.CustomerRecord, status int, fe []web.FieldError) {
-	certs, err := q.h.o.Desk.CustomerCertificates(q.r.Context(), q.inst, c.ID)
+	// The certificates come a page at a time (certPage, newest first); ?certs= is the
+	// cursor of a later page (customerpage.go).
+	after := ""
+	if q.r.Method == http.MethodGet {
+		after = q.r.URL.Query().Get("certs")
+	}
+	page, err := q.h.o.Desk.CustomerCertificatesPage(q.r.Context(), q.inst, c.ID, after, certPage)
 	if err != nil {
 		q.fail(err)
 		return
 	}
 	v := customerView{Customer: c.View(), Name: c.Profile.Name, Verified: q.s.Get("ver_customer") == c.ID,
 		IDType: q.s.Get("ver_idtype")}
-	for _, cert := range certs {
+	v.CertsNext, v.CertsFirst = certPageLinks(c.ID, after, page.Next)
+	for _, cert := range page.Certificates {
 		r := q.row(cert)
 		v.Certs = append(v.Certs, r)
 		if r.CanRevoke && cert.InstitutionCode == q.inst.Code {
