@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"strings"
+	"time"
+
+	"github.com/certcenter/certcenter/internal/center"
 
 	"github.com/certcenter/certcenter/internal/web"
 	"github.com/certcenter/certcenter/internal/web/console"
@@ -28,6 +31,17 @@ func (a *App) mountConsole(ctx context.Context) error {
 	}
 	h.Mount(a.API.Pages())
 	a.jobs = append(a.jobs, a.nodeHeartbeat())
+	// The teller's search keys of customers stored before migration 00015 (or by an
+	// older node during a rolling upgrade), in bounded batches while serving.
+	a.jobs = append(a.jobs, Job{Name: "customer-search-keys", Run: func(ctx context.Context) {
+		a.Desk.RunSearchBackfill(ctx, center.SearchBackfill{Log: func(keyed int, took time.Duration, err error) {
+			if err != nil {
+				a.Log.Warn("customer search keys", "keyed", keyed, "took", took, "err", err)
+				return
+			}
+			a.Log.Info("customer search keys", "keyed", keyed, "took", took)
+		}})
+	}})
 	return nil
 }
 

@@ -152,6 +152,7 @@ func (d *Desk) CreateCustomer(ctx context.Context, inst model.Institution, in Ne
 	}
 	now := d.now()
 	c := model.Customer{ID: id, InstitutionCode: inst.Code, IDNHash: d.idnHash(inst.Code, idn), IDNCipher: idnC, ProfileCipher: profC, CreatedAt: now}
+	c = d.searchKeys(c, idn, p) // the teller's search finds them by index (search.go)
 	ev := model.AuditEvent{Type: "customer.created", Actor: actorOf(inst), Institution: inst.Code, Subject: id,
 		Details: map[string]string{"accounts": fmt.Sprint(len(p.Accounts)), "phone": fmt.Sprint(p.Phone != ""), "email": fmt.Sprint(p.Email != "")}}
 	if err := d.st.CreateCustomer(ctx, c, ev); errors.Is(err, store.ErrConflict) {

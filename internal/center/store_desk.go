@@ -13,8 +13,9 @@ import (
 // Error contract: Customer, CustomerByIDNHash, Verification, Registration and
 // EnrollmentCustomer return store.ErrNotFound when absent. CreateCustomer returns
 // store.ErrConflict for a second customer of one institution with the same IDNHash.
-// CreateVerification supersedes the customer's pending verifications of the same method
-// in the same transaction. CompleteVerification (pending and unexpired → verified) and
+// CreateCustomer stores the search keys it is given (search.go); a change of a profile
+// must write them again in the same transaction. CreateVerification supersedes the
+// customer's pending verifications of the same method in the same transaction. CompleteVerification (pending and unexpired → verified) and
 // FailVerification (tries+1; locked at max, failed when final) return store.ErrConflict
 // when the verification is not pending. CreateEnrollmentVerified marks the verification
 // used (it must be verified after verifiedAfter, unused, of customerID), stores the
@@ -26,6 +27,7 @@ import (
 // same transaction as its change.
 type DeskStore interface {
 	AppendAudit(ctx context.Context, ev model.AuditEvent) error
+	SearchStore // the teller's customer search (search.go)
 
 	CreateCustomer(ctx context.Context, c model.Customer, ev model.AuditEvent) error
 	Customer(ctx context.Context, id string) (model.Customer, error)

@@ -6,7 +6,9 @@ import "time"
 // the institution verifies its own customers). Everything personal is sealed: the
 // identity number on its own (bound to the customer id) and the profile (name, phone,
 // e-mail, accounts) as one sealed JSON document. IDNHash is a keyed hash (HMAC) of the
-// identity number, for finding a customer without decrypting every row.
+// identity number, for finding a customer without decrypting every row; NameBirthHash
+// and PhoneHash are the teller's search keys (center.SearchKeys), keyed hashes too, set
+// when SearchKeyed (nil where the customer has no birth date or no phone).
 type Customer struct {
 	ID              string
 	InstitutionCode string
@@ -14,6 +16,9 @@ type Customer struct {
 	IDNCipher       []byte
 	ProfileCipher   []byte
 	CreatedAt       time.Time
+	NameBirthHash   []byte
+	PhoneHash       []byte
+	SearchKeyed     bool
 }
 
 // VerificationStatus is where an identity verification (본인확인) stands.

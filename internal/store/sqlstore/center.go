@@ -22,8 +22,9 @@ import (
 // institution already has a customer with the same identity-number hash.
 func (db *DB) CreateCustomer(ctx context.Context, c model.Customer, ev model.AuditEvent) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, db.d.rebind(`INSERT INTO customers (id, institution_code, idn_hash, idn_cipher, profile_cipher, created_at)
-VALUES (?, ?, ?, ?, ?, ?)`), c.ID, c.InstitutionCode, c.IDNHash, c.IDNCipher, c.ProfileCipher, micros(c.CreatedAt))
+		_, err := tx.ExecContext(ctx, db.d.rebind(`INSERT INTO customers (id, institution_code, idn_hash, idn_cipher, profile_cipher, created_at,
+name_birth_hash, phone_hash, search_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), c.ID, c.InstitutionCode, c.IDNHash, c.IDNCipher, c.ProfileCipher,
+			micros(c.CreatedAt), nilIfEmpty(c.NameBirthHash), nilIfEmpty(c.PhoneHash), b2i(c.SearchKeyed))
 		if db.d.isUniqueViolation(err) {
 			return fmt.Errorf("sqlstore: create customer %s: %w", c.ID, store.ErrConflict)
 		}
@@ -34,17 +35,19 @@ VALUES (?, ?, ?, ?, ?, ?)`), c.ID, c.InstitutionCode, c.IDNHash, c.IDNCipher, c.
 	})
 }
 
-const customerColumns = `id, institution_code, idn_hash, idn_cipher, profile_cipher, created_at`
+const customerColumns = `id, institution_code, idn_hash, idn_cipher, profile_cipher, created_at, name_birth_hash, phone_hash, search_keys`
 
 func scanCustomer(sc interface{ Scan(...any) error }) (model.Customer, error) {
 	var (
 		c       model.Customer
 		created int64
+		keyed   int
 	)
-	if err := sc.Scan(&c.ID, &c.InstitutionCode, &c.IDNHash, &c.IDNCipher, &c.ProfileCipher, &created); err != nil {
+	if err := sc.Scan(&c.ID, &c.InstitutionCode, &c.IDNHash, &c.IDNCipher, &c.ProfileCipher, &created, &c.NameBirthHash, &c.PhoneHash, &keyed); err != nil {
 		return c, err
 	}
 	c.CreatedAt = fromMicros(created)
+	c.SearchKeyed = keyed != 0
 	return c, nil
 }
 

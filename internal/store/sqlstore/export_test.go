@@ -9,3 +9,12 @@ func SetCheckpointInterval(d time.Duration) (restore func()) {
 	checkpointInterval = d
 	return func() { checkpointInterval = old }
 }
+
+// The customer search's queries, for TestCustomerSearchPlans' EXPLAIN.
+var (
+	UnkeyedQueries  = unkeyedQueries
+	HasUnkeyedQuery = hasUnkeyedQuery
+)
+
+// SearchKeyQuery is the query of CustomersBySearchKey for kind.
+func SearchKeyQuery(kind string) string { return searchKeyQuery(searchColumns[kind]) }

@@ -37,7 +37,6 @@ type Store interface {
 	RotateAPIKey(ctx context.Context, code string, newHash []byte, overlap time.Duration, ev model.AuditEvent) error
 	EndAPIKeyOverlap(ctx context.Context, code string, ev model.AuditEvent) error
 	APIKeyOverlap(ctx context.Context, code string) (time.Time, error)
-	CustomersOf(ctx context.Context, institution, after string, limit int) ([]model.Customer, error)
 	CertificatesByCommonName(ctx context.Context, institution, cn string, limit int) ([]model.Certificate, error)
 	Certificate(ctx context.Context, serial model.Serial) (model.Certificate, error)
 	EnrollmentCustomer(ctx context.Context, ref string) (string, error)
@@ -49,9 +48,11 @@ type Store interface {
 // Desk is what the teller's pages need from the certificate desk (center.Desk).
 type Desk interface {
 	Customer(ctx context.Context, inst model.Institution, id string) (*center.CustomerRecord, error)
+	FindCustomers(ctx context.Context, inst model.Institution, q center.SearchQuery, after string, limit int) (center.SearchPage, error)
 	StartVerification(ctx context.Context, inst model.Institution, customerID, method string, ev center.Evidence) (center.VerificationView, error)
 	EnrollVerified(ctx context.Context, inst model.Institution, req center.VerifiedEnrollment) (*center.Enrolled, error)
 	CustomerCertificates(ctx context.Context, inst model.Institution, customerID string) ([]model.Certificate, error)
+	CustomerCertificatesPage(ctx context.Context, inst model.Institution, customerID, after string, limit int) (center.CertificatesPage, error)
 	CertificateOf(ctx context.Context, inst model.Institution, customerID string, serial model.Serial) (model.Certificate, error)
 }
 

@@ -1,7 +1,7 @@
 package console
 
 import (
-	"errors"
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
@@ -9,166 +9,13 @@ import (
 	"github.com/certcenter/certcenter/internal/center"
 	"github.com/certcenter/certcenter/internal/errs"
 	"github.com/certcenter/certcenter/internal/model"
-	"github.com/certcenter/certcenter/internal/store"
 	"github.com/certcenter/certcenter/internal/web"
 )
 
 // The teller's desk (창구): find the customer, show their certificates, check their ID
 // card, enroll them and print the slip, revoke, suspend and resume.
 
-// searchScan bounds the customers whose sealed profiles a name, birth-date or phone
-// search opens; a larger institution is searched by serial or CN (indexed).
-const searchScan = 20000
-
-type customerRow struct {
-	ID, Name, IDN, Phone string
-}
-
-type searchView struct {
-	Mode, Name, Birth, Phone, Serial, CN string
-	Searched                             bool
-	Results                              []customerRow
-}
-
-var (
-	birthRe  = regexp.MustCompile(`^[0-9]{6}$`)
-	phoneRe  = regexp.MustCompile(`^01[0-9]{8,9}$`)
-	serialRe = regexp.MustCompile(`^[0-9a-fA-F]{1,40}$`)
-)
-
-func digits(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		if r == '-' || r == ' ' {
-			return -1
-		}
-		return 'x'
-	}, s)
-}
-
-// search finds the institution's customers by one of four keys. Only which key was
-// used is audited, not its value.
-func (h *Handler) search(q *req) {
-	f := q.r.URL.Query()
-	v := searchView{Mode: f.Get("mode"), Name: strings.TrimSpace(f.Get("name")), Birth: strings.TrimSpace(f.Get("birth")),
-		Phone: strings.TrimSpace(f.Get("phone")), Serial: strings.TrimSpace(f.Get("serial")), CN: strings.TrimSpace(f.Get("cn"))}
-	if v.Mode == "" {
-		v.Mode = "name"
-		q.render(200, "search", "console.search_title", v)
-		return
-	}
-	v.Searched = true
-	ids, err := h.find(q, &v)
-	if err != nil {
-		if errs.CodeOf(err) == errs.ConsoleSearchInvalid {
-			p := q.page("console.search_title", q.view(v))
-			p.Errors = []web.FieldError{{Field: "mode-" + v.Mode, Message: q.l.Err(err).Message + " " + q.l.Err(err).Hint}}
-			q.h.tmpl.Render(q.w, 400, "search", p)
-			return
-		}
-		q.fail(err)
-		return
-	}
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		c, err := h.o.Desk.Customer(q.r.Context(), q.inst, id)
-		if err != nil {
-			continue // another institution's customer: not shown
-		}
-		cv := c.View()
-		v.Results = append(v.Results, customerRow{ID: c.ID, Name: c.Profile.Name, IDN: cv.IDN, Phone: cv.Phone})
-	}
-	q.event("console.search", v.Mode, map[string]string{"by": v.Mode, "results": itoa(len(v.Results))})
-	q.render(200, "search", "console.search_title", v)
-}
-
-// find returns the ids of the customers matching the search.
-func (h *Handler) find(q *req, v *searchView) ([]string, error) {
-	ctx := q.r.Context()
-	bad := errs.New(errs.ConsoleSearchInvalid, "")
-	fromCerts := func(certs []model.Certificate) []string {
-		var ids []string
-		for _, c := range certs {
-			if c.InstitutionCode != q.inst.Code || c.EnrollmentRef == "" {
-				continue
-			}
-			if id, err := h.o.Store.EnrollmentCustomer(ctx, c.EnrollmentRef); err == nil && id != "" {
-				ids = append(ids, id)
-			}
-		}
-		return ids
-	}
-	switch v.Mode {
-	case "serial":
-		if !serialRe.MatchString(v.Serial) {
-			return nil, bad
-		}
-		s, err := model.ParseSerial(strings.ToLower(v.Serial))
-		if err != nil {
-			return nil, bad
-		}
-		c, err := h.o.Store.Certificate(ctx, s)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		return fromCerts([]model.Certificate{c}), nil
-	case "cn":
-		if v.CN == "" || len(v.CN) > 128 {
-			return nil, bad
-		}
-		certs, err := h.o.Store.CertificatesByCommonName(ctx, q.inst.Code, v.CN, 50)
-		if err != nil {
-			return nil, err
-		}
-		return fromCerts(certs), nil
-	case "name", "phone":
-		var match func(*center.CustomerRecord) bool
-		if v.Mode == "name" {
-			if v.Name == "" || len(v.Name) > 64 || !birthRe.MatchString(v.Birth) {
-				return nil, bad
-			}
-			match = func(c *center.CustomerRecord) bool {
-				return c.Profile.Name == v.Name && strings.HasPrefix(c.IDN, v.Birth)
-			}
-		} else {
-			p := digits(v.Phone)
-			if !phoneRe.MatchString(p) {
-				return nil, bad
-			}
-			match = func(c *center.CustomerRecord) bool { return c.Profile.Phone == p }
-		}
-		var ids []string
-		after := ""
-		for scanned := 0; scanned < searchScan; {
-			page, err := h.o.Store.CustomersOf(ctx, q.inst.Code, after, 500)
-			if err != nil {
-				return nil, err
-			}
-			for _, m := range page {
-				c, err := h.o.Desk.Customer(ctx, q.inst, m.ID)
-				if err == nil && match(c) {
-					ids = append(ids, c.ID)
-				}
-			}
-			scanned += len(page)
-			if len(page) < 500 {
-				break
-			}
-			after = page[len(page)-1].ID
-		}
-		return ids, nil
-	}
-	return nil, bad
-}
+// The search (search.go) finds the customer.
 
 // certRow is one line of the customer's certificate table.
 type certRow struct {
@@ -212,8 +59,10 @@ type customerView struct {
 	Certs    []certRow
 	Verified bool
 	IDType   string
-	Live     []certRow // what a reissue may replace
+	Live     []certRow // what a reissue may replace (on this page of certificates)
 	Counter  *counterView
+	// CertsNext and CertsFirst link to the next and the first page of certificates.
+	CertsNext, CertsFirst string
 }
 
 // customer is the customer's page: who they are (masked), their certificates, and the
@@ -228,14 +77,21 @@ func (h *Handler) customer(q *req) {
 }
 
 func (q *req) renderCustomer(c *center.CustomerRecord, status int, fe []web.FieldError) {
-	certs, err := q.h.o.Desk.CustomerCertificates(q.r.Context(), q.inst, c.ID)
+	// The certificates come a page at a time (certPage, newest first); ?certs= is the
+	// cursor of a later page (customerpage.go).
+	after := ""
+	if q.r.Method == http.MethodGet {
+		after = q.r.URL.Query().Get("certs")
+	}
+	page, err := q.h.o.Desk.CustomerCertificatesPage(q.r.Context(), q.inst, c.ID, after, certPage)
 	if err != nil {
 		q.fail(err)
 		return
 	}
 	v := customerView{Customer: c.View(), Name: c.Profile.Name, Verified: q.s.Get("ver_customer") == c.ID,
 		IDType: q.s.Get("ver_idtype")}
-	for _, cert := range certs {
+	v.CertsNext, v.CertsFirst = certPageLinks(c.ID, after, page.Next)
+	for _, cert := range page.Certificates {
 		r := q.row(cert)
 		v.Certs = append(v.Certs, r)
 		if r.CanRevoke && cert.InstitutionCode == q.inst.Code {
