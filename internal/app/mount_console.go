@@ -25,6 +25,7 @@ func (a *App) mountConsole(ctx context.Context) error {
 		Sessions: web.NewSessions(a.Store, a.Seal, a.Now, "console", secure), Seal: a.Seal,
 		Demo: a.Cfg.Demo, BaseURL: strings.TrimSuffix(a.Cfg.BaseURL, "/"), Log: a.Log, Now: a.Now,
 		Supervision: a.supervision(),
+		SignIn:      a.guesses("console", a.Cfg.Limits.EnrollGuesses), Client: a.clientAddr,
 	})
 	if err != nil {
 		return err

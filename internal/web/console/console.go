@@ -82,6 +82,13 @@ type Options struct {
 	BaseURL   string // the server's public URL, for the slip
 	Log       *slog.Logger
 	Now       func() time.Time
+	// SignIn limits wrong sign-ins (names, passwords, codes) per client address over
+	// all accounts (ratelimit.Guesses' per-client rule; nil: none): the lockout after
+	// MaxFailures stops guessing at one account, this stops one address trying many
+	// (password spraying).
+	SignIn Guesses
+	// Client is the request's client address for SignIn (httpapi.ClientAddr).
+	Client func(*http.Request) string
 	// Supervision: approvals, the counter's unlocks and registrations, reports
 	// (approvals.go, counter.go, reports.go).
 	Supervision Supervision
@@ -103,6 +110,12 @@ func New(o Options) (*Handler, error) {
 		o.Now = time.Now
 	}
 	return &Handler{o: o, tmpl: t}, nil
+}
+
+// Guesses limits wrong guesses (ratelimit.Guesses).
+type Guesses interface {
+	Check(ctx context.Context, client, target string) error
+	Fail(ctx context.Context, client, target string)
 }
 
 // Mounter is where routes go (httpapi.Server's Pages, or a ServeMux).

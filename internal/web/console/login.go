@@ -57,9 +57,15 @@ func (h *Handler) loginPost(q *req) {
 		again(errs.New(errs.ConsoleLoginFailed, ""))
 		return
 	}
+	client := h.client(q.r)
+	if err := h.checkSignIn(q, client); err != nil {
+		again(err)
+		return
+	}
 	st, err := h.o.Store.StaffByName(ctx, scope, name)
 	if errors.Is(err, store.ErrNotFound) {
 		CheckPassword(dummyHash, pw)
+		h.failSignIn(q, client)
 		again(errs.New(errs.ConsoleLoginFailed, ""))
 		return
 	}
@@ -72,6 +78,7 @@ func (h *Handler) loginPost(q *req) {
 		return
 	}
 	if !CheckPassword(st.PasswordHash, pw) {
+		h.failSignIn(q, client)
 		_, locked, err := h.o.Store.RecordStaffLogin(ctx, st.ID, false, MaxFailures, h.o.Now(),
 			model.AuditEvent{Type: "console.login_failed", Actor: "staff:" + st.ID, Institution: instOf(st), Subject: st.ID,
 				Details: map[string]string{"factor": "password"}})
@@ -175,6 +182,11 @@ func (h *Handler) totpPost(q *req) {
 		again(errs.New(errs.ConsoleLocked, ""))
 		return
 	}
+	client := h.client(q.r)
+	if err := h.checkSignIn(q, client); err != nil {
+		again(err)
+		return
+	}
 	secret, err := h.o.Seal.Open("staff-totp", totpBinding(st.ID), st.TOTPCipher)
 	if err != nil || len(st.TOTPCipher) == 0 {
 		q.fail(errs.Wrap(errs.Internal, errors.New("staff TOTP secret does not open"), "staff %s", st.ID))
@@ -192,6 +204,7 @@ func (h *Handler) totpPost(q *req) {
 		ok = fresh
 	}
 	if !ok {
+		h.failSignIn(q, client)
 		_, locked, err := h.o.Store.RecordStaffLogin(q.r.Context(), st.ID, false, MaxFailures, h.o.Now(),
 			model.AuditEvent{Type: "console.login_failed", Actor: "staff:" + st.ID, Institution: instOf(st), Subject: st.ID,
 				Details: map[string]string{"factor": "totp"}})
@@ -224,4 +237,35 @@ func (h *Handler) extend(q *req) {
 
 func (h *Handler) home(q *req) {
 	q.render(200, "home", "console.home_title", nil)
+}
+
+// client is the request's address for the sign-in limits ("" without a resolver).
+func (h *Handler) client(r *http.Request) string {
+	if h.o.Client == nil {
+		return ""
+	}
+	return h.o.Client(r)
+}
+
+// checkSignIn refuses (RATE_LIMITED, 429 with Retry-After) an address that has missed
+// too often, over all accounts, before any password or code is checked. One account is
+// guarded by its lockout after MaxFailures, which an operator lifts; a limit per
+// account as well would keep its owner waiting after the unlock.
+func (h *Handler) checkSignIn(q *req, client string) error {
+	if h.o.SignIn == nil {
+		return nil
+	}
+	err := h.o.SignIn.Check(q.r.Context(), client, "")
+	var e *errs.Error
+	if errors.As(err, &e) && e.Params["wait"] != "" {
+		q.w.Header().Set("Retry-After", e.Params["wait"])
+	}
+	return err
+}
+
+// failSignIn counts a wrong name, password or code from client.
+func (h *Handler) failSignIn(q *req, client string) {
+	if h.o.SignIn != nil {
+		h.o.SignIn.Fail(q.r.Context(), client, "")
+	}
 }
