@@ -54,24 +54,6 @@ func BenchmarkSDKSign(bm *testing.B) {
 // issueAtCenter gets the demo customer a financial certificate: identity at 901's web
 // center, then FinCert.issue at the relying party.
 func issueAtCenter(t testing.TB, srv *apptest.Server, b *webtest.Browser, rp string) {
-	b.Go(srv.URL + "/901/fincert?lang=ko")
-	b.WaitPath("/901/verify", 10*time.Second)
-	b.Type("#name", name)
-	b.Type("#idn", idn)
-	b.Click("#next")
-	b.WaitPath("/901/verify/confirm", 10*time.Second)
-	b.Type("#code", latestSMS(t, srv))
-	b.Click("#next")
-	b.WaitPath("/901/fincert/enroll", 10*time.Second)
-	ref, code := b.Text("#fc-reference"), b.Text("#fc-authcode")
-	b.Go(rp + "?lang=ko")
-	b.Type("#rp-ref", ref)
-	b.Type("#rp-code", code)
-	b.Click("#rp-issue-btn")
-	f := b.Frame(srv.URL+"/fincert/v1/frame", 20*time.Second)
-	f.Type("#fc-phone", "01012345678")
-	f.Type("#fc-pin1", pin)
-	f.Type("#fc-pin2", pin)
-	f.Click("#fc-issue-go")
+	issueThroughRP(t, b, srv, rp, "901", "ko", pin)
 	b.WaitText("#rp-result", "발급되었습니다", 30*time.Second)
 }

@@ -121,14 +121,7 @@ func TestFinCertSDKJourney(t *testing.T) {
 	b2.Go(rp + "?lang=en")
 	b2.Click("#rp-login-btn")
 	f2 := b2.Frame(srv.URL+"/fincert/v1/frame", 20*time.Second)
-	f2.Type("#fc-r-name", name)
-	f2.Type("#fc-r-birth", idn[:6])
-	f2.Type("#fc-r-phone", "01012345678")
-	f2.Click("#fc-r-send")
-	f2.WaitText("#fc-status", "code", 20*time.Second)
-	b2.Shot("register-device")
-	f2.Type("#fc-r-code", latestSMS(t, srv))
-	f2.Click("#fc-r-confirm")
+	registerDevice(t, b2, f2, srv, "code")
 	f2.WaitText("#fc-text", "로그인", 20*time.Second)
 	f2.Type("#fc-pin", pin)
 	f2.Click("#fc-sign-go")
@@ -234,7 +227,7 @@ type rawRP struct {
 
 // enrollAt verifies 홍길동 by SMS at inst's web center (in lang) and returns the
 // financial certificate's reference number and authorization code from the page.
-func enrollAt(t *testing.T, b *webtest.Browser, srv *apptest.Server, inst, lang string) (ref, code string) {
+func enrollAt(t testing.TB, b *webtest.Browser, srv *apptest.Server, inst, lang string) (ref, code string) {
 	t.Helper()
 	b.Go(srv.URL + "/" + inst + "/?lang=" + lang)
 	b.Click("#menu-fincert")

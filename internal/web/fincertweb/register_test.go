@@ -42,14 +42,7 @@ func TestFinCertRegisterElsewhereJourney(t *testing.T) {
 	b.Click("#register-fincert-btn")
 	f := b.Frame(srv.URL+"/fincert/v1/frame", 20*time.Second)
 	// A new device on this site: the SMS registration comes first.
-	f.Type("#fc-r-name", name)
-	f.Type("#fc-r-birth", idn[:6])
-	f.Type("#fc-r-phone", "01012345678")
-	f.Click("#fc-r-send")
-	f.WaitText("#fc-status", "인증번호", 20*time.Second)
-	b.Shot("register-device")
-	f.Type("#fc-r-code", smsAt(t, srv, "901"))
-	f.Click("#fc-r-confirm")
+	registerDevice(t, b, f, srv, "인증번호")
 	for i := 0; i < 200 && webtest.Eval[bool](f, `document.getElementById('fc-sign').classList.contains('hidden')`); i++ {
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -74,7 +67,7 @@ func TestFinCertRegisterElsewhereJourney(t *testing.T) {
 // issueThroughRP enrolls 홍길동 at inst's web center and issues the financial
 // certificate in the demo relying party's iframe with pin; the caller waits for the
 // outcome (a second issuance first asks for the agreement to revoke the first).
-func issueThroughRP(t *testing.T, b *webtest.Browser, srv *apptest.Server, rp, inst, lang, pin string) {
+func issueThroughRP(t testing.TB, b *webtest.Browser, srv *apptest.Server, rp, inst, lang, pin string) {
 	t.Helper()
 	ref, code := enrollAt(t, b, srv, inst, lang)
 	b.Go(rp + "?lang=" + lang)
@@ -105,4 +98,18 @@ func customerAt(t *testing.T, srv *apptest.Server, inst string) string {
 		t.Fatal(err)
 	}
 	return c.ID
+}
+
+// registerDevice answers the iframe f's device registration as 홍길동 with the SMS code
+// from 901, the issuing institution; sent is the status line's word for "code sent".
+func registerDevice(t testing.TB, b, f *webtest.Browser, srv *apptest.Server, sent string) {
+	t.Helper()
+	f.Type("#fc-r-name", name)
+	f.Type("#fc-r-birth", idn[:6])
+	f.Type("#fc-r-phone", "01012345678")
+	f.Click("#fc-r-send")
+	f.WaitText("#fc-status", sent, 20*time.Second)
+	b.Shot("register-device")
+	f.Type("#fc-r-code", smsAt(t, srv, "901"))
+	f.Click("#fc-r-confirm")
 }
